@@ -1,0 +1,323 @@
+"""Immutable dataclasses of the intermediate model.
+
+Built once from a validated spec by :mod:`generator.model.build`. Every name a target needs
+(Python, CLI, docs) is already decided here, so templates never derive names themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+ParamLocation = Literal["path", "query", "header"]
+Primitive = Literal["string", "integer", "number", "boolean"]
+TimeUnit = Literal["seconds", "milliseconds"]
+BodyFormat = Literal["json", "gzip", "csv"]
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A schema position's type, recursive.
+
+    kind:
+      ``primitive``  ``primitive`` set (``string``/``integer``/``number``/``boolean``),
+                     ``format`` may refine it (``date-time``, ``int64``, ``binary``, ...);
+      ``enum``       inline enum of ``values`` over ``primitive``;
+      ``ref``        a named schema of :attr:`Api.schemas`, by ``schema_name``;
+      ``array``      ``items``;
+      ``map``        object with ``additionalProperties``: ``values`` (``None`` = any value);
+      ``union``      ``variants`` (``oneOf``/``anyOf`` of inline types);
+      ``any``        no constraint at all.
+    """
+
+    kind: Literal["primitive", "enum", "ref", "array", "map", "union", "any"]
+    primitive: Primitive | None = None
+    format: str | None = None
+    values: tuple[Any, ...] = ()
+    schema_name: str | None = None
+    items: TypeRef | None = None
+    value_type: TypeRef | None = None
+    variants: tuple[TypeRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """JSON Schema bounds that a client checks before sending."""
+
+    pattern: str | None = None
+    minimum: float | int | None = None
+    maximum: float | int | None = None
+    exclusive_minimum: bool = False
+    exclusive_maximum: bool = False
+    min_length: int | None = None
+    max_length: int | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    unique_items: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return self == Constraints()
+
+
+@dataclass(frozen=True)
+class Field:
+    """One property of an object schema."""
+
+    wire_name: str
+    python_name: str
+    type: TypeRef
+    required: bool
+    description: str
+    pointer: str
+    nullable: bool = False
+    read_only: bool = False
+    write_only: bool = False
+    has_default: bool = False
+    default: Any = None
+    example: Any = None
+    constraints: Constraints = Constraints()
+    deprecated: bool = False
+
+
+@dataclass(frozen=True)
+class Discriminator:
+    property_name: str
+    python_name: str
+    mapping: tuple[tuple[str, str], ...]  # (wire value, schema name), sorted by value
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A named schema (``components/schemas`` entry, or an inline object hoisted and named).
+
+    kind:
+      ``object``  ``fields`` (``allOf`` parts already merged in; ``parents`` names the
+                  ``allOf`` references it extends);
+      ``enum``    ``enum_values`` over ``primitive``;
+      ``union``   ``variants`` (names of schemas) with an optional ``discriminator``;
+                  ``fields`` holds the properties the variants share, if the parent declares any;
+      ``alias``   ``alias_of`` (an array, primitive or map given a name).
+    """
+
+    name: str
+    class_name: str
+    module_name: str
+    kind: Literal["object", "enum", "union", "alias"]
+    description: str
+    pointer: str
+    fields: tuple[Field, ...] = ()
+    parents: tuple[str, ...] = ()
+    enum_values: tuple[Any, ...] = ()
+    primitive: Primitive | None = None
+    variants: tuple[str, ...] = ()
+    discriminator: Discriminator | None = None
+    union_kind: Literal["oneOf", "anyOf"] | None = None
+    alias_of: TypeRef | None = None
+    additional_properties: TypeRef | None = None  # ``any`` TypeRef for ``true``
+    allows_additional: bool = False
+    read_only: bool = False
+    nullable: bool = False
+    example: Any = None
+    # Names of schemas this one refers to, for import ordering and cycle handling.
+    references: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Parameter:
+    wire_name: str
+    python_name: str
+    cli_flag: str  # without dashes: exactly the spec's name
+    location: ParamLocation
+    type: TypeRef
+    required: bool
+    description: str
+    pointer: str
+    constraints: Constraints = Constraints()
+    has_default: bool = False
+    default: Any = None
+    example: Any = None
+    time_unit: TimeUnit | None = None
+    requires: tuple[str, ...] = ()  # wire names that must be given together with this one
+    deprecated: bool = False
+    # The spec carries a pattern on a non-string (Atlas writes ``pattern: '1199145600'`` on
+    # epoch integers): documented, never enforced, as JSON Schema ignores it too.
+    documented_pattern: str | None = None
+    external_docs_url: str | None = None
+    external_docs_description: str | None = None
+
+
+@dataclass(frozen=True)
+class Header:
+    name: str
+    description: str
+    type: TypeRef
+
+
+@dataclass(frozen=True)
+class MediaType:
+    """One versioned media type of a request or response."""
+
+    media_type: str  # e.g. application/vnd.atlas.2024-05-30+json
+    version: str  # YYYY-MM-DD or "preview"
+    format: BodyFormat
+    type: TypeRef | None  # None: no schema (a 204, or a body we do not model)
+    example: Any = None
+    has_example: bool = False
+    sunset: str | None = None
+    preview: bool = False
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
+class Response:
+    status: str  # "200", "4XX", "default"
+    description: str
+    is_success: bool
+    media_types: tuple[MediaType, ...]
+    headers: tuple[Header, ...] = ()
+    # Name in components/responses if shared (e.g. "notFound").
+    component_name: str | None = None
+
+    @property
+    def first_example(self) -> Any:
+        for media in self.media_types:
+            if media.has_example:
+                return media.example
+        return None
+
+    @property
+    def has_example(self) -> bool:
+        return any(media.has_example for media in self.media_types)
+
+
+@dataclass(frozen=True)
+class RequestBody:
+    required: bool
+    description: str
+    media_types: tuple[MediaType, ...]
+    python_name: str = "body"
+
+
+@dataclass(frozen=True)
+class ApiVersion:
+    """One API version an operation speaks: what to send and what comes back."""
+
+    version: str  # YYYY-MM-DD or "preview"
+    request: MediaType | None
+    responses: tuple[MediaType, ...]  # success media types of this version
+    sunset: str | None
+    preview: bool
+    formats: tuple[BodyFormat, ...]  # response formats of this version, sorted
+    changelog: str | None = None
+
+    @property
+    def accept_types(self) -> tuple[str, ...]:
+        return tuple(media.media_type for media in self.responses)
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    alias: str | None
+    method: str  # upper case
+    path: str
+    summary: str
+    description: str
+    tag: str
+    roles: tuple[str, ...]
+    deprecated: bool
+    parameters: tuple[Parameter, ...]
+    request_body: RequestBody | None
+    responses: tuple[Response, ...]
+    versions: tuple[ApiVersion, ...]  # oldest first
+    pointer: str
+    python_name: str
+    python_alias: str | None
+    cli_name: str
+    cli_alias: str | None
+    doc_slug: str
+    docs_url: str | None = None
+    idempotent: bool = True
+
+    @property
+    def newest_version(self) -> ApiVersion:
+        dated = [v for v in self.versions if not v.preview]
+        return (dated or list(self.versions))[-1]
+
+    @property
+    def path_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == "path")
+
+    @property
+    def query_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == "query")
+
+    @property
+    def header_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == "header")
+
+    @property
+    def success_response(self) -> Response | None:
+        for response in self.responses:
+            if response.is_success:
+                return response
+        return None
+
+    @property
+    def error_responses(self) -> tuple[Response, ...]:
+        return tuple(r for r in self.responses if not r.is_success)
+
+    @property
+    def is_download(self) -> bool:
+        """Whether the success body is binary (gzip/csv) and must be streamed."""
+        return any(f != "json" for v in self.versions for f in v.formats)
+
+    @property
+    def all_formats(self) -> tuple[BodyFormat, ...]:
+        return tuple(sorted({f for v in self.versions for f in v.formats}))
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    description: str
+    python_name: str  # attribute on the client: push_based_log_export
+    class_name: str  # PushBasedLogExport (resource classes add Resource/AsyncResource)
+    module_name: str  # push_based_log_export
+    cli_name: str  # pushBasedLogExport
+    doc_slug: str
+    operations: tuple[Operation, ...]
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    name: str
+    kind: Literal["digest", "basic", "bearer", "oauth2_client_credentials", "api_key", "other"]
+    description: str
+    token_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Api:
+    title: str
+    description: str
+    api_version: str  # info.version
+    server_url: str
+    spec_path: str  # as written in the generated header, relative to the project
+    tags: tuple[Tag, ...]
+    schemas: tuple[Schema, ...]
+    security_schemes: tuple[SecurityScheme, ...]
+    package_version: str  # derived from the newest API version date, e.g. 2025.3.12.1
+    newest_api_version: str
+    error_schema_name: str | None = None
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return tuple(op for tag in self.tags for op in tag.operations)
+
+    def schema(self, name: str) -> Schema:
+        for schema in self.schemas:
+            if schema.name == name:
+                return schema
+        raise KeyError(name)
