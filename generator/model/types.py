@@ -6,7 +6,7 @@ Built once from a validated spec by :mod:`generator.model.build`. Every name a t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 ParamLocation = Literal["path", "query", "header"]
@@ -311,10 +311,17 @@ class Api:
     package_version: str  # derived from the newest API version date, e.g. 2025.3.12.1
     newest_api_version: str
     error_schema_name: str | None = None
+    # Current translations of descriptions and summaries: language -> JSON pointer of the
+    # English text -> translated text. Missing or stale ones are absent (English is used).
+    texts: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def operations(self) -> tuple[Operation, ...]:
         return tuple(op for tag in self.tags for op in tag.operations)
+
+    def text(self, pointer: str, english: str, language: str) -> str:
+        """``english`` in ``language`` when a current translation exists, else ``english``."""
+        return self.texts.get(language, {}).get(pointer, english)
 
     def schema(self, name: str) -> Schema:
         for schema in self.schemas:

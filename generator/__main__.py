@@ -1,0 +1,194 @@
+"""``atlasgen``: generate, validate, check and diff from the command line.
+
+Exit codes: 0 success; 1 invalid spec, failed generation, stale output or breaking diff;
+2 usage error; 70 an internal error (a bug in atlasgen, reported in one line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+from typing import TextIO
+
+from generator.config import ConfigError, Settings, load_settings
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+class _Output:
+    def __init__(self, verbosity: int, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> None:
+        self.verbosity, self.out, self.err = verbosity, out, err
+
+    def info(self, message: str) -> None:
+        if self.verbosity >= 0:
+            print(message, file=self.out)
+
+    def detail(self, message: str) -> None:
+        if self.verbosity > 0:
+            print(message, file=self.out)
+
+    def error(self, message: str) -> None:
+        print(f"atlasgen: {message}", file=self.err)
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="count", default=0, help="print only errors")
+    common.add_argument("-v", "--verbose", action="count", default=0, help="print more")
+    parser = argparse.ArgumentParser(
+        prog="atlasgen",
+        description="Generate a Python client, a CLI and docs from an Atlas Admin API spec.",
+        parents=[common],
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def output_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--spec", metavar="FILE", help="spec to read (default: [tool.atlasgen] spec)")
+        sub.add_argument("--out", metavar="DIR", help="output directory (default: [tool.atlasgen] out)")
+        sub.add_argument("--targets", metavar="LIST", help="comma-separated: python,cli,docs")
+        sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        sub.add_argument("--no-cache", action="store_true", help="do not use the black cache")
+
+    generate = commands.add_parser("generate", parents=[common], help="regenerate the output directory")
+    output_options(generate)
+    check = commands.add_parser(
+        "check", parents=[common], help="exit 1 with a diff if generate would change anything"
+    )
+    output_options(check)
+    validate = commands.add_parser("validate", parents=[common], help="validate a spec")
+    validate.add_argument("file", nargs="?", help="spec to validate (default: [tool.atlasgen] spec)")
+    validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    diff = commands.add_parser("diff", parents=[common], help="report changes between two specs")
+    diff.add_argument("old", help="old spec: a file, or REV:path in git (HEAD~1:specs/atlas-admin.yaml)")
+    diff.add_argument("new", help="new spec: a file, or REV:path")
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+    diff.add_argument("--fail-on", choices=("ERR", "WARN"), default=None, help="exit 1 at this level")
+    return parser
+
+
+def _report_problems(problems: list, out: _Output) -> None:  # type: ignore[type-arg]
+    from generator.validate import format_problem
+
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    if errors:
+        print(f"{len(errors)} error(s):", file=out.err)
+        for problem in errors:
+            print(f"  {format_problem(problem)}", file=out.err)
+    if warnings and out.verbosity >= 0:
+        print(f"{len(warnings)} warning(s):", file=out.err)
+        for problem in warnings:
+            print(f"  {format_problem(problem)}", file=out.err)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings().with_overrides(
+        spec=getattr(args, "spec", None), out=getattr(args, "out", None), targets=getattr(args, "targets", None)
+    )
+
+
+def _cmd_generate(args: argparse.Namespace, out: _Output) -> int:
+    from generator import output
+    from generator.pipeline import generate_files
+
+    settings = _settings(args)
+    generated = generate_files(settings, strict=args.strict, use_cache=not args.no_cache)
+    _report_problems(generated.warnings, out)
+    changes = output.write_tree(settings.out, generated.files)
+    if changes.any:
+        out.info(
+            f"{settings.out}: {len(changes.added)} added, {len(changes.changed)} changed, "
+            f"{len(changes.removed)} removed, {len(changes.unchanged)} unchanged"
+        )
+        for name in changes.added + changes.changed + changes.removed:
+            out.detail(f"  {name}")
+    else:
+        out.info(f"{settings.out}: up to date ({len(changes.unchanged)} files)")
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace, out: _Output) -> int:
+    from generator import output
+    from generator.pipeline import generate_files
+
+    settings = _settings(args)
+    generated = generate_files(settings, strict=args.strict, use_cache=not args.no_cache)
+    changes = output.plan(settings.out, generated.files)
+    if not changes.any:
+        out.info(f"{settings.out}: up to date ({len(changes.unchanged)} files)")
+        return EXIT_OK
+    sys.stdout.write(output.unified_diff(settings.out, generated.files, changes))
+    out.error(
+        f"{settings.out} is stale: {len(changes.added)} to add, {len(changes.changed)} to change, "
+        f"{len(changes.removed)} to remove; run 'atlasgen generate'"
+    )
+    return EXIT_FAIL
+
+
+def _cmd_validate(args: argparse.Namespace, out: _Output) -> int:
+    from generator.load import load_spec
+    from generator.validate import validate_spec
+
+    if args.file:
+        spec = load_spec(Path(args.file))
+    else:
+        settings = load_settings()
+        spec = load_spec(settings.spec, display_path=settings.spec_display)
+    problems = validate_spec(spec, strict=args.strict)
+    _report_problems(problems, out)
+    if any(p.severity == "error" for p in problems):
+        return EXIT_FAIL
+    out.info(f"{spec.display_path}: valid" + (f" ({len(problems)} warning(s))" if problems else ""))
+    return EXIT_OK
+
+
+def _cmd_diff(args: argparse.Namespace, out: _Output) -> int:
+    from generator.diff import DiffInputError, run_diff
+
+    settings = load_settings()
+    try:
+        return run_diff(
+            args.old, args.new, fmt=args.format, fail_on=args.fail_on,
+            repo_root=settings.project_root, out=sys.stdout,
+        )
+    except DiffInputError as exc:
+        out.error(str(exc))
+        return EXIT_USAGE
+
+
+_COMMANDS = {"generate": _cmd_generate, "check": _cmd_check, "validate": _cmd_validate, "diff": _cmd_diff}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    out = _Output(args.verbose - args.quiet)
+    from generator.format import FormatError
+    from generator.load import SpecLoadError
+    from generator.model import ModelError
+    from generator.output import OutputError
+    from generator.pipeline import ValidationFailed
+    from generator.render import RenderError
+
+    try:
+        return _COMMANDS[args.command](args, out)
+    except ValidationFailed as exc:
+        _report_problems(exc.problems, out)
+        out.error("the spec is invalid; nothing was written")
+        return EXIT_FAIL
+    except (SpecLoadError, ConfigError, ModelError, RenderError, FormatError, OutputError) as exc:
+        out.error(str(exc))
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        out.error("interrupted; nothing was written")
+        return 130
+    except Exception as exc:  # a bug in atlasgen: one line, and the traceback on request
+        if out.verbosity > 0:
+            traceback.print_exc()
+        out.error(f"internal error: {type(exc).__name__}: {exc} (rerun with -v for the traceback)")
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Every naming rule of atlasgen, in one place: Python, CLI and docs names.
+
+Wire names (``groupId``, ``Push-Based Log Export``) are split into words once, then joined
+per target. Collisions are resolved deterministically by :func:`unique_names`.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+from collections.abc import Iterable
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
+
+# Attributes of pydantic.BaseModel that a field must not shadow.
+_PYDANTIC_RESERVED = frozenset(
+    {"construct", "copy", "dict", "json", "parse_obj", "parse_raw", "parse_file", "schema",
+     "schema_json", "validate", "update_forward_refs", "from_orm", "model_config",
+     "model_fields", "model_computed_fields", "model_extra", "model_fields_set"}
+)
+# Names a generated method already uses for its own keyword arguments.
+CALL_RESERVED = frozenset(
+    {"self", "body", "version", "timeout", "extra_headers", "extra_query", "stream"}
+)
+_BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
+
+
+def words(name: str) -> list[str]:
+    """Split any spec name into lower-case words: ``getGroupDbAccessHistory`` -> get group db ..."""
+    return [w.lower() for w in _WORD.findall(name)]
+
+
+def snake_case(name: str) -> str:
+    return "_".join(words(name))
+
+
+def pascal_case(name: str) -> str:
+    return "".join(w[:1].upper() + w[1:] for w in words(name))
+
+
+def lower_camel(name: str) -> str:
+    parts = words(name)
+    return parts[0] + "".join(w[:1].upper() + w[1:] for w in parts[1:]) if parts else ""
+
+
+def kebab_case(name: str) -> str:
+    return "-".join(words(name))
+
+
+def _safe(identifier: str, reserved: Iterable[str] = ()) -> str:
+    """Make ``identifier`` legal and unshadowing: keywords and builtins get a trailing ``_``."""
+    if not identifier:
+        identifier = "value"
+    if identifier[0].isdigit():
+        identifier = "n" + identifier
+    if keyword.iskeyword(identifier) or identifier in _BUILTINS or identifier in set(reserved):
+        identifier += "_"
+    return identifier
+
+
+def python_attribute(name: str) -> str:
+    """A parameter, method or resource attribute name."""
+    return _safe(snake_case(name))
+
+
+def python_parameter(name: str) -> str:
+    """A keyword argument of a generated method; never one of the method's own arguments."""
+    return _safe(snake_case(name), CALL_RESERVED)
+
+
+def python_field(name: str) -> str:
+    """A pydantic model field name."""
+    return _safe(snake_case(name), _PYDANTIC_RESERVED)
+
+
+def python_class(name: str) -> str:
+    """A class name; a schema already named like a class (``MongoDBAccessLogs``) keeps its spelling."""
+    cls = name if name.isidentifier() and name[:1].isupper() else (pascal_case(name) or "Model")
+    if cls[0].isdigit():
+        cls = "N" + cls
+    return cls + "_" if keyword.iskeyword(cls) or cls in _BUILTINS else cls
+
+
+def python_module(name: str) -> str:
+    return _safe(snake_case(name))
+
+
+def cli_group(tag: str) -> str:
+    """Atlas CLI groups are the tag in lowerCamel: ``Push-Based Log Export`` -> pushBasedLogExport."""
+    return lower_camel(tag)
+
+
+def doc_slug(name: str) -> str:
+    return kebab_case(name)
+
+
+def enum_member(value: object) -> str:
+    """Python enum member for a wire value: ``MONGOD_AUDIT`` stays, ``2.5`` -> ``VALUE_2_5``."""
+    text = re.sub(r"[^0-9a-zA-Z]+", "_", str(value)).strip("_").upper()
+    if not text:
+        return "EMPTY"
+    if text[0].isdigit():
+        text = "VALUE_" + text
+    return text + "_" if keyword.iskeyword(text) else text
+
+
+def unique_names(names: Iterable[str]) -> list[str]:
+    """Resolve collisions in order: the second ``foo`` becomes ``foo_2``, and so on."""
+    seen: set[str] = set()
+    result = []
+    for name in names:
+        candidate, counter = name, 2
+        while candidate in seen:
+            candidate = f"{name}_{counter}"
+            counter += 1
+        seen.add(candidate)
+        result.append(candidate)
+    return result

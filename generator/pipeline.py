@@ -1,0 +1,82 @@
+"""The pipeline, in order: load, validate, model, targets, render, format.
+
+Writing is the caller's business (``generate`` writes, ``check`` compares), so both see
+exactly the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from generator import output
+from generator.config import Settings
+from generator.format import format_python
+from generator.load import LoadedSpec, load_spec
+from generator.model import Api, build_model
+from generator.render import make_environment, render_jobs
+from generator.targets import RenderJob, cli, docs, python
+from generator.validate import Problem, validate_spec
+
+TARGETS: dict[str, Callable[[Api, Settings], list[RenderJob]]] = {
+    "python": python.jobs,
+    "cli": cli.jobs,
+    "docs": docs.jobs,
+}
+
+
+class ValidationFailed(Exception):
+    """The spec has errors; ``problems`` lists them all (warnings included)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{sum(p.severity == 'error' for p in problems)} error(s)")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Generated:
+    files: dict[str, bytes]
+    warnings: list[Problem]
+
+
+def validate(spec: LoadedSpec, *, strict: bool = False) -> list[Problem]:
+    """All problems of ``spec``; raises :class:`ValidationFailed` if any is an error."""
+    problems = validate_spec(spec, strict=strict)
+    if any(p.severity == "error" for p in problems):
+        raise ValidationFailed(problems)
+    return problems
+
+
+def cache_dir(settings: Settings) -> Path | None:
+    configured = os.environ.get("ATLASGEN_CACHE_DIR")
+    if configured == "":
+        return None
+    return Path(configured) if configured else settings.project_root / ".atlasgen-cache"
+
+
+def generate_files(settings: Settings, *, strict: bool = False, use_cache: bool = True) -> Generated:
+    spec = load_spec(settings.spec, display_path=settings.spec_display)
+    warnings = validate(spec, strict=strict)
+    api = build_model(spec, spec_display=settings.spec_display)
+    jobs = [job for target in settings.targets for job in TARGETS[target](api, settings)]
+    rendered = render_jobs(make_environment(), jobs, catalog=docs.catalog)
+    templates = {job.output: job.template for job in jobs}
+    files: dict[str, bytes] = {}
+    python_sources: dict[str, str] = {}
+    for name, content in rendered.items():
+        if isinstance(content, bytes):
+            files[name] = content
+            continue
+        header = output.header_for(name, settings.spec_display)
+        text = (header or "") + content
+        if PurePosixPath(name).suffix == ".py":
+            python_sources[name] = text
+        else:
+            files[name] = text.encode("utf-8")
+    formatted = format_python(python_sources, templates, cache_dir(settings) if use_cache else None)
+    files.update({name: text.encode("utf-8") for name, text in formatted.items()})
+    marker = output.header_for(output.MARKER, settings.spec_display) or ""
+    files[output.MARKER] = marker.encode("utf-8")
+    return Generated(files=dict(sorted(files.items())), warnings=warnings)

@@ -1,0 +1,11 @@
+"""The cli target: maps model nodes to templates under templates/cli/ and output paths."""
+
+from __future__ import annotations
+
+from generator.config import Settings
+from generator.model import Api
+from generator.targets import RenderJob
+
+
+def jobs(api: Api, settings: Settings) -> list[RenderJob]:
+    return []

@@ -1,0 +1,172 @@
+"""The backbone: golden record, check, atomic failures, determinism, exit codes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from generator import output
+from generator.__main__ import main
+from generator.config import load_settings
+from generator.pipeline import generate_files
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of this project's spec, config, templates and generated tree to break safely."""
+    for name in ("pyproject.toml", "specs", "generated"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            shutil.copy2(source, tmp_path / name)
+    return tmp_path
+
+
+def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ATLASGEN_CACHE_DIR": str(project / ".cache")}
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=project, env=env, capture_output=True, text=True
+    )
+
+
+def test_generated_tree_is_the_golden_record() -> None:
+    """generated/ must be exactly what the generator writes now (run `atlasgen generate`)."""
+    settings = load_settings(ROOT)
+    files = generate_files(settings).files
+    changes = output.plan(settings.out, files)
+    assert not changes.any, output.unified_diff(settings.out, files, changes)[:20000]
+
+
+def test_every_generated_file_starts_with_the_header() -> None:
+    for path, content in generate_files(load_settings(ROOT)).files.items():
+        header = output.header_for(path, "specs/atlas-admin.yaml")
+        if header is not None:
+            assert content.decode().startswith(header), path
+
+
+def test_check_passes_then_fails_with_a_diff_after_a_spec_edit(project: Path) -> None:
+    assert run_cli(project, "check").returncode == 0
+    spec = project / "specs" / "atlas-admin.yaml"
+    spec.write_text(spec.read_text().replace("Return the Auditing Configuration", "Return the Audit Settings"))
+    result = run_cli(project, "check")
+    assert result.returncode == 1
+    assert "+++ b/" in result.stdout and "Return the Audit Settings" in result.stdout
+    assert "is stale" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda spec: spec.write_text("openapi: 3.0.1\ninfo: {title: x\n"), "atlas-admin.yaml:3:1: YAML syntax error"),
+        (lambda spec: spec.unlink(), "atlas-admin.yaml: no such file"),
+    ],
+    ids=["syntax-error", "missing-file"],
+)
+def test_bad_spec_gets_one_line_and_leaves_output_untouched(project: Path, mutate, expected: str) -> None:  # type: ignore[no-untyped-def]
+    before = snapshot(project / "generated")
+    mutate(project / "specs" / "atlas-admin.yaml")
+    result = run_cli(project, "generate")
+    assert result.returncode == 1
+    assert expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(project / "generated") == before
+
+
+def test_unwritable_output_gets_one_line(project: Path) -> None:
+    blocker = project / "not-a-dir"
+    blocker.write_text("a file where a directory should be")
+    result = run_cli(project, "generate", "--out", str(blocker / "out"))
+    assert result.returncode == 1
+    assert result.stderr.startswith("atlasgen: cannot write") and "Not a directory" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not list(project.glob(".*atlasgen-new*")) and not list(blocker.parent.glob(".out.atlasgen-*"))
+
+
+def test_failure_while_formatting_leaves_output_untouched(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator import pipeline
+
+    before = snapshot(project / "generated")
+    real_render = pipeline.render_jobs
+
+    def render_with_a_broken_module(*args, **kwargs):  # type: ignore[no-untyped-def]
+        return {**real_render(*args, **kwargs), "python/broken.py": "def broken(:\n"}
+
+    monkeypatch.setattr(pipeline, "render_jobs", render_with_a_broken_module)
+    monkeypatch.chdir(project)
+    assert main(["-q", "generate", "--no-cache"]) == 1
+    assert "black cannot format python/broken.py" in capsys.readouterr().err
+    assert snapshot(project / "generated") == before
+
+
+def test_refuses_to_replace_a_foreign_directory(project: Path) -> None:
+    foreign = project / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep me")
+    result = run_cli(project, "generate", "--out", str(foreign))
+    assert result.returncode == 1 and "refusing to replace" in result.stderr
+    assert (foreign / "notes.txt").read_text() == "keep me"
+
+
+def test_generate_removes_stale_files_and_keeps_unchanged_ones(project: Path) -> None:
+    generated = project / "generated"
+    stale = generated / "python" / "stale_module.py"
+    stale.write_text("x = 1\n")
+    keep = next(p for p in sorted(generated.rglob("*.py")))
+    inode = keep.stat().st_ino
+    result = run_cli(project, "generate")
+    assert result.returncode == 0, result.stderr
+    assert not stale.exists()
+    assert keep.stat().st_ino == inode  # hard-linked into the new tree, not rewritten
+    assert run_cli(project, "check").returncode == 0
+
+
+def test_output_is_identical_across_hash_seeds(tmp_path: Path) -> None:
+    trees = []
+    for seed in ("0", "12345"):
+        out = tmp_path / f"out-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "ATLASGEN_CACHE_DIR": ""}
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "-q", "generate", "--out", str(out)],
+            cwd=ROOT, env=env, capture_output=True, text=True,
+        )
+        assert result.returncode == 0, result.stderr
+        trees.append(snapshot(out))
+    assert trees[0] == trees[1]
+
+
+def test_generate_to_any_directory_with_any_targets(tmp_path: Path) -> None:
+    settings = replace(load_settings(ROOT), out=tmp_path / "out", targets=("python",))
+    files = generate_files(settings).files
+    assert all(name.startswith("python/") or name == output.MARKER for name in files)
+
+
+@pytest.mark.parametrize(
+    "argv", [["generate", "--targets", "rust"], ["generate", "--targets", "cli"]], ids=["unknown", "cli-without-python"]
+)
+def test_bad_targets_are_one_line_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 1
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_usage_errors_exit_2() -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["frobnicate"])
+    assert exc.value.code == 2
