@@ -103,9 +103,11 @@ class _Builder:
                     self.type_of(v, pointer_join(pointer, key, i), f"{context_name}Option{i + 1}")
                     for i, v in enumerate(node[key])
                 )
-                if node.get("discriminator") or len(variants) > 1:
+                if node.get("discriminator"):
                     return self.hoist(node, pointer, context_name)
-                return variants[0] if variants else _ANY
+                if len(variants) == 1:
+                    return variants[0]
+                return TypeRef(kind="union", variants=variants) if variants else _ANY
         if isinstance(node.get("allOf"), list):
             parts = node["allOf"]
             if len(parts) == 1 and not node.get("properties"):
@@ -174,8 +176,11 @@ class _Builder:
             if isinstance(node.get(key), list):
                 variants = []
                 for index, variant in enumerate(node[key]):
-                    ref = self.type_of(variant, pointer_join(pointer, key, index), f"{name}Option{index + 1}")
-                    if ref.kind == "ref" and ref.schema_name:
+                    variant_pointer = pointer_join(pointer, key, index)
+                    ref = self.type_of(variant, variant_pointer, f"{name}Option{index + 1}")
+                    if ref.kind != "ref":  # a primitive or array variant becomes a named alias
+                        ref = self.hoist(variant, variant_pointer, f"{name}Option{index + 1}")
+                    if ref.schema_name:
                         variants.append(ref.schema_name)
                 fields, _, _ = self._collect_fields(node, pointer, name, set())
                 return Schema(
