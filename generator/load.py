@@ -7,6 +7,7 @@ pointer here, once.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,16 @@ from typing import Any
 import yaml
 
 try:  # libyaml's C loader is several times faster; the pure-Python one gives the same data.
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+# Deeper than any OpenAPI document needs, shallow enough for every recursive stage after us.
+MAX_DEPTH = 200
+# YAML aliases may repeat a subtree; a document whose aliases expand past this many nodes per
+# node written (plus a fixed allowance) is refused: a "billion laughs" would expand forever.
+_EXPANSION_FACTOR = 10
+_EXPANSION_ALLOWANCE = 100_000
 
 
 class SpecLoadError(Exception):
@@ -69,29 +77,87 @@ def _mark(node: yaml.Node) -> Location:
     return Location(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _record_locations(root: yaml.Node) -> dict[str, Location]:
-    """Walk the node tree iteratively (specs nest deeply; aliases may repeat subtrees)."""
+class _TooDeep(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, guarded against nesting: libyaml's composer recurses in C once per
+    level and kills the interpreter (SIGSEGV) a few ten thousand levels down.
+
+    The composer calls ``descend_resolver``/``ascend_resolver`` around every node; the safe
+    loader has no path resolvers, so counting depth there changes nothing else.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+        self.nodes = 0
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        self.depth += 1
+        self.nodes += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooDeep(current_node)
+
+    def ascend_resolver(self) -> None:
+        self.depth -= 1
+
+
+def _record_locations(root: yaml.Node, budget: int, shown: str) -> dict[str, Location]:
+    """Walk the node tree iteratively, recording where every JSON pointer starts.
+
+    Aliases repeat subtrees (each repetition gets its own pointers), so the walk is bounded
+    by ``budget`` nodes and by :data:`MAX_DEPTH`, which only aliases can exceed here.
+    """
     locations: dict[str, Location] = {"": _mark(root)}
     stack: list[tuple[yaml.Node, str, int]] = [(root, "", 0)]
+    mapping, sequence = yaml.MappingNode, yaml.SequenceNode
+    walked = 0
     while stack:
         node, pointer, depth = stack.pop()
-        if depth > 200:  # an alias cycle; the data constructor reports it if it matters
-            continue
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                child = pointer_join(pointer, getattr(key_node, "value", ""))
-                locations.setdefault(child, _mark(key_node))
+        if depth > MAX_DEPTH:
+            mark = _mark(node)
+            raise SpecLoadError(
+                f"{shown}:{mark.line}:{mark.column}: YAML aliases nest deeper than {MAX_DEPTH} "
+                f"levels (an alias inside the node it refers to?)"
+            )
+        children = node.value
+        if node.__class__ is mapping or isinstance(node, mapping):
+            walked += len(children)
+            for key_node, value_node in children:
+                token = key_node.value if isinstance(key_node.value, str) else ""
+                if "~" in token or "/" in token:
+                    token = escape_pointer_token(token)
+                child = f"{pointer}/{token}"
+                if child not in locations:
+                    start = key_node.start_mark
+                    locations[child] = Location(start.line + 1, start.column + 1)
                 stack.append((value_node, child, depth + 1))
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                child = pointer_join(pointer, index)
-                locations.setdefault(child, _mark(item))
+        elif node.__class__ is sequence or isinstance(node, sequence):
+            walked += len(children)
+            for index, item in enumerate(children):
+                child = f"{pointer}/{index}"
+                if child not in locations:
+                    start = item.start_mark
+                    locations[child] = Location(start.line + 1, start.column + 1)
                 stack.append((item, child, depth + 1))
+        if walked > budget:
+            raise SpecLoadError(
+                f"{shown}:1:1: YAML aliases expand to more than {budget} nodes; "
+                f"write the repeated parts out or use $ref"
+            )
     return locations
 
 
 def parse_spec_text(text: str, path: Path, display_path: str | None = None) -> LoadedSpec:
     shown = display_path or str(path)
+    # Parsing allocates a few hundred thousand objects and frees none of them: the cyclic
+    # garbage collector would rescan the growing heap many times over for nothing (it
+    # doubles the time of a large spec). Reference counting still frees what is dropped.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         loader = _Loader(text)
         try:
@@ -101,6 +167,18 @@ def parse_spec_text(text: str, path: Path, display_path: str | None = None) -> L
             data = loader.construct_document(root)
         finally:
             loader.dispose()
+        if not isinstance(data, dict):
+            raise SpecLoadError(
+                f"{shown}:1:1: expected a mapping at the top level of an OpenAPI document, "
+                f"found {type(data).__name__}"
+            )
+        budget = _EXPANSION_FACTOR * loader.nodes + _EXPANSION_ALLOWANCE
+        locations = _record_locations(root, budget, shown)
+    except _TooDeep as exc:
+        mark = _mark(exc.node)
+        raise SpecLoadError(
+            f"{shown}:{mark.line}:{mark.column}: YAML nesting is deeper than {MAX_DEPTH} levels"
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -110,12 +188,10 @@ def parse_spec_text(text: str, path: Path, display_path: str | None = None) -> L
         raise SpecLoadError(f"{shown}: YAML error: {exc}") from None
     except RecursionError:
         raise SpecLoadError(f"{shown}: YAML nesting is too deep to read") from None
-    if not isinstance(data, dict):
-        raise SpecLoadError(
-            f"{shown}:1:1: expected a mapping at the top level of an OpenAPI document, "
-            f"found {type(data).__name__}"
-        )
-    return LoadedSpec(path=path, data=data, locations=_record_locations(root), display_path=shown)
+    finally:
+        if collecting:
+            gc.enable()
+    return LoadedSpec(path=path, data=data, locations=locations, display_path=shown)
 
 
 def load_spec(path: Path | str, display_path: str | None = None) -> LoadedSpec:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from generator import output
+from generator import i18n, output
 from generator.config import Settings
 from generator.format import format_python
 from generator.load import LoadedSpec, load_spec
@@ -59,7 +59,11 @@ def cache_dir(settings: Settings) -> Path | None:
 def generate_files(settings: Settings, *, strict: bool = False, use_cache: bool = True) -> Generated:
     spec = load_spec(settings.spec, display_path=settings.spec_display)
     warnings = validate(spec, strict=strict)
-    api = build_model(spec, spec_display=settings.spec_display)
+    texts: dict[str, dict[str, str]] = {}
+    if "docs" in settings.targets:  # only the docs read translations
+        translations = i18n.load_translations(settings.spec, settings.languages)
+        texts = i18n.current_texts(spec.data, translations)
+    api = build_model(spec, spec_display=settings.spec_display, texts=texts)
     jobs = [job for target in settings.targets for job in TARGETS[target](api, settings)]
     rendered = render_jobs(make_environment(), jobs, catalog=docs.catalog)
     templates = {job.output: job.template for job in jobs}

@@ -320,7 +320,7 @@ class _Builder:
                 documented = constraints.pattern
                 constraints = Constraints(**{**constraints.__dict__, "pattern": None})
             unit = node.get("x-epoch-unit") or schema.get("x-epoch-unit")
-            docs = node.get("externalDocs") or {}
+            docs = node.get("externalDocs") or schema.get("externalDocs") or {}
             params.append((
                 Parameter(
                     wire_name=wire,
@@ -477,8 +477,8 @@ class _Builder:
                 if isinstance(item.get(method), dict):
                     operations.append(self.operation(str(path), method, item[method], item.get("parameters") or []))
         tag_info = {
-            str(t.get("name")): _text(t.get("description"))
-            for t in self.data.get("tags") or []
+            str(t.get("name")): (_text(t.get("description")), pointer_join("/tags", index))
+            for index, t in enumerate(self.data.get("tags") or [])
             if isinstance(t, dict)
         }
         tags = []
@@ -489,13 +489,14 @@ class _Builder:
             tags.append(
                 Tag(
                     name=tag_name,
-                    description=tag_info.get(tag_name, ""),
+                    description=tag_info.get(tag_name, ("", ""))[0],
                     python_name=attr,
                     class_name=naming.python_class(tag_name),
                     module_name=attr,
                     cli_name=naming.cli_group(tag_name),
                     doc_slug=naming.doc_slug(tag_name),
                     operations=ops,
+                    pointer=tag_info.get(tag_name, ("", ""))[1],
                 )
             )
         schemas = self._unique_schema_names()

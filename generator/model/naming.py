@@ -117,3 +117,32 @@ def unique_names(names: Iterable[str]) -> list[str]:
         seen.add(candidate)
         result.append(candidate)
     return result
+
+
+# --------------------------------------------------------------------- docs
+def doc_sample_string(name: str) -> str:
+    """A readable sample value for a string named ``name``: ``clusterName`` -> ``my-cluster-name``."""
+    return "my-" + (kebab_case(name) or "value")
+
+
+def doc_download_file(extension: str) -> str:
+    """The file a documented download writes, as the Atlas docs name it: ``file_name.gz``."""
+    return f"file_name.{extension}"
+
+
+# --------------------------------------------------------------------- python client
+def python_constant(name: str) -> str:
+    """A module-level constant: ``getGroupAuditLog`` / ``get_group_audit_log`` -> ``GET_GROUP_AUDIT_LOG``."""
+    text = snake_case(name).upper() or "VALUE"
+    return "N" + text if text[0].isdigit() else text
+
+
+def python_inline_enum_class(owner_class: str, wire_name: str) -> str:
+    """The enum class of an inline ``enum`` in a property: ``AuditLog`` + ``configurationType``
+    -> ``AuditLogConfigurationType``. Callers make it unique among all model names."""
+    return owner_class + (pascal_case(wire_name) or "Value")
+
+
+def python_resource_class(tag_class: str, asynchronous: bool = False) -> str:
+    """``Streams`` -> ``StreamsResource`` / ``AsyncStreamsResource``."""
+    return ("Async" if asynchronous else "") + tag_class + "Resource"

@@ -288,6 +288,7 @@ class Tag:
     cli_name: str  # pushBasedLogExport
     doc_slug: str
     operations: tuple[Operation, ...]
+    pointer: str = ""  # /tags/<index> in the spec, "" for a tag only operations name
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,1253 @@
-"""The python target: maps model nodes to templates under templates/python/ and output paths."""
+"""The python target: maps model nodes to templates under templates/python/ and output paths.
+
+The distribution goes under ``python/``: ``pyproject.toml``, ``README.md`` and the import
+package, whose layout keeps every module small (black's cost grows faster than linearly
+with a module's size, and the client must scale to hundreds of operations):
+
+- static runtime modules (``_base_client.py``, ``_auth.py``, ...), rendered from templates;
+- ``_operations/``: stdlib-only metadata, one module per tag plus the shared parameters;
+- ``resources/``: one module per tag (sync, async and raw-response classes);
+- ``models/``: one module per schema, re-exported lazily by ``models/__init__.py``.
+
+Everything a template needs beyond the model (annotations, imports, docstrings, literal
+reprs) is computed here from the model, once, so templates stay plain layout.
+"""
 
 from __future__ import annotations
 
+import re
+import textwrap
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
 from generator.config import Settings
+from generator.filters import from_import, isort_key, pyrepr, sort_all
 from generator.model import Api
+from generator.model import naming
+from generator.model.types import (
+    ApiVersion,
+    Constraints,
+    Field,
+    Operation,
+    Parameter,
+    Schema,
+    Tag,
+    TypeRef,
+)
 from generator.targets import RenderJob
+
+TEMPLATES = "python"
+PACKAGE_TEMPLATES = f"{TEMPLATES}/package"
+STATIC_MODULES = (
+    "_types.py",
+    "_validation.py",
+    "_auth.py",
+    "_models.py",
+    "_response.py",
+    "_operations/_types.py",
+)
+# Names the model modules import; a schema class must not shadow them.
+HELPER_NAMES = frozenset(
+    {
+        "Annotated", "Any", "AtlasModel", "Check", "ClassVar", "Enum", "Field", "Literal",
+        "OpenEnum", "Tag", "Union", "UnknownVariant", "UnknownVariantCheck",
+    }
+)
+DEFAULT_TOKEN_PATH = "/api/oauth/token"
+DOC_WIDTH = 92
 
 
 def jobs(api: Api, settings: Settings) -> list[RenderJob]:
-    return []
+    package = settings.python_package
+    root = f"python/{package}"
+    models = ModelPlan(api)
+    operations = OperationPlan(api)
+    error_schema = _error_schema(api, models)
+    common: dict[str, Any] = {
+        "api": api,
+        "package": package,
+        "distribution": settings.python_distribution,
+        "error_schema": error_schema,
+    }
+    result = [
+        RenderJob(f"{TEMPLATES}/pyproject.toml.j2", "python/pyproject.toml", {**common, "cli": "cli" in settings.targets, "cli_command": settings.cli_command}),
+        RenderJob(f"{TEMPLATES}/README.md.j2", "python/README.md", {**common, **_readme_context(api, models, settings)}),
+        RenderJob(f"{TEMPLATES}/py.typed.j2", f"{root}/py.typed", {}),
+        RenderJob(f"{PACKAGE_TEMPLATES}/__init__.py.j2", f"{root}/__init__.py", common),
+        RenderJob(f"{PACKAGE_TEMPLATES}/_constants.py.j2", f"{root}/_constants.py", {**common, "token_path": _token_path(api)}),
+        RenderJob(f"{PACKAGE_TEMPLATES}/_errors.py.j2", f"{root}/_errors.py", common),
+        RenderJob(f"{PACKAGE_TEMPLATES}/_base_client.py.j2", f"{root}/_base_client.py", common),
+        RenderJob(f"{PACKAGE_TEMPLATES}/_client.py.j2", f"{root}/_client.py", {**common, "tags": [_tag_view(t) for t in api.tags]}),
+    ]
+    result += [RenderJob(f"{PACKAGE_TEMPLATES}/{name}.j2", f"{root}/{name}", common) for name in STATIC_MODULES]
+    result += operations.jobs(root, common)
+    result += _resource_jobs(api, models, root, common)
+    result += models.jobs(root, common)
+    return result
+
+
+# --------------------------------------------------------------------- small helpers
+def _error_schema(api: Api, models: ModelPlan) -> dict[str, str] | None:
+    if api.error_schema_name is None:
+        return None
+    schema = api.schema(api.error_schema_name)
+    if schema.kind != "object":
+        return None
+    return {"class_name": models.class_name(schema.name), "module_name": schema.module_name}
+
+
+def _token_path(api: Api) -> str:
+    for scheme in api.security_schemes:
+        if scheme.kind == "oauth2_client_credentials" and scheme.token_url:
+            return urlsplit(scheme.token_url).path or DEFAULT_TOKEN_PATH
+    return DEFAULT_TOKEN_PATH
+
+
+def _escape_doc(text: str) -> str:
+    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    return text + " " if text.endswith('"') else text
+
+
+def _wrap(text: str, indent: int, first_indent: int | None = None) -> list[str]:
+    """Paragraphs of ``text`` wrapped for a docstring at ``indent`` (blank line between)."""
+    lines: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        flat = " ".join(paragraph.split())
+        if not flat:
+            continue
+        if lines:
+            lines.append("")
+        lines.extend(
+            textwrap.wrap(
+                flat,
+                DOC_WIDTH - indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return lines
+
+
+def docstring(sections: Iterable[str | list[str]], indent: int) -> str:
+    """The inside of a triple-quoted docstring at ``indent``: sections are paragraphs (str,
+    wrapped) or pre-laid lines (list), separated by blank lines."""
+    out: list[str] = []
+    for section in sections:
+        lines = _wrap(section, indent) if isinstance(section, str) else section
+        if not lines:
+            continue
+        if out:
+            out.append("")
+        out.extend(lines)
+    if not out:
+        return ""
+    pad = " " * indent
+    body = "\n".join((pad + line) if line and index else line for index, line in enumerate(out))
+    body = _escape_doc(body)
+    return body + ("\n" + pad if len(out) > 1 else "")
+
+
+def _item_lines(name: str, text: str, indent: int, step: int = 4) -> list[str]:
+    """One ``name: text`` entry of an Args/Raises list, continuation lines indented."""
+    flat = " ".join(text.split())
+    wrapped = textwrap.wrap(
+        f"{name}: {flat}" if flat else f"{name}:",
+        DOC_WIDTH - indent - step,
+        subsequent_indent=" " * step,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return [" " * step + line for line in wrapped]
+
+
+def literal(value: Any) -> str:
+    """A deterministic Python literal of a JSON value."""
+    return pyrepr(value)
+
+
+def _first_sentence(text: str) -> str:
+    flat = " ".join(text.split())
+    match = re.search(r"(?<=[.!?])\s", flat)
+    return flat[: match.start()] if match else flat
+
+
+# --------------------------------------------------------------------- imports
+_STDLIB = frozenset({"collections.abc", "datetime", "enum", "functools", "typing"})
+
+
+@dataclass
+class Imports:
+    """What a generated module imports, collected while its annotations are written."""
+
+    modules: dict[str, set[str]] = field(default_factory=dict)  # "typing" -> {"Any"}
+    models: dict[str, set[str]] = field(default_factory=dict)  # model module -> class names
+    aliased: set[tuple[str, str]] = field(default_factory=set)  # (module, as-name)
+
+    @property
+    def typing(self) -> set[str]:
+        return self.modules.setdefault("typing", set())
+
+    @property
+    def abc(self) -> set[str]:
+        return self.modules.setdefault("collections.abc", set())
+
+    @property
+    def datetime(self) -> set[str]:
+        return self.modules.setdefault("datetime", set())
+
+    def add(self, module: str, name: str) -> None:
+        self.modules.setdefault(module, set()).add(name)
+
+    def model(self, module: str, name: str) -> None:
+        self.models.setdefault(module, set()).add(name)
+
+    def merge(self, other: Imports) -> None:
+        for module, names in other.modules.items():
+            self.modules.setdefault(module, set()).update(names)
+        for module, names in other.models.items():
+            self.models.setdefault(module, set()).update(names)
+        self.aliased |= other.aliased
+
+    def lines(self, models_prefix: str) -> list[str]:
+        """Import lines in isort order: standard library, third party, this package."""
+        plain: list[list[tuple[tuple[Any, ...], str]]] = [[], [], []]
+        froms: list[list[tuple[tuple[Any, ...], str]]] = [[], [], []]
+        for module, alias in sorted(self.aliased):
+            if module.startswith("."):
+                package, _, name = module.rpartition(".")
+                package = package or "."
+                froms[2].append((_module_key(package), from_import(package, [f"{name} as {alias}"])))
+            else:
+                plain[0].append(((module,), f"import {module} as {alias}"))
+        for module, names in self.modules.items():
+            if names:
+                group = 0 if module in _STDLIB else 2 if module.startswith(".") else 1
+                froms[group].append((_module_key(module), from_import(module, names)))
+        for module, names in self.models.items():
+            if names:
+                full = models_prefix + module
+                froms[2].append((_module_key(full), from_import(full, names)))
+        lines: list[str] = []
+        for group in range(3):
+            block = [line for _, line in sorted(plain[group])] + [line for _, line in sorted(froms[group])]
+            if block:
+                if lines:
+                    lines.append("")
+                lines.extend(block)
+        return lines
+
+
+def _module_key(module: str) -> tuple[int, str]:
+    """isort order of ``from`` modules: furthest relative first (``..x`` before ``.y``)."""
+    dots = len(module) - len(module.lstrip("."))
+    return -dots, module.lstrip(".").lower()
+
+
+# --------------------------------------------------------------------- models
+@dataclass
+class InlineEnum:
+    key: tuple[str, str]
+    class_name: str
+    module: str  # module of the schema that defines it (before grouping)
+    owner: str  # schema name
+    values: tuple[Any, ...]
+    base: str  # "str" or "int"
+    description: str
+
+
+def _walk(type_ref: TypeRef | None, path: str = "") -> Iterator[tuple[str, TypeRef]]:
+    """Every position of a type, with a path naming it inside the type."""
+    if type_ref is None:
+        return
+    yield path, type_ref
+    if type_ref.kind == "array":
+        yield from _walk(type_ref.items, path + "[]")
+    elif type_ref.kind == "map":
+        yield from _walk(type_ref.value_type, path + "{}")
+    elif type_ref.kind == "union":
+        for index, variant in enumerate(type_ref.variants):
+            yield from _walk(variant, f"{path}|{index}")
+
+
+def _enum_base(values: tuple[Any, ...], primitive: str | None) -> str | None:
+    """The Enum mixin of an enum: str or int; None where a Literal serves better."""
+    if values and all(isinstance(v, str) for v in values):
+        return "str"
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "int"
+    return None
+
+
+def _members(values: tuple[Any, ...]) -> list[tuple[str, str]]:
+    names = naming.unique_names(naming.enum_member(v) for v in values)
+    return [(name, literal(value)) for name, value in zip(names, values, strict=True)]
+
+
+class ModelPlan:
+    """Every model module: which schemas it defines, in which order, with which imports.
+
+    Schemas that reference each other in a cycle are defined together in one module (the
+    module of the first of them by name); the others get a module that re-exports them.
+    Everything else imports what it references at the top, so no import ever cycles.
+    """
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+        self.schemas = {s.name: s for s in api.schemas}
+        self._class_names = self._assign_class_names()
+        self.inline_enums = self._collect_inline_enums()
+        self.groups, self.home = self._group()
+
+    # ----------------------------------------------------------------- names
+    def _assign_class_names(self) -> dict[str, str]:
+        names = [
+            name if name not in HELPER_NAMES else name + "Model"
+            for name in (s.class_name for s in self.api.schemas)
+        ]
+        unique = naming.unique_names(names)
+        return {s.name: n for s, n in zip(self.api.schemas, unique, strict=True)}
+
+    def class_name(self, schema_name: str) -> str:
+        return self._class_names[schema_name]
+
+    def _owner_of(self, pointer: str, fallback: Schema) -> Schema:
+        """The schema whose spec subtree defines ``pointer`` (longest prefix wins)."""
+        best: Schema | None = None
+        for schema in self.api.schemas:
+            if (pointer == schema.pointer or pointer.startswith(schema.pointer + "/")) and (
+                best is None or len(schema.pointer) > len(best.pointer)
+            ):
+                best = schema
+        return best if best is not None else fallback
+
+    def _collect_inline_enums(self) -> dict[tuple[str, str], InlineEnum]:
+        found: dict[tuple[str, str], tuple[Schema, str, TypeRef, str]] = {}
+        for schema in self.api.schemas:
+            positions: list[tuple[str, str, TypeRef | None, str]] = []
+            if schema.kind == "object":
+                positions = [(f.pointer, f.wire_name, f.type, f.description) for f in schema.fields]
+            elif schema.kind == "alias":
+                positions = [(schema.pointer, "Value", schema.alias_of, schema.description)]
+            for pointer, wire_name, type_ref, description in positions:
+                for path, node in _walk(type_ref):
+                    if node.kind != "enum" or _enum_base(node.values, node.primitive) is None:
+                        continue
+                    key = (pointer, path)
+                    owner = self._owner_of(pointer, schema)
+                    if owner.kind not in ("object", "alias"):
+                        owner = schema  # a union's property: defined by its first user
+                    if key not in found or (found[key][0].kind != "object" and owner.kind == "object"):
+                        found.setdefault(key, (owner, wire_name, node, description))
+        taken = set(self._class_names.values()) | HELPER_NAMES
+        result: dict[tuple[str, str], InlineEnum] = {}
+        for key in sorted(found):
+            owner, wire_name, node, description = found[key]
+            suffix = "Item" if key[1].endswith("[]") else ""
+            base = naming.python_inline_enum_class(self.class_name(owner.name), wire_name) + suffix
+            name, counter = base, 2
+            while name in taken:
+                name, counter = f"{base}{counter}", counter + 1
+            taken.add(name)
+            result[key] = InlineEnum(
+                key=key,
+                class_name=name,
+                module=owner.module_name,
+                owner=owner.name,
+                values=node.values,
+                base=_enum_base(node.values, node.primitive) or "str",
+                description=description,
+            )
+        return result
+
+    # ----------------------------------------------------------------- grouping
+    def _edges(self, schema: Schema) -> set[str]:
+        """Schemas whose module ``schema``'s module must import (at definition or use)."""
+        refs: set[str] = set()
+        types: list[tuple[str, TypeRef | None]] = []
+        if schema.kind == "object":
+            types = [(f.pointer, f.type) for f in schema.fields]
+        elif schema.kind == "alias":
+            types = [(schema.pointer, schema.alias_of)]
+        elif schema.kind == "union":
+            refs.update(v for v in schema.variants if v in self.schemas)
+        for pointer, type_ref in types:
+            for path, node in _walk(type_ref):
+                if node.kind == "ref" and node.schema_name in self.schemas:
+                    refs.add(node.schema_name)
+                elif node.kind == "enum" and (pointer, path) in self.inline_enums:
+                    refs.add(self.inline_enums[(pointer, path)].owner)
+        if schema.kind == "object":
+            refs.discard(schema.name)  # a class may refer to itself: annotations are lazy
+        return refs
+
+    def _group(self) -> tuple[list[list[str]], dict[str, str]]:
+        """Strongly connected components (Tarjan, iterative), dependencies first."""
+        graph = {name: sorted(self._edges(schema)) for name, schema in sorted(self.schemas.items())}
+        index: dict[str, int] = {}
+        low: dict[str, int] = {}
+        on_stack: set[str] = set()
+        stack: list[str] = []
+        groups: list[list[str]] = []
+        counter = 0
+        for root in graph:
+            if root in index:
+                continue
+            work: list[tuple[str, int]] = [(root, 0)]
+            while work:
+                node, child = work.pop()
+                if child == 0:
+                    index[node] = low[node] = counter
+                    counter += 1
+                    stack.append(node)
+                    on_stack.add(node)
+                recurse = False
+                for position in range(child, len(graph[node])):
+                    target = graph[node][position]
+                    if target not in index:
+                        work.append((node, position + 1))
+                        work.append((target, 0))
+                        recurse = True
+                        break
+                    if target in on_stack:
+                        low[node] = min(low[node], index[target])
+                if recurse:
+                    continue
+                if low[node] == index[node]:
+                    group: list[str] = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        group.append(member)
+                        if member == node:
+                            break
+                    groups.append(sorted(group))
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+        home: dict[str, str] = {}
+        for group in groups:
+            module = self.schemas[group[0]].module_name
+            for name in group:
+                home[name] = module
+        return groups, home
+
+    # ----------------------------------------------------------------- annotations
+    def annotation(self, type_ref: TypeRef | None, imports: Imports, key: tuple[str, str] | None) -> str:
+        """A Python annotation for ``type_ref``, valid at runtime (pydantic evaluates it)."""
+        if type_ref is None:
+            imports.typing.add("Any")
+            return "Any"
+        kind = type_ref.kind
+        if kind == "primitive":
+            return self._primitive(type_ref, imports)
+        if kind == "enum":
+            inline = self.inline_enums.get(key) if key is not None else None
+            if inline is not None:
+                self._use_enum(self.enum_module(inline), inline.class_name, imports)
+                return self.open_enum(inline.class_name, inline.base, imports)
+            imports.typing.add("Literal")
+            return f"Literal[{', '.join(literal(v) for v in type_ref.values)}]"
+        if kind == "ref" and type_ref.schema_name in self.schemas:
+            schema = self.schemas[type_ref.schema_name]
+            name = self.class_name(schema.name)
+            imports.model(self.home[schema.name], name)
+            if schema.kind == "enum" and _enum_base(schema.enum_values, schema.primitive) is not None:
+                return self.open_enum(name, _enum_base(schema.enum_values, schema.primitive) or "str", imports)
+            return name
+        if kind == "array":
+            item_key = (key[0], key[1] + "[]") if key else None
+            return f"list[{self.annotation(type_ref.items, imports, item_key)}]"
+        if kind == "map":
+            value_key = (key[0], key[1] + "{}") if key else None
+            return f"dict[str, {self.annotation(type_ref.value_type, imports, value_key)}]"
+        if kind == "union" and type_ref.variants:
+            parts = [
+                self.annotation(v, imports, (key[0], f"{key[1]}|{i}") if key else None)
+                for i, v in enumerate(type_ref.variants)
+            ]
+            return " | ".join(dict.fromkeys(parts))
+        imports.typing.add("Any")
+        return "Any"
+
+    def _primitive(self, type_ref: TypeRef, imports: Imports) -> str:
+        if type_ref.primitive == "string":
+            if type_ref.format == "date-time":
+                imports.aliased.add(("datetime", "_dt"))
+                return "_dt.datetime"
+            if type_ref.format == "date":
+                imports.aliased.add(("datetime", "_dt"))
+                return "_dt.date"
+            return "str"
+        return {"integer": "int", "number": "float", "boolean": "bool"}.get(type_ref.primitive or "", "str")
+
+    def _use_enum(self, module: str, class_name: str, imports: Imports) -> None:
+        imports.model(module, class_name)
+
+    def enum_module(self, inline: InlineEnum) -> str:
+        """The module that defines an inline enum once schemas are grouped."""
+        return self.home.get(inline.owner, inline.module)
+
+    @staticmethod
+    def open_enum(class_name: str, base: str, imports: Imports) -> str:
+        imports.typing.add("Annotated")
+        imports.add(".._models", "OpenEnum")
+        return f"Annotated[{class_name} | {base}, OpenEnum({class_name})]"
+
+    # ----------------------------------------------------------------- views
+    def field_view(self, schema: Schema, f: Field, imports: Imports) -> dict[str, Any]:
+        annotation = self.annotation(f.type, imports, (f.pointer, ""))
+        check = _check_args(f.constraints)
+        if check:
+            imports.typing.add("Annotated")
+            imports.add(".._models", "Check")
+            annotation = f"Annotated[{annotation}, Check({check})]"
+        required = f.required and not f.read_only and not f.write_only
+        if not required or f.nullable:
+            annotation = f"{annotation} | None"
+        field_args: list[str] = []
+        default: str | None = None
+        if not required:
+            value = self._default(f, imports) if f.has_default else "None"
+            if value.startswith("lambda"):
+                field_args.append(f"default_factory={value}")
+            else:
+                default = value
+        if f.wire_name != f.python_name:
+            field_args += [f"validation_alias={literal(f.wire_name)}", f"serialization_alias={literal(f.wire_name)}"]
+        if field_args:
+            imports.add("pydantic", "Field")
+            if default is not None:
+                field_args.insert(0, f"default={default}")
+            assignment = f" = Field({', '.join(field_args)})"
+        else:
+            assignment = f" = {default}" if default is not None else ""
+        notes = []
+        if f.read_only:
+            notes.append("Read-only: set by the API, never sent.")
+        if f.write_only:
+            notes.append("Write-only: sent, never returned." + (" Required in requests." if f.required else ""))
+        if f.deprecated:
+            notes.append("Deprecated.")
+        doc = docstring([f.description, " ".join(notes)], 4)
+        return {"name": f.python_name, "annotation": annotation, "assignment": assignment, "doc": doc}
+
+    def _default(self, f: Field, imports: Imports) -> str:
+        value = f.default
+        node = f.type
+        if node.kind == "ref" and node.schema_name in self.schemas:
+            schema = self.schemas[node.schema_name]
+            if schema.kind == "enum" and value in schema.enum_values:
+                name = self.class_name(schema.name)
+                member = dict(zip(schema.enum_values, (m for m, _ in _members(schema.enum_values))))[value]
+                return f"{name}.{member}"
+            return "None"
+        if node.kind == "enum":
+            inline = self.inline_enums.get((f.pointer, ""))
+            if inline is not None and value in inline.values:
+                member = dict(zip(inline.values, (m for m, _ in _members(inline.values))))[value]
+                return f"{inline.class_name}.{member}"
+            return literal(value) if value in node.values else "None"
+        expected: dict[str, tuple[type, ...]] = {
+            "string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,),
+        }
+        if node.kind == "primitive" and node.primitive in expected and node.format not in ("date-time", "date"):
+            ok = isinstance(value, expected[node.primitive]) and (
+                node.primitive == "boolean" or not isinstance(value, bool)
+            )
+            return literal(value) if ok else "None"
+        if node.kind == "array" and isinstance(value, list) and all(
+            isinstance(v, (str, int, float, bool)) for v in value
+        ):
+            return f"lambda: {literal(value)}" if value else "list"
+        if node.kind == "map" and isinstance(value, dict) and not value:
+            return "dict"
+        return "None"
+
+    def module_views(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """(template, module name, context) of every model module."""
+        for group in self.groups:
+            module = self.home[group[0]]
+            yield "models/module.py.j2", module, self._group_view(group, module)
+            for name in group[1:]:
+                schema = self.schemas[name]
+                if schema.module_name != module:
+                    exported = [self.class_name(name)] + [
+                        e.class_name for e in self.inline_enums.values() if self.enum_module(e) == module and e.owner == name
+                    ]
+                    yield "models/reexport.py.j2", schema.module_name, {
+                        "home": module, "names": sorted(exported), "schema_name": name,
+                    }
+
+    def _group_view(self, group: list[str], module: str) -> dict[str, Any]:
+        imports = Imports()
+        enums: list[dict[str, Any]] = []
+        objects: list[dict[str, Any]] = []
+        aliases: list[tuple[str, dict[str, Any]]] = []
+        members = set(group)
+        for inline in sorted(self.inline_enums.values(), key=lambda e: e.class_name):
+            if inline.owner in members:
+                enums.append(self._enum_view(inline.class_name, inline.values, inline.base, inline.description, imports))
+        for name in group:
+            schema = self.schemas[name]
+            if schema.kind == "enum":
+                base = _enum_base(schema.enum_values, schema.primitive)
+                if base is not None:
+                    enums.append(self._enum_view(self.class_name(name), schema.enum_values, base, schema.description, imports))
+                else:
+                    imports.typing.add("Literal")
+                    values = ", ".join(literal(v) for v in schema.enum_values) or "None"
+                    aliases.append((name, {"name": self.class_name(name), "value": f"Literal[{values}]", "doc": docstring([schema.description], 0)}))
+            elif schema.kind == "object":
+                objects.append(self._object_view(schema, imports))
+            elif schema.kind == "union":
+                aliases.append((name, self._union_view(schema, imports)))
+            else:
+                value = self.annotation(schema.alias_of, imports, (schema.pointer, ""))
+                if schema.nullable:
+                    value += " | None"
+                aliases.append((name, {"name": self.class_name(name), "value": value, "doc": docstring([schema.description], 0)}))
+        ordered = self._order_aliases(aliases, members)
+        for names in imports.models.values():
+            names.difference_update({e["name"] for e in enums} | {o["name"] for o in objects} | {a["name"] for a in ordered})
+        imports.models = {m: n for m, n in imports.models.items() if n and m != module}
+        exported = sorted({e["name"] for e in enums} | {o["name"] for o in objects} | {a["name"] for a in ordered})
+        return {
+            "imports": imports.lines("."),
+            "enums": enums,
+            "objects": objects,
+            "aliases": ordered,
+            "exported": exported,
+            "description": self._module_description(group),
+        }
+
+    def _module_description(self, group: list[str]) -> str:
+        if len(group) == 1:
+            schema = self.schemas[group[0]]
+            return docstring([f"The {self.class_name(schema.name)} model (schema ``{schema.name}``)."], 0)
+        names = ", ".join(self.class_name(n) for n in group)
+        return docstring([f"Models that refer to each other in a cycle, defined together: {names}."], 0)
+
+    def _order_aliases(self, aliases: list[tuple[str, dict[str, Any]]], members: set[str]) -> list[dict[str, Any]]:
+        """Module-level aliases evaluate their members at import: define dependencies first."""
+        pending = dict(aliases)
+        ordered: list[dict[str, Any]] = []
+        while pending:
+            for name in sorted(pending):
+                deps = self._edges(self.schemas[name]) & set(pending) - {name}
+                if not deps:
+                    ordered.append(pending.pop(name))
+                    break
+            else:  # a cycle of aliases alone cannot be expressed; keep a stable order
+                name = sorted(pending)[0]
+                ordered.append(pending.pop(name))
+        return ordered
+
+    def _enum_view(self, class_name: str, values: tuple[Any, ...], base: str, description: str, imports: Imports) -> dict[str, Any]:
+        imports.add("enum", "Enum")
+        return {
+            "name": class_name,
+            "base": base,
+            "members": _members(values),
+            "doc": docstring([description or f"Values of {class_name}.", "Responses may carry values this client does not know yet: such a field holds the plain value instead of a member."], 4),
+        }
+
+    def _object_view(self, schema: Schema, imports: Imports) -> dict[str, Any]:
+        imports.add(".._models", "AtlasModel")
+        fields = [self.field_view(schema, f, imports) for f in schema.fields]
+        read_only = sorted({n for f in schema.fields if f.read_only for n in (f.wire_name, f.python_name)})
+        if read_only:
+            imports.typing.add("ClassVar")
+        extra = "" if schema.allows_additional else " Fields it does not declare are kept too."
+        return {
+            "name": self.class_name(schema.name),
+            "fields": fields,
+            "read_only": read_only,
+            "doc": docstring([schema.description or f"The ``{schema.name}`` schema.", extra.strip()], 4),
+        }
+
+    def _union_view(self, schema: Schema, imports: Imports) -> dict[str, Any]:
+        variants = [v for v in schema.variants if v in self.schemas]
+        names = [self.class_name(v) for v in variants]
+        for variant, name in zip(variants, names, strict=True):
+            imports.model(self.home[variant], name)
+        discriminated = schema.discriminator is not None and all(
+            self.schemas[v].kind == "object" for v in variants
+        ) and variants
+        if discriminated:
+            assert schema.discriminator is not None
+            imports.typing.update({"Annotated", "Union"})
+            imports.add("pydantic", "Tag")
+            imports.add(".._models", "UnknownVariant")
+            imports.add(".._models", "UnknownVariantCheck")
+            imports.add(".._models", "discriminator")
+            mapping = {value: self.class_name(target) for value, target in schema.discriminator.mapping if target in variants}
+            members = [f"Annotated[{n}, Tag({literal(n)})]" for n in names]
+            known = tuple(sorted(mapping))
+            members.append(
+                f"Annotated[UnknownVariant, Tag(\"UnknownVariant\"), UnknownVariantCheck({literal(schema.discriminator.property_name)}, {literal(known)})]"
+            )
+            value = (
+                f"Annotated[Union[{', '.join(members)}], discriminator({literal(schema.discriminator.property_name)}, "
+                f"{literal(schema.discriminator.python_name)}, {literal(mapping)})]"
+            )
+        elif names:
+            imports.typing.add("Union")
+            value = f"Union[{', '.join(names)}]"
+        else:
+            imports.typing.add("Any")
+            value = "Any"
+        if schema.nullable:
+            value = f"{value} | None"
+        description = schema.description or f"One of: {', '.join(names)}."
+        notes = ""
+        if discriminated:
+            notes = (
+                f"The variant is chosen by ``{schema.discriminator.property_name}``; "  # type: ignore[union-attr]
+                "a value this client does not know yet gives an ``UnknownVariant`` in responses."
+            )
+        return {"name": self.class_name(schema.name), "value": value, "doc": docstring([description, notes], 0)}
+
+    # ----------------------------------------------------------------- jobs
+    def exports(self) -> list[tuple[str, str]]:
+        """(name, module) of everything ``models`` re-exports, sorted by name."""
+        found = {self.class_name(s.name): s.module_name for s in self.api.schemas}
+        for inline in self.inline_enums.values():
+            found[inline.class_name] = self.enum_module(inline)
+        return sorted(found.items())
+
+    def jobs(self, root: str, common: dict[str, Any]) -> list[RenderJob]:
+        result = [
+            RenderJob(
+                f"{PACKAGE_TEMPLATES}/models/__init__.py.j2",
+                f"{root}/models/__init__.py",
+                {
+                    **common,
+                    "exports": self.exports(),
+                    "export_names": sorted([name for name, _ in self.exports()] + ["UnknownVariant"]),
+                },
+            )
+        ]
+        for template, module, context in self.module_views():
+            result.append(RenderJob(f"{PACKAGE_TEMPLATES}/{template}", f"{root}/models/{module}.py", {**common, **context}))
+        return result
+
+
+def _check_args(constraints: Constraints) -> str:
+    pairs = [
+        (name, getattr(constraints, name))
+        for name in (
+            "pattern", "minimum", "maximum", "exclusive_minimum", "exclusive_maximum",
+            "min_length", "max_length", "min_items", "max_items", "unique_items",
+        )
+    ]
+    defaults = {"exclusive_minimum": False, "exclusive_maximum": False, "unique_items": False}
+    return ", ".join(
+        f"{name}={literal(value)}" for name, value in pairs if value is not None and value != defaults.get(name)
+    )
+
+
+# --------------------------------------------------------------------- operations metadata
+def _parameter_fields(p: Parameter) -> list[tuple[str, str]]:
+    kind = {"primitive": p.type.primitive, "enum": p.type.primitive, "array": "array", "map": "object"}.get(
+        p.type.kind, "any"
+    ) or "string"
+    items = p.type.items if p.type.kind == "array" else None
+    item_kind = None
+    enum: tuple[Any, ...] = p.type.values if p.type.kind == "enum" else ()
+    if items is not None:
+        item_kind = {"primitive": items.primitive, "enum": items.primitive}.get(items.kind, "any") or "string"
+        enum = items.values if items.kind == "enum" else ()
+    fmt = p.type.format if p.type.kind == "primitive" else (items.format if items is not None and items.kind == "primitive" else None)
+    c = p.constraints
+    candidates: list[tuple[str, Any, Any]] = [
+        ("name", p.wire_name, None),
+        ("python_name", p.python_name, None),
+        ("location", p.location, None),
+        ("type", kind, None),
+        ("description", p.description, ""),
+        ("required", p.required, False),
+        ("format", fmt, None),
+        ("items", item_kind, None),
+        ("enum", tuple(enum), ()),
+        ("pattern", c.pattern, None),
+        ("documented_pattern", p.documented_pattern, None),
+        ("minimum", c.minimum, None),
+        ("maximum", c.maximum, None),
+        ("exclusive_minimum", c.exclusive_minimum, False),
+        ("exclusive_maximum", c.exclusive_maximum, False),
+        ("min_length", c.min_length, None),
+        ("max_length", c.max_length, None),
+        ("min_items", c.min_items, None),
+        ("max_items", c.max_items, None),
+        ("has_default", p.has_default, False),
+        ("default", p.default if p.has_default else None, None),
+        ("time_unit", p.time_unit, None),
+        ("requires", tuple(p.requires), ()),
+        ("deprecated", p.deprecated, False),
+    ]
+    return [(key, literal(value)) for key, value, default in candidates if value != default or key in ("name", "python_name", "location", "type")]
+
+
+def _accept(version: ApiVersion, download: bool) -> str:
+    types = list(version.responses)
+    if not types:
+        return f"application/vnd.atlas.{version.version}+json"
+    if download:
+        binary = [m for m in types if m.format != "json"]
+        if binary:
+            return binary[0].media_type
+    json_types = [m for m in types if m.format == "json"]
+    return (json_types or types)[0].media_type
+
+
+def _version_fields(op: Operation, version: ApiVersion) -> list[tuple[str, str]]:
+    fields = [
+        ("version", literal(version.version)),
+        ("accept", literal(_accept(version, op.is_download))),
+        ("media_types", literal(tuple(version.accept_types))),
+    ]
+    if version.request is not None:
+        fields.append(("content_type", literal(version.request.media_type)))
+    if version.formats != ("json",):
+        fields.append(("formats", literal(tuple(version.formats))))
+    if version.sunset:
+        fields.append(("sunset", literal(version.sunset)))
+    if version.preview:
+        fields.append(("preview", "True"))
+    return fields
+
+
+class OperationPlan:
+    """The ``_operations`` package: shared parameters once, then one module per tag."""
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+        constants = naming.unique_names(
+            [naming.python_constant(op.python_name) for op in api.operations] + ["OPERATIONS"]
+        )
+        self.op_constant = {op.operation_id: c for op, c in zip(api.operations, constants, strict=False)}
+        # The same parameter (every field equal) gets one constant wherever it is used.
+        by_key: dict[tuple[tuple[str, str], ...], list[str]] = {}
+        for tag in api.tags:
+            for op in tag.operations:
+                for p in op.parameters:
+                    key = tuple(_parameter_fields(p))
+                    users = by_key.setdefault(key, [])
+                    if tag.module_name not in users:
+                        users.append(tag.module_name)
+        keys = sorted(by_key, key=lambda k: (dict(k)["python_name"], k))
+        names = naming.unique_names(
+            list(constants) + [naming.python_constant(literal_eval_str(dict(k)["python_name"])) for k in keys]
+        )[len(constants):]
+        self.param_constant = dict(zip(keys, names, strict=True))
+        self.shared = {k for k, users in by_key.items() if len(users) > 1}
+        self.local = {k: users[0] for k, users in by_key.items() if len(users) == 1}
+
+    def constant_of(self, p: Parameter) -> str:
+        return self.param_constant[tuple(_parameter_fields(p))]
+
+    def jobs(self, root: str, common: dict[str, Any]) -> list[RenderJob]:
+        base = f"{PACKAGE_TEMPLATES}/_operations"
+        index: list[tuple[str, str, str]] = []
+        for tag in self.api.tags:
+            for op in tag.operations:
+                constant = self.op_constant[op.operation_id]
+                for name in dict.fromkeys(filter(None, (op.operation_id, op.alias, op.python_name, op.python_alias))):
+                    index.append((name, tag.module_name, constant))
+        operations = list(self.api.operations)
+        result = [
+            RenderJob(
+                f"{base}/__init__.py.j2",
+                f"{root}/_operations/__init__.py",
+                {**common, "tags": list(self.api.tags), "index": index, "example_operation": operations[0]},
+            )
+        ]
+        if self.shared:
+            shared = [(self.param_constant[k], list(k)) for k in sorted(self.shared, key=lambda k: self.param_constant[k])]
+            result.append(RenderJob(f"{base}/_shared.py.j2", f"{root}/_operations/_shared.py", {**common, "parameters": shared}))
+        for tag in self.api.tags:
+            local = sorted(
+                (self.param_constant[k], list(k)) for k, module in self.local.items() if module == tag.module_name
+            )
+            shared_names = sorted(
+                {self.constant_of(p) for op in tag.operations for p in op.parameters if tuple(_parameter_fields(p)) in self.shared}
+            )
+            ops = [self._operation_view(op) for op in tag.operations]
+            result.append(
+                RenderJob(
+                    f"{base}/tag.py.j2",
+                    f"{root}/_operations/{tag.module_name}.py",
+                    {**common, "tag": tag, "operations": ops, "local_parameters": local, "shared_imports": shared_names},
+                )
+            )
+        return result
+
+    def _operation_view(self, op: Operation) -> dict[str, Any]:
+        fields = [
+            ("operation_id", literal(op.operation_id)),
+            ("alias", literal(op.alias)),
+            ("python_name", literal(op.python_name)),
+            ("python_alias", literal(op.python_alias)),
+            ("tag", literal(op.tag)),
+            ("method", literal(op.method)),
+            ("path", literal(op.path)),
+            ("summary", literal(op.summary)),
+        ]
+        if op.request_body is not None:
+            fields.append(("has_body", "True"))
+            if op.request_body.required:
+                fields.append(("body_required", "True"))
+        if not op.idempotent:
+            fields.append(("idempotent", "False"))
+        if op.is_download:
+            fields.append(("download", "True"))
+        if op.deprecated:
+            fields.append(("deprecated", "True"))
+        if op.roles:
+            fields.append(("roles", literal(tuple(op.roles))))
+        return {
+            "constant": self.op_constant[op.operation_id],
+            "fields": fields,
+            "versions": [_version_fields(op, v) for v in op.versions],
+            "parameters": [self.constant_of(p) for p in op.parameters],
+        }
+
+
+def literal_eval_str(text: str) -> str:
+    """The string a ``literal()`` of a string stands for."""
+    import ast
+
+    value = ast.literal_eval(text)
+    return value if isinstance(value, str) else str(value)
+
+
+# --------------------------------------------------------------------- resources
+def _tag_view(tag: Tag) -> dict[str, Any]:
+    return {
+        "name": tag.name,
+        "python_name": tag.python_name,
+        "module": tag.module_name,
+        "sync_class": naming.python_resource_class(tag.class_name),
+        "async_class": naming.python_resource_class(tag.class_name, asynchronous=True),
+        "doc": docstring([f"{tag.name}: {_first_sentence(tag.description)}" if tag.description else tag.name], 8),
+    }
+
+
+def _parameter_annotation(p: Parameter, plan: ModelPlan, imports: Imports) -> str:
+    t = p.type
+    if p.time_unit is not None:
+        imports.datetime.add("datetime")
+        return "int | datetime"
+    if t.kind == "primitive" and t.primitive == "string" and t.format in ("date-time", "date"):
+        imports.datetime.add("datetime" if t.format == "date-time" else "date")
+        return "str | " + ("datetime" if t.format == "date-time" else "date")
+    if t.kind == "array":
+        imports.abc.add("Sequence")
+        item = t.items
+        if item is not None and item.kind in ("primitive", "enum"):
+            inner = _parameter_annotation(
+                Parameter(p.wire_name, p.python_name, p.cli_flag, p.location, item, True, "", ""), plan, imports
+            )
+        else:
+            imports.typing.add("Any")
+            inner = "Any"
+        return f"Sequence[{inner}]"
+    if t.kind == "enum":
+        imports.typing.add("Literal")
+        return f"Literal[{', '.join(literal(v) for v in t.values)}]"
+    if t.kind == "primitive":
+        return plan._primitive(t, Imports()) if t.primitive != "string" else "str"
+    imports.typing.add("Any")
+    return "Any"
+
+
+def _param_default(p: Parameter) -> str | None:
+    """The default of a keyword argument (None: required)."""
+    if p.required:
+        return None
+    if p.has_default and p.default is not None and p.time_unit is None:
+        t = p.type
+        ok = {
+            "string": isinstance(p.default, str),
+            "integer": isinstance(p.default, int) and not isinstance(p.default, bool),
+            "number": isinstance(p.default, (int, float)) and not isinstance(p.default, bool),
+            "boolean": isinstance(p.default, bool),
+        }
+        if t.kind == "primitive" and ok.get(t.primitive or "") and t.format not in ("date-time", "date"):
+            return literal(p.default)
+        if t.kind == "enum" and p.default in t.values:
+            return literal(p.default)
+    return "None"
+
+
+def _constraint_text(p: Parameter) -> str:
+    c = p.constraints
+    notes = []
+    if c.pattern:
+        notes.append(f"Must match ``{c.pattern}``.")
+    if c.minimum is not None and c.maximum is not None:
+        notes.append(f"From {c.minimum} to {c.maximum}.")
+    elif c.minimum is not None:
+        notes.append(f"At least {c.minimum}.")
+    elif c.maximum is not None:
+        notes.append(f"At most {c.maximum}.")
+    if c.min_length is not None or c.max_length is not None:
+        notes.append(f"Length {c.min_length or 0} to {c.max_length if c.max_length is not None else 'any'}.")
+    if c.min_items is not None or c.max_items is not None:
+        notes.append(f"{c.min_items or 0} to {c.max_items if c.max_items is not None else 'any'} items.")
+    if p.type.kind == "enum":
+        notes.append("One of " + ", ".join(f"``{v}``" for v in p.type.values) + ".")
+    if p.time_unit is not None:
+        notes.append(
+            f"An int ({p.time_unit} since the UNIX epoch) or a timezone-aware datetime, converted to {p.time_unit}."
+        )
+    if p.requires:
+        notes.append("Give it together with " + ", ".join(f"``{r}``" for r in p.requires) + ".")
+    if p.has_default and p.default is not None:
+        notes.append(f"Default: ``{literal(p.default)}`` (not sent: the API applies it).")
+    if p.location == "header":
+        notes.append(f"Sent as the ``{p.wire_name}`` header.")
+    return " ".join(notes)
+
+
+class ResourceBuilder:
+    """The context of one resource module (a tag): its methods with signatures and docs."""
+
+    def __init__(self, api: Api, plan: ModelPlan, tag: Tag) -> None:
+        self.api = api
+        self.plan = plan
+        self.tag = tag
+        self.imports = Imports()
+        self.imports.add("typing", "cast")
+        self.imports.add("functools", "cached_property")
+        self.imports.abc.add("Mapping")
+        self.imports.add(".._base_client", "AsyncAPIClient")
+        self.imports.add(".._base_client", "SyncAPIClient")
+        self.imports.add(".._base_client", "TimeoutTypes")
+        self.imports.add(".._types", "NOT_GIVEN")
+        self.imports.add(".._types", "NotGiven")
+        self.imports.add(".._response", "async_to_raw_response_wrapper")
+        self.imports.add(".._response", "to_raw_response_wrapper")
+        self.imports.aliased.add((f".._operations.{tag.module_name}", "_ops"))
+
+    def type_expression(self, type_ref: TypeRef | None) -> str:
+        model_imports = Imports()
+        expression = self.plan.annotation(type_ref, model_imports, None)
+        self._merge(model_imports)
+        return expression
+
+    def _merge(self, other: Imports) -> None:
+        self.imports.merge(other)
+
+    def response_types(self, op: Operation) -> tuple[str, str]:
+        """(return annotation, ``responses=`` argument) of a JSON operation."""
+        per_version: dict[str, str] = {}
+        for version in op.versions:
+            json_media = [m for m in version.responses if m.format == "json"]
+            media = json_media[0] if json_media else None
+            per_version[version.version] = self.type_expression(media.type) if media is not None and media.type is not None else "None"
+        distinct = list(dict.fromkeys(per_version.values()))
+        if not distinct:
+            return "None", "None"
+        annotation = " | ".join(distinct)
+        if len(distinct) == 1:
+            return annotation, distinct[0]
+        mapping = ", ".join(f"{literal(v)}: {t}" for v, t in per_version.items())
+        return annotation, "{" + mapping + "}"
+
+    def request_types(self, op: Operation) -> tuple[str, str]:
+        """(``body`` annotation, ``request_types=`` argument)."""
+        assert op.request_body is not None
+        per_version: dict[str, str] = {}
+        annotations: list[str] = []
+        for media in op.request_body.media_types:
+            t = media.type
+            expression = self.type_expression(t)
+            per_version[media.version or ""] = expression
+            if t is not None and t.kind == "ref" and self.plan.schemas.get(t.schema_name or "") is not None and self.plan.schemas[t.schema_name or ""].kind == "object":
+                self.imports.abc.add("Mapping")
+                self.imports.typing.add("Any")
+                annotations.append(f"{expression} | Mapping[str, Any]")
+            elif t is not None and t.kind == "array" and t.items is not None and t.items.kind == "ref" and self.plan.schemas.get(t.items.schema_name or "") is not None and self.plan.schemas[t.items.schema_name or ""].kind == "object":
+                self.imports.abc.add("Sequence")
+                self.imports.abc.add("Mapping")
+                self.imports.typing.add("Any")
+                item = self.type_expression(t.items)
+                annotations.append(f"Sequence[{item} | Mapping[str, Any]]")
+            else:
+                self.imports.typing.add("Any")
+                annotations.append("Any")
+        distinct = list(dict.fromkeys(per_version.values()))
+        annotation = " | ".join(dict.fromkeys(annotations)) or "Any"
+        if "Any" in annotation.split(" | "):
+            annotation = "Any"
+        if len(distinct) <= 1:
+            return annotation, distinct[0] if distinct else "None"
+        # Operation versions without their own request media use the nearest older one.
+        mapping = {}
+        for version in op.versions:
+            if version.request is not None:
+                mapping[version.version] = per_version.get(version.request.version, distinct[-1])
+        return annotation, "{" + ", ".join(f"{literal(v)}: {t}" for v, t in mapping.items()) + "}"
+
+    def method(self, op: Operation) -> dict[str, Any]:
+        params = []
+        for p in op.parameters:
+            annotation = _parameter_annotation(p, self.plan, self.imports)
+            default = _param_default(p)
+            if default == "None":
+                annotation += " | None"
+            params.append({"name": p.python_name, "wire": p.wire_name, "annotation": annotation, "default": default})
+        body = None
+        request_arg = None
+        if op.request_body is not None:
+            body_annotation, request_arg = self.request_types(op)
+            body = {"annotation": body_annotation if op.request_body.required else f"{body_annotation} | None",
+                    "default": None if op.request_body.required else "None"}
+        if op.is_download:
+            self.imports.add(".._response", "DownloadResponse")
+            self.imports.add(".._response", "AsyncDownloadResponse")
+            sync_return, async_return, responses_arg = "DownloadResponse", "AsyncDownloadResponse", None
+        else:
+            sync_return, responses_arg = self.response_types(op)
+            async_return = sync_return
+        return {
+            "op": op,
+            "constant": None,  # filled by the caller
+            "params": params,
+            "body": body,
+            "request_types": request_arg,
+            "responses": responses_arg,
+            "sync_return": sync_return,
+            "async_return": async_return,
+            "doc": self.method_doc(op, sync_return),
+            "async_doc": self.method_doc(op, async_return),
+        }
+
+    def method_doc(self, op: Operation, returns: str) -> str:
+        sections: list[str | list[str]] = [op.summary.rstrip(".") + ".", op.description]
+        if op.deprecated:
+            sections.append("Deprecated: the API may remove this operation.")
+        if op.roles:
+            sections.append("Required roles (any of): " + ", ".join(op.roles) + ".")
+        newest = op.newest_version.version if op.versions else None
+        if op.versions:
+            listed = ", ".join(
+                v.version + (f" (sunset {v.sunset})" if v.sunset else "") + (" (preview)" if v.preview else "")
+                for v in op.versions
+            )
+            sections.append(f"API versions: {listed}; the newest, {newest}, unless pinned.")
+            for v in op.versions:
+                if v.changelog:
+                    sections.append(f"Changed in {v.version}: {v.changelog}")
+        args: list[str] = ["Args:"]
+        for p in op.parameters:
+            text = " ".join(part for part in (p.description, _constraint_text(p)) if part)
+            if p.deprecated:
+                text = "Deprecated. " + text
+            args += _item_lines(p.python_name, text, 8)
+        if op.request_body is not None:
+            text = op.request_body.description or "The request body."
+            text += " A model, or a dict in the API's camelCase names, validated the same way; read-only and unset fields are not sent."
+            args += _item_lines("body", text, 8)
+        supported = ", ".join(f"``{v.version}``" for v in op.versions) or "none"
+        args += _item_lines(
+            "version",
+            f"The API version to speak: {supported}. Default: the client's ``default_version`` pin, else ``{newest}``.",
+            8,
+        )
+        args += _item_lines("timeout", "This call's timeout (seconds or ``httpx.Timeout``), instead of the client's.", 8)
+        args += _item_lines("extra_headers", "More headers to send.", 8)
+        args += _item_lines("extra_query", "More query parameters to send.", 8)
+        sections.append(args)
+        if op.is_download:
+            formats = "/".join(op.all_formats)
+            returns_text = f"A streamed {returns} ({formats}): ``write_to_file(path)`` or ``iter_bytes()``; never read whole."
+        elif returns == "None":
+            returns_text = "None."
+        else:
+            returns_text = f"The parsed response: ``{returns}``."
+        sections.append(["Returns:", *["    " + line for line in _wrap(returns_text, 12)]])
+        statuses = sorted({r.status for r in op.error_responses})
+        raises = ["Raises:"]
+        raises += _item_lines("ParameterError", "A parameter or the body fails its spec; nothing was sent.", 8)
+        raises += _item_lines("UnsupportedVersionError", "``version`` is not one listed above; nothing was sent.", 8)
+        raises += _item_lines(
+            "APIStatusError",
+            "The API answered with an error status" + (f" (documented: {', '.join(statuses)})" if statuses else "") + "; a subclass per status, e.g. NotFoundError.",
+            8,
+        )
+        raises += _item_lines("APIConnectionError", "No response, after the retries.", 8)
+        sections.append(raises)
+        if op.docs_url:
+            sections.append(f"See {op.docs_url}")
+        return docstring(sections, 8)
+
+
+def _resource_jobs(api: Api, plan: ModelPlan, root: str, common: dict[str, Any]) -> list[RenderJob]:
+    result = [
+        RenderJob(
+            f"{PACKAGE_TEMPLATES}/resources/__init__.py.j2",
+            f"{root}/resources/__init__.py",
+            {**common, "tags": [_tag_view(t) for t in api.tags]},
+        )
+    ]
+    for tag in api.tags:
+        builder = ResourceBuilder(api, plan, tag)
+        methods = [builder.method(op) for op in tag.operations]
+        view = _tag_view(tag)
+        result.append(
+            RenderJob(
+                f"{PACKAGE_TEMPLATES}/resources/resource.py.j2",
+                f"{root}/resources/{tag.module_name}.py",
+                {
+                    **common,
+                    "tag": tag,
+                    "view": view,
+                    "methods": methods,
+                    "imports": builder.imports.lines("..models."),
+                    "raw_sync_class": view["sync_class"] + "WithRawResponse",
+                    "raw_async_class": view["async_class"] + "WithRawResponse",
+                    "constants": {op.operation_id: naming.python_constant(op.python_name) for op in tag.operations},
+                    "doc": docstring([f"The {tag.name} resource.", tag.description], 0),
+                },
+            )
+        )
+    return result
+
+
+# --------------------------------------------------------------------- README
+def _readme_context(api: Api, plan: ModelPlan, settings: Settings) -> dict[str, Any]:
+    operations = list(api.operations)
+    json_op = next((op for op in operations if not op.is_download and op.request_body is None), operations[0] if operations else None)
+    download_op = next((op for op in operations if op.is_download), None)
+    body_op = next((op for op in operations if op.request_body is not None), None)
+    return {
+        "tags": [_tag_view(t) for t in api.tags],
+        "json_op": json_op,
+        "json_tag": next((t for t in api.tags if json_op in t.operations), None) if json_op else None,
+        "download_op": download_op,
+        "download_tag": next((t for t in api.tags if download_op in t.operations), None) if download_op else None,
+        "body_op": body_op,
+        "body_tag": next((t for t in api.tags if body_op in t.operations), None) if body_op else None,
+        "cli": "cli" in settings.targets,
+        "cli_command": settings.cli_command,
+        "sample_args": {op.operation_id: _sample_args(op) for op in operations},
+    }
+
+
+def _sample_args(op: Operation) -> str:
+    parts = []
+    for p in op.parameters:
+        if not p.required:
+            continue
+        if p.wire_name == "groupId":
+            value = literal("32b6e34b3d91647abb20e7b8")
+        elif p.example is not None and isinstance(p.example, (str, int)):
+            value = literal(p.example)
+        else:
+            value = literal(naming.doc_sample_string(p.wire_name))
+        parts.append(f"{p.python_name}={value}")
+    return ", ".join(parts)

@@ -81,7 +81,7 @@ def test_translatable_texts_cover_every_kind_of_text(spec: LoadedSpec) -> None:
     assert "\n\n**NOTE**: Groups and projects" in texts[GROUP_ID]  # folded scalar, joined
     for pointer in (
         "/tags/0/description",
-        "/components/parameters/pretty/externalDocs/description",
+        "/components/parameters/pretty/schema/externalDocs/description",
         "/components/responses/tooManyRequests/headers/Retry-After/description",
         "/components/securitySchemes/ServiceAccounts/description",
         "/components/schemas/S3LogIntegrationResponse/allOf/1/properties/id/description",

@@ -1,0 +1,24 @@
+"""What validation reports: one :class:`Problem` per defect, rendered on one line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A defect at one place of the spec; ``location`` is ``file:line:column`` of ``pointer``."""
+
+    severity: Severity
+    rule_id: str
+    message: str
+    pointer: str
+    location: str
+
+
+def format_problem(problem: Problem) -> str:
+    """``file:line:column: rule-id: message (at /json/pointer)``: editors jump to the place."""
+    return f"{problem.location}: {problem.rule_id}: {problem.message} (at {problem.pointer or '/'})"

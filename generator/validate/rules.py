@@ -1,0 +1,338 @@
+"""Our own rules: what the generator needs beyond valid OpenAPI 3.0.
+
+Each rule is one function from the :class:`Document` to ``(pointer, message)`` findings; the
+:data:`RULES` table gives it its id and severity. A rule skips what another rule reports
+(a dangling ``$ref`` is ``ref-resolves``' alone), so one defect gives one problem.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from generator.load import pointer_join
+from generator.model.build import ATLAS_MEDIA_TYPE
+from generator.validate.document import Document, Operation, Parameter, RefCycle, RefError, path_variables
+from generator.validate.examples import SampleChecker, SampleKind, samples
+from generator.validate.patterns import InvalidPattern, compile_pattern
+from generator.validate.problems import Severity
+from generator.validate.schema import Finding, check_openapi_schema
+
+_ALIAS = "x-xgen-operation-id-override"
+_EPOCH_UNITS = ("seconds", "milliseconds")
+_NAME_CHARACTERS = re.compile(r"[A-Za-z0-9_.\-]+")
+_TAG_CHARACTERS = re.compile(r"[A-Za-z0-9_.\- ]+")
+
+
+def _title(operation: Operation) -> str:
+    return f"{operation.method.upper()} {operation.path}"
+
+
+def _is_date(text: object) -> bool:
+    """A real ``YYYY-MM-DD`` date (``2025-02-30`` is not)."""
+    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _declared_tags(document: Document) -> Iterator[tuple[str, object]]:
+    tags = document.data.get("tags")
+    for index, tag in enumerate(tags) if isinstance(tags, list) else ():
+        if isinstance(tag, dict):
+            yield pointer_join("/tags", index, "name"), tag.get("name")
+
+
+# ----------------------------------------------------------------------------- references
+def ref_resolves(document: Document) -> Iterator[Finding]:
+    """Every ``$ref`` and discriminator mapping names an object of this file."""
+    for node in document.nodes:
+        if "$ref" in node.value:
+            yield from _broken_ref(document, node.value["$ref"], pointer_join(node.pointer, "$ref"))
+        discriminator = node.value.get("discriminator") if node.kind == "schema" else None
+        mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+        for value, target in mapping.items() if isinstance(mapping, dict) else ():
+            where = pointer_join(node.pointer, "discriminator", "mapping", value)
+            name = isinstance(target, str) and not target.startswith("#") and "/" not in target
+            ref = f"#/components/schemas/{target}" if name else target
+            yield from _broken_ref(document, ref, where)
+
+
+def _broken_ref(document: Document, ref: object, pointer: str) -> Iterator[Finding]:
+    try:
+        target, _ = document.follow(ref)
+    except RefError as error:
+        yield pointer, str(error)
+        return
+    if not isinstance(target, dict):
+        yield pointer, f"$ref {ref!r} names a {type(target).__name__}, not an object"
+        return
+    try:
+        document.resolve(target, "")
+    except RefCycle as cycle:
+        yield pointer, str(cycle)
+    except RefError:  # a later $ref of the chain: reported where that one is written
+        return
+
+
+def pattern_invalid(document: Document) -> Iterator[Finding]:
+    """Every ``pattern`` compiles (ECMA syntax such as ``\\p{L}`` included)."""
+    for node in document.of_kind("schema"):
+        pattern = node.value.get("pattern")
+        if isinstance(pattern, str):
+            try:
+                compile_pattern(pattern)
+            except InvalidPattern as error:
+                yield pointer_join(node.pointer, "pattern"), (
+                    f"pattern {pattern!r} is not a valid regular expression: {error}"
+                )
+
+
+# ----------------------------------------------------------------------------- operations
+def operation_id_unique(document: Document) -> Iterator[Finding]:
+    """operationIds and their aliases name one operation each: they become method and CLI names."""
+    owners: dict[str, tuple[str, str]] = {}  # name -> (field, operation) of its first use
+    for operation in document.operations():
+        title = _title(operation)
+        for field in ("operationId", _ALIAS):
+            name = operation.value.get(field)
+            if not isinstance(name, str):
+                continue
+            owner_field, owner = owners.setdefault(name, (field, title))
+            if owner != title:
+                yield pointer_join(operation.pointer, field), f"{name!r} is already the {owner_field} of {owner}"
+
+
+def operation_single_tag(document: Document) -> Iterator[Finding]:
+    """Exactly one tag per operation: it picks the client class and the CLI group."""
+    for operation in document.operations():
+        tags = operation.value.get("tags")
+        if not isinstance(tags, list) or len(tags) != 1:
+            count = len(tags) if isinstance(tags, list) else 0
+            where = pointer_join(operation.pointer, "tags") if "tags" in operation.value else operation.pointer
+            yield where, f"{_title(operation)} has {count} tags; it needs exactly one"
+
+
+def tag_declared(document: Document) -> Iterator[Finding]:
+    """Operation tags are declared at the top, where their group gets its description."""
+    declared = {name for _, name in _declared_tags(document)}
+    for operation in document.operations():
+        tags = operation.value.get("tags")
+        for index, tag in enumerate(tags) if isinstance(tags, list) else ():
+            if isinstance(tag, str) and tag not in declared:
+                yield pointer_join(operation.pointer, "tags", index), (
+                    f"tag {tag!r} is not declared in the top-level tags"
+                )
+
+
+def tag_unique(document: Document) -> Iterator[Finding]:
+    seen: set[object] = set()
+    for pointer, name in _declared_tags(document):
+        if name in seen:
+            yield pointer, f"tag {name!r} is declared twice"
+        seen.add(name)
+
+
+def media_type_versioned(document: Document) -> Iterator[Finding]:
+    """Request bodies and 2xx responses use versioned Atlas media types; errors may be plain JSON."""
+    for operation in document.operations():
+        body = operation.value.get("requestBody")
+        yield from _unversioned(document, body, pointer_join(operation.pointer, "requestBody"))
+        responses = operation.value.get("responses")
+        for status, response in responses.items() if isinstance(responses, dict) else ():
+            if str(status).startswith("2"):
+                pointer = pointer_join(operation.pointer, "responses", status)
+                yield from _unversioned(document, response, pointer)
+
+
+def _unversioned(document: Document, raw: Any, pointer: str) -> Iterator[Finding]:
+    holder = document.resolved(raw, pointer) if raw is not None else None
+    content = holder[0].get("content") if holder else None
+    for media_type in content if isinstance(content, dict) else ():
+        match = ATLAS_MEDIA_TYPE.match(str(media_type))
+        where = pointer_join(holder[1], "content", media_type) if holder else pointer
+        if match is None:
+            yield where, (
+                f"media type {media_type!r} is not versioned; use application/vnd.atlas.YYYY-MM-DD+json "
+                f"(or +gzip, +csv, or application/vnd.atlas.preview+json)"
+            )
+        elif match["version"] != "preview" and not _is_date(match["version"]):
+            yield where, f"media type {media_type!r} names no real date"
+
+
+# ----------------------------------------------------------------------------- parameters
+def path_params_match(document: Document) -> Iterator[Finding]:
+    """Each ``{variable}`` of a path has an ``in: path`` parameter, and each such parameter a variable."""
+    for operation in document.operations():
+        variables = path_variables(operation.path)
+        declared = {
+            p.value.get("name"): p for p in document.operation_parameters(operation) if p.value.get("in") == "path"
+        }
+        for variable in variables:
+            if variable not in declared:
+                yield operation.pointer, (
+                    f"path variable {{{variable}}} has no 'in: path' parameter in {_title(operation)}"
+                )
+        for name, parameter in declared.items():
+            if name not in variables:
+                yield parameter.listed_at, f"path parameter {name!r} is not a variable of {operation.path}"
+
+
+def parameter_unique(document: Document) -> Iterator[Finding]:
+    """A parameter list names each (in, name) once (an operation may override its path's)."""
+    for operation in document.operations():
+        for holder, holder_pointer in (
+            (operation.path_item, operation.path_item_pointer),
+            (operation.value, operation.pointer),
+        ):
+            listed = document.parameters(holder.get("parameters"), pointer_join(holder_pointer, "parameters"))
+            yield from _repeated(listed)
+
+
+def _repeated(parameters: list[Parameter]) -> Iterator[Finding]:
+    seen: set[tuple[str, str]] = set()
+    for parameter in parameters:
+        if parameter.key in seen:
+            where, name = parameter.key
+            yield parameter.listed_at, f"parameter {name!r} in {where} is listed twice"
+        seen.add(parameter.key)
+
+
+def requires_known(document: Document) -> Iterator[Finding]:
+    """``x-requires`` names parameters of the same operation (wire names)."""
+    for operation in document.operations():
+        parameters = document.operation_parameters(operation)
+        names = {parameter.value.get("name") for parameter in parameters}
+        for parameter in parameters:
+            required = parameter.value.get("x-requires")
+            pointer = pointer_join(parameter.pointer, "x-requires")
+            if required is not None and not isinstance(required, list):
+                yield pointer, "x-requires must be a list of parameter names"
+            for index, name in enumerate(required) if isinstance(required, list) else ():
+                if name not in names:
+                    yield pointer_join(pointer, index), (
+                        f"x-requires names {name!r}, which is not a parameter of {_title(operation)}"
+                    )
+
+
+def epoch_unit(document: Document) -> Iterator[Finding]:
+    """``x-epoch-unit`` is ``seconds`` or ``milliseconds``, on an integer."""
+    for node in document.of_kind("parameter", "header", "schema"):
+        if "x-epoch-unit" not in node.value:
+            continue
+        unit = node.value["x-epoch-unit"]
+        pointer = pointer_join(node.pointer, "x-epoch-unit")
+        if unit not in _EPOCH_UNITS:
+            yield pointer, f"x-epoch-unit must be 'seconds' or 'milliseconds', not {unit!r}"
+        schema = (node.value, "") if node.kind == "schema" else document.resolved(node.value.get("schema"), "")
+        kind = schema[0].get("type") if schema else None
+        if kind != "integer":
+            yield pointer, f"x-epoch-unit needs an integer, but the type is {kind!r}"
+
+
+# ----------------------------------------------------------------------------- values
+def sunset_date(document: Document) -> Iterator[Finding]:
+    """``x-sunset`` is a quoted ``YYYY-MM-DD`` date."""
+    for node in document.nodes:
+        if "x-sunset" not in node.value:
+            continue
+        value = node.value["x-sunset"]
+        pointer = pointer_join(node.pointer, "x-sunset")
+        if isinstance(value, datetime.date):
+            yield pointer, (
+                f"quote x-sunset ('{value.isoformat()}'): YAML reads a bare date as a date, "
+                f"which the generator ignores"
+            )
+        elif not _is_date(value):
+            yield pointer, f"x-sunset {value!r} is not a valid YYYY-MM-DD date"
+
+
+def _sample_errors(document: Document, kind: SampleKind) -> Iterator[Finding]:
+    checker = SampleChecker(document)
+    for sample in samples(document):
+        if sample.kind == kind:
+            yield from checker.errors(sample)
+
+
+def example_valid(document: Document) -> Iterator[Finding]:
+    """Examples satisfy their schemas: they are shown in the docs and the CLI help."""
+    return _sample_errors(document, "example")
+
+
+def default_valid(document: Document) -> Iterator[Finding]:
+    """Defaults satisfy their schemas: the client sends them."""
+    return _sample_errors(document, "default")
+
+
+# ----------------------------------------------------------------------------- names
+def name_identifier(document: Document) -> Iterator[Finding]:
+    """Names that become Python identifiers and CLI names have something to build them from."""
+    for what, pointer, name in _names(document):
+        flaw = _name_flaw(name, spaces=what == "tag")
+        if flaw:
+            yield pointer, f"{what} {name!r} cannot become a Python or CLI name: it {flaw}"
+
+
+def _names(document: Document) -> Iterator[tuple[str, str, object]]:
+    for operation in document.operations():
+        for field in ("operationId", _ALIAS):
+            if field in operation.value:
+                yield field, pointer_join(operation.pointer, field), operation.value[field]
+    for pointer, name in _declared_tags(document):
+        yield "tag", pointer, name
+    for node in document.of_kind("parameter"):
+        if "name" in node.value:
+            yield "parameter", pointer_join(node.pointer, "name"), node.value["name"]
+    schemas = (document.data.get("components") or {}).get("schemas")
+    for name in schemas if isinstance(schemas, dict) else ():
+        yield "schema", pointer_join("/components/schemas", name), str(name)
+    for node in document.of_kind("schema"):
+        properties = node.value.get("properties")
+        for name in properties if isinstance(properties, dict) else ():
+            yield "property", pointer_join(node.pointer, "properties", name), str(name)
+
+
+def _name_flaw(name: object, *, spaces: bool) -> str | None:
+    if not isinstance(name, str) or not name:
+        return "is empty" if name == "" else f"is a {type(name).__name__}, not text"
+    if name[0].isdigit():
+        return "starts with a digit"
+    allowed = _TAG_CHARACTERS if spaces else _NAME_CHARACTERS
+    if not allowed.fullmatch(name):
+        return "has characters other than letters, digits, '_', '-' and '.'" + (" and spaces" if spaces else "")
+    if not re.search("[A-Za-z]", name):
+        return "has no letter"
+    return None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    check: Callable[[Document], Iterable[Finding]]
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("openapi-schema", "error", check_openapi_schema),
+    Rule("ref-resolves", "error", ref_resolves),
+    Rule("pattern-invalid", "error", pattern_invalid),
+    Rule("operation-id-unique", "error", operation_id_unique),
+    Rule("operation-single-tag", "error", operation_single_tag),
+    Rule("tag-declared", "warning", tag_declared),
+    Rule("tag-unique", "error", tag_unique),
+    Rule("media-type-versioned", "error", media_type_versioned),
+    Rule("path-params-match", "error", path_params_match),
+    Rule("parameter-unique", "error", parameter_unique),
+    Rule("requires-known", "error", requires_known),
+    Rule("epoch-unit", "error", epoch_unit),
+    Rule("sunset-date", "error", sunset_date),
+    Rule("example-valid", "error", example_valid),
+    Rule("default-valid", "error", default_valid),
+    Rule("name-identifier", "error", name_identifier),
+)

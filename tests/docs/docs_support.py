@@ -1,0 +1,145 @@
+"""Helpers of the docs tests: rendering a spec's docs, building the site, reading pages.
+
+Goldens: ``tests/docs/golden/`` holds the docs of ``tests/docs/specs/docs-fixture.yaml``;
+``generated/docs/`` (committed by ``atlasgen generate``) is the golden record of the shipped
+spec. After a deliberate change to templates/docs/, the docs target or the message catalogs:
+
+    .venv/bin/atlasgen generate && ATLASGEN_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/docs
+
+rewrites ``tests/docs/golden/`` and ``templates/docs/messages.pot``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator import output
+from generator.config import Settings, load_settings
+from generator.load import load_spec
+from generator.model import Api, build_model
+from generator.model.types import Operation
+from generator.targets import docs
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+SHIPPED_SPEC = ROOT / "specs" / "atlas-admin.yaml"
+FIXTURE_SPEC = HERE / "specs" / "docs-fixture.yaml"
+FIXTURE_LANGUAGES = ("en", "zh")
+GOLDEN = HERE / "golden"
+UPDATE_GOLDEN = os.environ.get("ATLASGEN_UPDATE_GOLDEN") == "1"
+MKDOCS_EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list"]
+
+_FENCE = re.compile(r"^```(?P<lang>[\w-]*)\n(?P<code>.*?)\n```$", re.MULTILINE | re.DOTALL)
+
+
+def settings_for(
+    spec: Path, out: Path, targets: tuple[str, ...], languages: tuple[str, ...] | None = None
+) -> Settings:
+    settings = load_settings(ROOT)
+    changes: dict[str, Any] = {"spec": spec, "out": out, "targets": targets}
+    if languages is not None:
+        changes["languages"] = languages
+    return dataclasses.replace(settings, **changes)
+
+
+def model(spec: Path) -> Api:
+    """The model without translations: enough to know which pages exist."""
+    return build_model(load_spec(spec), spec_display=spec.name)
+
+
+def translated_model(spec: Path, languages: tuple[str, ...] = ("en", "zh", "pt", "ko")) -> Api:
+    """The model as the pipeline builds it for the docs: current translations included."""
+    from generator import i18n
+
+    loaded = load_spec(spec)
+    texts = i18n.current_texts(loaded.data, i18n.load_translations(spec, languages))
+    return build_model(loaded, spec_display=spec.name, texts=texts)
+
+
+def docs_outputs(spec: Path, languages: tuple[str, ...] | None = None) -> list[str]:
+    """Every file the docs target writes for ``spec`` (paths under the output directory)."""
+    settings = settings_for(spec, ROOT / "generated", ("docs",), languages)
+    return sorted(job.output for job in docs.jobs(model(spec), settings))
+
+
+def generate(
+    spec: Path, out: Path, targets: tuple[str, ...], languages: tuple[str, ...] | None = None
+) -> dict[str, bytes]:
+    """Run the whole pipeline (validation, translations, render, format) and write ``out``."""
+    from generator.pipeline import generate_files
+
+    settings = settings_for(spec, out, targets, languages)
+    files = generate_files(settings, use_cache=False).files
+    output.write_tree(out, files)
+    return files
+
+
+@dataclass(frozen=True)
+class Block:
+    lang: str
+    code: str
+
+
+def code_blocks(markdown: str) -> list[Block]:
+    return [Block(m["lang"], m["code"]) for m in _FENCE.finditer(markdown)]
+
+
+@dataclass(frozen=True)
+class Samples:
+    cli: str
+    python: str
+    curl_bearer: str
+    curl_digest: str
+
+
+def samples(markdown: str) -> Samples:
+    """The four code samples of an operation page, in page order."""
+    blocks = code_blocks(markdown)
+    cli = [
+        b.code for b in blocks if b.lang == "sh" and not b.code.startswith(("curl", "ACCESS_TOKEN"))
+    ]
+    python = [b.code for b in blocks if b.lang == "python"]
+    curl = [b.code for b in blocks if b.lang == "sh" and b.code.startswith("curl")]
+    assert len(cli) == 1 and len(python) == 1 and len(curl) == 2, [b.lang for b in blocks]
+    bearer = [c for c in curl if "Authorization: Bearer" in c]
+    digest = [c for c in curl if "--digest" in c]
+    assert len(bearer) == 1 and len(digest) == 1
+    return Samples(cli=cli[0], python=python[0], curl_bearer=bearer[0], curl_digest=digest[0])
+
+
+def operation_page(site: Path, op: Operation, language: str) -> Path:
+    return (
+        site / "docs" / docs.CONTENT_DIR / docs.page_path(language, "en", "operations", op.doc_slug)
+    )
+
+
+def mkdocs_build(docs_dir: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(docs_dir / "mkdocs.yml"),
+            "-d",
+            str(site_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def walk(folder: Path) -> Iterator[Path]:
+    return (p for p in sorted(folder.rglob("*")) if p.is_file())

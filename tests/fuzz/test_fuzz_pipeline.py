@@ -1,0 +1,150 @@
+"""Many cheap examples: mutated specs through load, validate, model, targets and render, in
+memory (black and the disk write are left to ``test_fuzz_generate.py``).
+
+Every example either fails with one of atlasgen's own errors, whose message is one line
+per problem, or renders Python that compiles and TOML/YAML/JSON that parse. Anything else
+(another exception: ``atlasgen`` would exit 70) fails the test with the mutated spec.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from fuzzlib import (
+    FUZZ,
+    ROOT,
+    Mutated,
+    compile_problems,
+    corrupted_yaml,
+    examples,
+    mutated_specs,
+    note,
+    seeded,
+)
+from hypothesis import given
+from hypothesis import settings as hsettings
+
+from generator import pipeline
+from generator.config import ConfigError, load_settings
+from generator.format import FormatError
+from generator.load import SpecLoadError
+from generator.model import ModelError
+from generator.output import OutputError
+from generator.render import RenderError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+OWN_ERRORS = (SpecLoadError, ConfigError, ModelError, RenderError, FormatError, OutputError)
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """mkdocs.yml may carry ``!!python/name:`` tags: accept any tag, check only the syntax."""
+
+
+_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _text_problems(files: dict[str, bytes]) -> list[str]:
+    wrong = []
+    for name, content in sorted(files.items()):
+        suffix = Path(name).suffix
+        if suffix not in {".toml", ".json", ".yml", ".yaml", ".py", ".md", ".cfg", ".typed", ".txt", ".html", ".css", ".js", ""}:
+            continue
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            wrong.append(f"{name}: not UTF-8 ({exc})")
+            continue
+        try:
+            if suffix == ".toml":
+                tomllib.loads(text)
+            elif suffix == ".json":
+                json.loads(text)
+            elif suffix in (".yml", ".yaml"):
+                yaml.load(text, Loader=_AnyTagLoader)
+        except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
+            wrong.append(f"{name}: does not parse: {' '.join(str(exc).split())[:300]}")
+    return wrong
+
+
+def check_in_memory(mutated: Mutated, work: Path) -> str:
+    """Run the pipeline on ``mutated`` up to (not including) black; the outcome's name."""
+    note(f"mutations: {mutated.steps}")
+    note(f"spec:\n{mutated.text[:6000]}")
+    spec = work / "spec.yaml"
+    spec.write_text(mutated.text, encoding="utf-8")
+    settings = load_settings(ROOT).with_overrides(spec=str(spec), out=str(work / "never-written"))
+    try:
+        generated = pipeline.generate_files(settings, use_cache=False)
+    except pipeline.ValidationFailed as exc:
+        from generator.validate import format_problem
+
+        errors = [p for p in exc.problems if p.severity == "error"]
+        assert errors, "ValidationFailed without an error"
+        for problem in exc.problems:
+            line = format_problem(problem)
+            assert line.strip() and "\n" not in line and "\r" not in line, f"a problem spans lines: {line!r}"
+        return "invalid"
+    except OWN_ERRORS as exc:
+        message = str(exc)
+        assert message.strip(), f"{type(exc).__name__} without a message"
+        assert "\n" not in message.strip() and "\r" not in message, f"{type(exc).__name__} spans lines: {message!r}"
+        return type(exc).__name__
+    python = {name: content.decode("utf-8", "replace") for name, content in generated.files.items() if name.endswith(".py")}
+    broken = compile_problems(python)
+    assert not broken, "rendered Python that does not compile:\n" + "\n".join(broken[:5])
+    unparsable = _text_problems(generated.files)
+    assert not unparsable, "rendered files that do not parse:\n" + "\n".join(unparsable[:5])
+    return "ok"
+
+
+@pytest.fixture
+def without_black(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rendered Python is checked with ``compile`` instead of formatted."""
+    monkeypatch.setattr(pipeline, "format_python", lambda sources, templates, cache_dir: dict(sources))
+
+
+@pytest.mark.usefixtures("without_black")
+def test_mutated_specs_fail_cleanly_or_render_valid_code(tmp_path: Path) -> None:
+    outcomes: dict[str, int] = {}
+
+    @seeded
+    @hsettings(FUZZ, max_examples=examples(700))
+    @given(mutated_specs())
+    def one(mutated: Mutated) -> None:
+        outcome = check_in_memory(mutated, tmp_path)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+
+    one()
+    print(f"outcomes: {outcomes}", file=sys.stderr)
+
+
+@pytest.mark.usefixtures("without_black")
+def test_mutated_synthetic_specs_fail_cleanly_or_render_valid_code(tmp_path: Path) -> None:
+    """The synthetic base alone: polymorphic schemas, downloads, several versions."""
+
+    @seeded
+    @hsettings(FUZZ, max_examples=examples(500))
+    @given(mutated_specs(bases=("synthetic",)))
+    def one(mutated: Mutated) -> None:
+        check_in_memory(mutated, tmp_path)
+
+    one()
+
+
+@pytest.mark.usefixtures("without_black")
+def test_damaged_yaml_fails_cleanly_or_renders_valid_code(tmp_path: Path) -> None:
+    @seeded
+    @hsettings(FUZZ, max_examples=examples(500))
+    @given(corrupted_yaml())
+    def one(mutated: Mutated) -> None:
+        check_in_memory(mutated, tmp_path)
+
+    one()

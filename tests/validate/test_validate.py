@@ -1,0 +1,270 @@
+"""The validation stage: one bad spec per rule, the shipped spec, and what must never crash."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.load import load_spec, parse_spec_text
+from generator.validate import Problem, format_problem, validate_spec
+from generator.validate.rules import RULES
+
+ROOT = Path(__file__).resolve().parents[2]
+BAD_SPECS = sorted((Path(__file__).parent / "specs").glob("*.yaml"))
+MARKER = "# expect: "
+SEVERITY = {rule.id: rule.severity for rule in RULES}
+
+
+def expected_problems(spec: Path) -> list[tuple[str, int, int]]:
+    """(rule id, line, column) of every line marked ``# expect: rule-id``; the column is where
+    the line's key or list item starts."""
+    expected = []
+    for number, line in enumerate(spec.read_text().splitlines(), start=1):
+        if MARKER in line:
+            content = line.lstrip(" ").removeprefix("- ")
+            expected.append((line.split(MARKER)[1].strip(), number, len(line) - len(content) + 1))
+    return expected
+
+
+def found(problems: list[Problem]) -> list[tuple[str, int, int]]:
+    return [
+        (p.rule_id, int(p.location.split(":")[-2]), int(p.location.split(":")[-1])) for p in problems
+    ]
+
+
+def validate_data(data: dict[str, Any], *, strict: bool = False) -> list[Problem]:
+    text = yaml.safe_dump(data, sort_keys=False)
+    return validate_spec(parse_spec_text(text, Path("inline.yaml")), strict=strict)
+
+
+def make_spec(schemas: dict[str, Any], operation: dict[str, Any]) -> dict[str, Any]:
+    """A valid spec with one GET operation (completed with what every operation needs)."""
+    get = {"operationId": "listItems", "tags": ["Items"], **operation}
+    get.setdefault("responses", {"204": {"description": "No content"}})
+    return {
+        "openapi": "3.0.1",
+        "info": {"title": "Inline", "version": "2.0"},
+        "tags": [{"name": "Items"}],
+        "paths": {"/api/atlas/v2/items": {"get": get}},
+        "components": {"schemas": schemas},
+    }
+
+
+def ok_response(schema: dict[str, Any], example: Any) -> dict[str, Any]:
+    media = {"schema": schema, "example": example}
+    return {"200": {"description": "OK", "content": {"application/vnd.atlas.2024-05-30+json": media}}}
+
+
+def request_body(schema: dict[str, Any], example: Any) -> dict[str, Any]:
+    media = {"schema": schema, "example": example}
+    return {"content": {"application/vnd.atlas.2024-05-30+json": media}}
+
+
+# ----------------------------------------------------------------------------- one bad spec per rule
+@pytest.mark.parametrize("spec", BAD_SPECS, ids=[spec.stem for spec in BAD_SPECS])
+def test_bad_spec_reports_its_rule_at_the_marked_place(spec: Path) -> None:
+    problems = validate_spec(load_spec(spec))
+    assert found(problems) == expected_problems(spec), "\n".join(map(format_problem, problems))
+    assert {p.rule_id for p in problems} == {spec.stem}
+    assert {p.severity for p in problems} == {SEVERITY[spec.stem]}
+
+
+def test_every_rule_has_a_bad_spec() -> None:
+    assert sorted(SEVERITY) == sorted(spec.stem for spec in BAD_SPECS)
+
+
+def test_strict_turns_warnings_into_errors() -> None:
+    spec = load_spec(Path(__file__).parent / "specs" / "tag-declared.yaml")
+    assert [p.severity for p in validate_spec(spec)] == ["warning"]
+    assert [p.severity for p in validate_spec(spec, strict=True)] == ["error"]
+
+
+def test_problem_is_rendered_on_one_line() -> None:
+    spec = Path(__file__).parent / "specs" / "operation-single-tag.yaml"
+    [problem] = validate_spec(load_spec(spec, display_path="bad.yaml"))
+    assert format_problem(problem) == (
+        "bad.yaml:12:7: operation-single-tag: GET /api/atlas/v2/items has 2 tags; it needs "
+        "exactly one (at /paths/~1api~1atlas~1v2~1items/get/tags)"
+    )
+
+
+def test_problems_are_in_file_order_and_deterministic() -> None:
+    spec = load_spec(Path(__file__).parent / "specs" / "path-params-match.yaml")
+    first, second = validate_spec(spec), validate_spec(spec)
+    assert first == second
+    assert [p.location for p in first] == sorted((p.location for p in first), key=found_position)
+
+
+def found_position(location: str) -> tuple[int, int]:
+    line, column = location.split(":")[-2:]
+    return int(line), int(column)
+
+
+# ----------------------------------------------------------------------------- specs that must pass
+@pytest.mark.parametrize("strict", [False, True], ids=["default", "strict"])
+def test_shipped_spec_validates(strict: bool) -> None:
+    problems = validate_spec(load_spec(ROOT / "specs" / "atlas-admin.yaml"), strict=strict)
+    assert [format_problem(p) for p in problems] == []
+
+
+def test_constructs_fixture_validates() -> None:
+    """Keywords, polymorphism, ECMA patterns, YAML timestamps, float epochs, write-only fields."""
+    assert validate_spec(load_spec(ROOT / "tests" / "specs" / "constructs.yaml"), strict=True) == []
+
+
+def polymorphic_spec(families: int) -> dict[str, Any]:
+    """Atlas polymorphism ``families`` times: the parent lists its children in ``oneOf`` (with a
+    discriminator) and each child is ``allOf: [parent, ...]``; parents also refer to each other."""
+    schemas: dict[str, Any] = {}
+    paths: dict[str, Any] = {}
+    for family in range(families):
+        parent, children = f"Parent{family}", [f"Parent{family}Child{n}" for n in range(2)]
+        neighbour = f"Parent{(family + 1) % families}"
+        schemas[parent] = {
+            "type": "object",
+            "required": ["kind"],
+            "discriminator": {
+                "propertyName": "kind",
+                "mapping": {child: f"#/components/schemas/{child}" for child in children},
+            },
+            "oneOf": [{"$ref": f"#/components/schemas/{child}"} for child in children],
+            "properties": {
+                "kind": {"type": "string"},
+                "next": {"$ref": f"#/components/schemas/{neighbour}"},
+            },
+        }
+        for child in children:
+            own = {"type": "object", "properties": {"kind": {"type": "string", "enum": [child]}}}
+            schemas[child] = {
+                "allOf": [{"$ref": f"#/components/schemas/{parent}"}, own],
+                "example": {"kind": child},
+            }
+        example = {"kind": children[1], "next": {"kind": f"{neighbour}Child0"}}
+        paths[f"/api/atlas/v2/family{family}"] = {
+            "get": {
+                "operationId": f"getFamily{family}",
+                "tags": ["Items"],
+                "responses": ok_response({"$ref": f"#/components/schemas/{parent}"}, example),
+            }
+        }
+    spec = make_spec(schemas, {})
+    spec["paths"] = paths
+    return spec
+
+
+def test_forty_polymorphic_cycles_validate_fast() -> None:
+    spec = polymorphic_spec(40)
+    started = time.perf_counter()
+    assert validate_data(spec) == []
+    assert time.perf_counter() - started < 10
+
+
+def test_polymorphic_example_of_the_wrong_child_is_reported() -> None:
+    spec = polymorphic_spec(2)
+    media = spec["paths"]["/api/atlas/v2/family0"]["get"]["responses"]["200"]["content"]
+    media["application/vnd.atlas.2024-05-30+json"]["example"] = {"kind": "Parent1Child0"}
+    [problem] = validate_data(spec)
+    assert problem.rule_id == "example-valid" and "Parent1Child0" in problem.message
+
+
+# ----------------------------------------------------------------------------- patterns
+@pytest.mark.parametrize(
+    ("pattern", "good", "bad"),
+    [
+        (r"^[\p{L}\p{N}][\p{L}\p{N}-]*$", "Ünïcode-Cluster0", "-leading-dash"),
+        (r"^(?<prefix>[A-Za-z])[\w-]*$", "cluster-1", "1cluster"),
+    ],
+    ids=["unicode-property", "named-group"],
+)
+def test_ecma_patterns_compile_and_apply(pattern: str, good: str, bad: str) -> None:
+    schemas = {"Name": {"type": "string", "pattern": pattern}}
+    ref = {"$ref": "#/components/schemas/Name"}
+    assert validate_data(make_spec(schemas, {"responses": ok_response(ref, good)})) == []
+    [problem] = validate_data(make_spec(schemas, {"responses": ok_response(ref, bad)}))
+    assert problem.rule_id == "example-valid" and "does not match" in problem.message
+
+
+def test_invalid_pattern_is_one_problem_not_a_traceback() -> None:
+    schema = {"type": "string", "pattern": r"(?<name[a-z]", "format": "regex", "example": "x"}
+    problems = validate_data(make_spec({"Name": schema}, {}))
+    assert [p.rule_id for p in problems] == ["pattern-invalid"]
+
+
+# ----------------------------------------------------------------------------- OpenAPI example semantics
+ACCOUNT = {
+    "type": "object",
+    "required": ["id", "password", "created"],
+    "properties": {
+        "id": {"type": "string", "readOnly": True},
+        "password": {"type": "string", "writeOnly": True},
+        "created": {"type": "integer", "format": "int64"},
+        "note": {"type": "string", "nullable": True},
+        "parent": {"nullable": True, "allOf": [{"$ref": "#/components/schemas/Account"}]},
+        "when": {"type": "string", "format": "date-time"},
+    },
+}
+ACCOUNT_REF = {"$ref": "#/components/schemas/Account"}
+
+
+def test_request_example_may_omit_read_only_and_response_example_write_only() -> None:
+    request = {"password": "x", "created": 1.636481348e09, "note": None, "parent": None}
+    response = {"id": "a1", "created": 1636481348, "when": "2024-01-01T00:00:00Z"}
+    operation = {"requestBody": request_body(ACCOUNT_REF, request), "responses": ok_response(ACCOUNT_REF, response)}
+    assert validate_data(make_spec({"Account": ACCOUNT}, operation)) == []
+
+
+def test_response_example_may_not_omit_read_only() -> None:
+    operation = {"responses": ok_response(ACCOUNT_REF, {"created": 1})}
+    [problem] = validate_data(make_spec({"Account": ACCOUNT}, operation))
+    assert problem.rule_id == "example-valid" and "'id' is a required property" in problem.message
+
+
+def test_fractional_number_is_not_an_integer() -> None:
+    operation = {"responses": ok_response(ACCOUNT_REF, {"id": "a", "created": 1.5})}
+    [problem] = validate_data(make_spec({"Account": ACCOUNT}, operation))
+    assert problem.pointer.endswith("/example/created")
+
+
+def test_yaml_timestamp_example_is_a_date_time_string() -> None:
+    text = yaml.safe_dump(make_spec({"Account": ACCOUNT}, {}), sort_keys=False)
+    text += "      example: {id: a, created: 1, when: 2024-01-01T00:00:00Z}\n"
+    assert validate_spec(parse_spec_text(text, Path("inline.yaml"))) == []
+
+
+# ----------------------------------------------------------------------------- never a traceback
+def test_dangling_refs_everywhere_are_reported_once_each() -> None:
+    missing = {"$ref": "#/components/schemas/Missing"}
+    operation = {
+        "parameters": [{"$ref": "#/components/parameters/missing"}],
+        "requestBody": request_body(missing, {"a": 1}),
+        "responses": ok_response({"type": "object", "properties": {"a": missing}}, {"a": 1}),
+    }
+    problems = validate_data(make_spec({"Loop": {"$ref": "#/components/schemas/Loop"}}, operation))
+    assert sorted(p.rule_id for p in problems) == ["ref-resolves"] * 4
+    assert any("leads back to itself" in p.message for p in problems)
+
+
+def test_external_and_non_object_refs_are_problems() -> None:
+    schemas = {"Other": {"$ref": "other.yaml#/Item"}, "Title": {"$ref": "#/info/title"}}
+    messages = [p.message for p in validate_data(make_spec(schemas, {}))]
+    assert len(messages) == 2
+    assert "only '#/...' references" in messages[0] and "names a str" in messages[1]
+
+
+def test_deep_nesting_is_reported_not_raised() -> None:
+    schema: dict[str, Any] = {"type": "string"}
+    for _ in range(60):
+        schema = {"type": "object", "properties": {"inner": schema}}
+    problems = validate_data(make_spec({"Deep": schema}, {}))
+    assert all(p.rule_id == "openapi-schema" for p in problems)
+
+
+def test_unquoted_status_codes_and_dates_do_not_crash() -> None:
+    text = yaml.safe_dump(make_spec({}, {}), sort_keys=False).replace('"204":', "204:").replace("'204':", "204:")
+    text += "x-sunset: 2026-03-01\n"
+    problems = validate_spec(parse_spec_text(text, Path("inline.yaml")))
+    assert [p.rule_id for p in problems] == ["openapi-schema"] or problems == []
