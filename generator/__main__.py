@@ -18,8 +18,18 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
 
 class _Output:
-    def __init__(self, verbosity: int, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> None:
-        self.verbosity, self.out, self.err = verbosity, out, err
+    """Where messages go, read at call time (tests swap sys.stdout and sys.stderr)."""
+
+    def __init__(self, verbosity: int) -> None:
+        self.verbosity = verbosity
+
+    @property
+    def out(self) -> TextIO:
+        return sys.stdout
+
+    @property
+    def err(self) -> TextIO:
+        return sys.stderr
 
     def info(self, message: str) -> None:
         if self.verbosity >= 0:
@@ -45,26 +55,38 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def output_options(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--spec", metavar="FILE", help="spec to read (default: [tool.atlasgen] spec)")
-        sub.add_argument("--out", metavar="DIR", help="output directory (default: [tool.atlasgen] out)")
+        sub.add_argument(
+            "--spec", metavar="FILE", help="spec to read (default: [tool.atlasgen] spec)"
+        )
+        sub.add_argument(
+            "--out", metavar="DIR", help="output directory (default: [tool.atlasgen] out)"
+        )
         sub.add_argument("--targets", metavar="LIST", help="comma-separated: python,cli,docs")
         sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
         sub.add_argument("--no-cache", action="store_true", help="do not use the black cache")
 
-    generate = commands.add_parser("generate", parents=[common], help="regenerate the output directory")
+    generate = commands.add_parser(
+        "generate", parents=[common], help="regenerate the output directory"
+    )
     output_options(generate)
     check = commands.add_parser(
         "check", parents=[common], help="exit 1 with a diff if generate would change anything"
     )
     output_options(check)
     validate = commands.add_parser("validate", parents=[common], help="validate a spec")
-    validate.add_argument("file", nargs="?", help="spec to validate (default: [tool.atlasgen] spec)")
+    validate.add_argument(
+        "file", nargs="?", help="spec to validate (default: [tool.atlasgen] spec)"
+    )
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
     diff = commands.add_parser("diff", parents=[common], help="report changes between two specs")
-    diff.add_argument("old", help="old spec: a file, or REV:path in git (HEAD~1:specs/atlas-admin.yaml)")
+    diff.add_argument(
+        "old", help="old spec: a file, or REV:path in git (HEAD~1:specs/atlas-admin.yaml)"
+    )
     diff.add_argument("new", help="new spec: a file, or REV:path")
     diff.add_argument("--format", choices=("text", "json"), default="text")
-    diff.add_argument("--fail-on", choices=("ERR", "WARN"), default=None, help="exit 1 at this level")
+    diff.add_argument(
+        "--fail-on", choices=("ERR", "WARN"), default=None, help="exit 1 at this level"
+    )
     return parser
 
 
@@ -85,7 +107,9 @@ def _report_problems(problems: list, out: _Output) -> None:  # type: ignore[type
 
 def _settings(args: argparse.Namespace) -> Settings:
     return load_settings().with_overrides(
-        spec=getattr(args, "spec", None), out=getattr(args, "out", None), targets=getattr(args, "targets", None)
+        spec=getattr(args, "spec", None),
+        out=getattr(args, "out", None),
+        targets=getattr(args, "targets", None),
     )
 
 
@@ -129,14 +153,14 @@ def _cmd_check(args: argparse.Namespace, out: _Output) -> int:
 
 def _cmd_validate(args: argparse.Namespace, out: _Output) -> int:
     from generator.load import load_spec
-    from generator.validate import validate_spec
+    from generator.pipeline import check_spec
 
+    settings = load_settings()
     if args.file:
         spec = load_spec(Path(args.file))
     else:
-        settings = load_settings()
         spec = load_spec(settings.spec, display_path=settings.spec_display)
-    problems = validate_spec(spec, strict=args.strict)
+    problems = check_spec(spec, settings, strict=args.strict)
     _report_problems(problems, out)
     if any(p.severity == "error" for p in problems):
         return EXIT_FAIL
@@ -150,21 +174,31 @@ def _cmd_diff(args: argparse.Namespace, out: _Output) -> int:
     settings = load_settings()
     try:
         return run_diff(
-            args.old, args.new, fmt=args.format, fail_on=args.fail_on,
-            repo_root=settings.project_root, out=sys.stdout,
+            args.old,
+            args.new,
+            fmt=args.format,
+            fail_on=args.fail_on,
+            repo_root=settings.project_root,
+            out=sys.stdout,
         )
     except DiffInputError as exc:
         out.error(str(exc))
         return EXIT_USAGE
 
 
-_COMMANDS = {"generate": _cmd_generate, "check": _cmd_check, "validate": _cmd_validate, "diff": _cmd_diff}
+_COMMANDS = {
+    "generate": _cmd_generate,
+    "check": _cmd_check,
+    "validate": _cmd_validate,
+    "diff": _cmd_diff,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     out = _Output(args.verbose - args.quiet)
     from generator.format import FormatError
+    from generator.i18n import TranslationLoadError
     from generator.load import SpecLoadError
     from generator.model import ModelError
     from generator.output import OutputError
@@ -177,7 +211,15 @@ def main(argv: list[str] | None = None) -> int:
         _report_problems(exc.problems, out)
         out.error("the spec is invalid; nothing was written")
         return EXIT_FAIL
-    except (SpecLoadError, ConfigError, ModelError, RenderError, FormatError, OutputError) as exc:
+    except (
+        SpecLoadError,
+        ConfigError,
+        ModelError,
+        RenderError,
+        FormatError,
+        OutputError,
+        TranslationLoadError,
+    ) as exc:
         out.error(str(exc))
         return EXIT_FAIL
     except KeyboardInterrupt:

@@ -222,3 +222,24 @@ def from_import(module: str, names: Any, indent: int = 0) -> str:
 
 
 FILTERS.update({"isort_names": isort_names, "sort_all": sort_all, "from_import": from_import})
+
+
+def black_repr(value: Any) -> str:
+    """A Python literal as black writes it: strings in double quotes unless that would add
+    escapes, containers one line (``pyrepr`` otherwise)."""
+    if isinstance(value, str):
+        text = repr(value)
+        if text.startswith("'") and '"' not in value:
+            text = '"' + text[1:-1].replace("\\'", "'") + '"'
+        return text
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{black_repr(k)}: {black_repr(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(black_repr(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        inner = ", ".join(black_repr(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    return repr(value)
+
+
+FILTERS["black_repr"] = black_repr

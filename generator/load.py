@@ -90,6 +90,13 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     loader has no path resolvers, so counting depth there changes nothing else.
     """
 
+    # Specs are JSON documents written in YAML: an unquoted 2024-01-01 is the string JSON
+    # Schema sees (format: date), not a Python date that nothing downstream can serialise.
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.depth = 0
@@ -182,10 +189,17 @@ def parse_spec_text(text: str, path: Path, display_path: str | None = None) -> L
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
+        problem = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
         raise SpecLoadError(f"{shown}:{line}:{column}: YAML syntax error: {problem}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, ESC...)
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise SpecLoadError(
+            f"{shown}:{line}:{column}: YAML syntax error: unacceptable character #x{code:04x}: {exc.reason}"
+        ) from None
     except yaml.YAMLError as exc:
-        raise SpecLoadError(f"{shown}: YAML error: {exc}") from None
+        raise SpecLoadError(f"{shown}: YAML error: {' '.join(str(exc).split())}") from None
     except RecursionError:
         raise SpecLoadError(f"{shown}: YAML nesting is too deep to read") from None
     finally:

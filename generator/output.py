@@ -100,8 +100,11 @@ def unified_diff(out_dir: Path, files: dict[str, bytes], changes: Changes) -> st
 
 
 def _guard(out_dir: Path) -> None:
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: exists and is not a directory")
+    for folder in (out_dir, *out_dir.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise OutputError(f"cannot write {out_dir}: {folder} is not a directory")
+            break
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
         raise OutputError(
             f"{out_dir}: refusing to replace a non-empty directory that atlasgen did not "

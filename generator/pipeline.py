@@ -18,7 +18,7 @@ from generator.load import LoadedSpec, load_spec
 from generator.model import Api, build_model
 from generator.render import make_environment, render_jobs
 from generator.targets import RenderJob, cli, docs, python
-from generator.validate import Problem, validate_spec
+from generator.validate import Problem, Severity, validate_spec
 
 TARGETS: dict[str, Callable[[Api, Settings], list[RenderJob]]] = {
     "python": python.jobs,
@@ -41,9 +41,42 @@ class Generated:
     warnings: list[Problem]
 
 
-def validate(spec: LoadedSpec, *, strict: bool = False) -> list[Problem]:
-    """All problems of ``spec``; raises :class:`ValidationFailed` if any is an error."""
+def check_spec(spec: LoadedSpec, settings: Settings, *, strict: bool = False) -> list[Problem]:
+    """Every problem of ``spec``: our validation rules, then its translations for the docs.
+
+    A language with no translation file at all gets one warning rather than one per text.
+    """
     problems = validate_spec(spec, strict=strict)
+    if "docs" not in settings.targets:
+        return problems
+    severity: Severity = "error" if strict else "warning"
+    translations = i18n.load_translations(spec.path, settings.languages)
+    for language in sorted(translations):
+        if not i18n.translations_path(spec.path, language).is_file():
+            problems.append(
+                Problem(
+                    severity,
+                    "i18n-missing",
+                    f"no {language} translation file "
+                    f"({i18n.translations_path(spec.path, language).name}); the {language} "
+                    "docs are in English",
+                    "",
+                    spec.where(""),
+                )
+            )
+    for found in i18n.translation_problems(spec, translations):
+        if i18n.translations_path(spec.path, found.language).is_file():
+            problems.append(
+                Problem(
+                    severity, found.rule, found.message, found.pointer, spec.where(found.pointer)
+                )
+            )
+    return problems
+
+
+def validate(spec: LoadedSpec, settings: Settings, *, strict: bool = False) -> list[Problem]:
+    """All problems of ``spec``; raises :class:`ValidationFailed` if any is an error."""
+    problems = check_spec(spec, settings, strict=strict)
     if any(p.severity == "error" for p in problems):
         raise ValidationFailed(problems)
     return problems
@@ -56,9 +89,11 @@ def cache_dir(settings: Settings) -> Path | None:
     return Path(configured) if configured else settings.project_root / ".atlasgen-cache"
 
 
-def generate_files(settings: Settings, *, strict: bool = False, use_cache: bool = True) -> Generated:
+def generate_files(
+    settings: Settings, *, strict: bool = False, use_cache: bool = True
+) -> Generated:
     spec = load_spec(settings.spec, display_path=settings.spec_display)
-    warnings = validate(spec, strict=strict)
+    warnings = validate(spec, settings, strict=strict)
     texts: dict[str, dict[str, str]] = {}
     if "docs" in settings.targets:  # only the docs read translations
         translations = i18n.load_translations(settings.spec, settings.languages)

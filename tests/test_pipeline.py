@@ -93,7 +93,7 @@ def test_unwritable_output_gets_one_line(project: Path) -> None:
     blocker.write_text("a file where a directory should be")
     result = run_cli(project, "generate", "--out", str(blocker / "out"))
     assert result.returncode == 1
-    assert result.stderr.startswith("atlasgen: cannot write") and "Not a directory" in result.stderr
+    assert result.stderr.startswith("atlasgen: cannot write") and f"{blocker} is not a directory" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not list(project.glob(".*atlasgen-new*")) and not list(blocker.parent.glob(".out.atlasgen-*"))
 
@@ -170,3 +170,23 @@ def test_usage_errors_exit_2() -> None:
     with pytest.raises(SystemExit) as exc:
         main(["frobnicate"])
     assert exc.value.code == 2
+
+
+def test_validate_reports_stale_translations_as_warnings(project: Path) -> None:
+    spec = project / "specs" / "atlas-admin.yaml"
+    spec.write_text(spec.read_text().replace("Return the Auditing Configuration", "Return the Audit Settings"))
+    result = run_cli(project, "validate")
+    assert result.returncode == 0
+    assert "3 warning(s)" in result.stderr
+    pointer = "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1auditLog/get/summary"
+    for language in ("zh", "pt", "ko"):
+        assert f"i18n-stale: the {language} translation was made from different English text" in result.stderr
+    assert f"(at {pointer})" in result.stderr
+    assert run_cli(project, "validate", "--strict").returncode == 1
+
+
+def test_validate_reports_a_missing_translation_file_once(project: Path) -> None:
+    (project / "specs" / "i18n" / "ko.yaml").unlink()
+    result = run_cli(project, "validate")
+    assert result.returncode == 0
+    assert result.stderr.count("i18n-missing") == 1 and "no ko translation file (ko.yaml)" in result.stderr

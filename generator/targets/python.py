@@ -23,9 +23,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.config import Settings
-from generator.filters import from_import, isort_key, pyrepr, sort_all
-from generator.model import Api
-from generator.model import naming
+from generator.filters import black_repr, from_import
+from generator.model import Api, naming
 from generator.model.types import (
     ApiVersion,
     Constraints,
@@ -83,7 +82,7 @@ def jobs(api: Api, settings: Settings) -> list[RenderJob]:
     ]
     result += [RenderJob(f"{PACKAGE_TEMPLATES}/{name}.j2", f"{root}/{name}", common) for name in STATIC_MODULES]
     result += operations.jobs(root, common)
-    result += _resource_jobs(api, models, root, common)
+    result += _resource_jobs(api, models, operations.op_constant, root, common)
     result += models.jobs(root, common)
     return result
 
@@ -163,8 +162,45 @@ def _item_lines(name: str, text: str, indent: int, step: int = 4) -> list[str]:
 
 
 def literal(value: Any) -> str:
-    """A deterministic Python literal of a JSON value."""
-    return pyrepr(value)
+    """A deterministic Python literal of a JSON value, quoted as black quotes it."""
+    return black_repr(value)
+
+
+# Layout as black writes it, so formatting the output is a quick check rather than a rewrite:
+# one line when it fits, else one item a line with a trailing comma (which black then keeps).
+LINE_LENGTH = 100
+
+
+def layout_call(func: str, args: list[str], indent: int, prefix: str = "") -> str:
+    """``prefix + func(args)`` at ``indent``; args may be laid out already (multi-line)."""
+    return _bracketed(f"{prefix}{func}(", args, ")", indent)
+
+
+def layout_dict(items: dict[Any, Any] | list[tuple[str, str]], indent: int) -> str:
+    pairs = items.items() if isinstance(items, dict) else items
+    rendered = [f"{literal(k) if isinstance(items, dict) else k}: {literal(v) if isinstance(items, dict) else v}" for k, v in pairs]
+    return _bracketed("{", rendered, "}", indent)
+
+
+def layout_set(values: list[str], indent: int) -> str:
+    return _bracketed("{", [literal(v) for v in values], "}", indent)
+
+
+def _bracketed(opening: str, items: list[str], closing: str, indent: int) -> str:
+    one = f"{opening}{', '.join(items)}{closing}"
+    if "\n" not in one and indent + len(one) <= LINE_LENGTH:
+        return one
+    pad = " " * (indent + 4)
+    inner = "".join(f"{pad}{item},\n" for item in items)
+    return f"{opening}\n{inner}{' ' * indent}{closing}"
+
+
+def layout_tuple(items: list[str], indent: int) -> str:
+    if len(items) == 1 and "\n" not in items[0] and indent + len(items[0]) + 3 <= LINE_LENGTH:
+        return f"({items[0]},)"
+    if not items:
+        return "()"
+    return _bracketed("(", items, ")", indent)
 
 
 def _first_sentence(text: str) -> str:
@@ -296,6 +332,9 @@ class ModelPlan:
     def __init__(self, api: Api) -> None:
         self.api = api
         self.schemas = {s.name: s for s in api.schemas}
+        self._by_pointer: dict[str, Schema] = {}
+        for schema in api.schemas:
+            self._by_pointer.setdefault(schema.pointer, schema)
         self._class_names = self._assign_class_names()
         self.inline_enums = self._collect_inline_enums()
         self.groups, self.home = self._group()
@@ -314,13 +353,13 @@ class ModelPlan:
 
     def _owner_of(self, pointer: str, fallback: Schema) -> Schema:
         """The schema whose spec subtree defines ``pointer`` (longest prefix wins)."""
-        best: Schema | None = None
-        for schema in self.api.schemas:
-            if (pointer == schema.pointer or pointer.startswith(schema.pointer + "/")) and (
-                best is None or len(schema.pointer) > len(best.pointer)
-            ):
-                best = schema
-        return best if best is not None else fallback
+        prefix = pointer
+        while prefix:
+            schema = self._by_pointer.get(prefix)
+            if schema is not None:
+                return schema
+            prefix = prefix.rpartition("/")[0]
+        return fallback
 
     def _collect_inline_enums(self) -> dict[tuple[str, str], InlineEnum]:
         found: dict[tuple[str, str], tuple[Schema, str, TypeRef, str]] = {}
@@ -339,7 +378,7 @@ class ModelPlan:
                     if owner.kind not in ("object", "alias"):
                         owner = schema  # a union's property: defined by its first user
                     if key not in found or (found[key][0].kind != "object" and owner.kind == "object"):
-                        found.setdefault(key, (owner, wire_name, node, description))
+                        found[key] = (owner, wire_name, node, description)
         taken = set(self._class_names.values()) | HELPER_NAMES
         result: dict[tuple[str, str], InlineEnum] = {}
         for key in sorted(found):
@@ -491,9 +530,9 @@ class ModelPlan:
 
     @staticmethod
     def open_enum(class_name: str, base: str, imports: Imports) -> str:
-        imports.typing.add("Annotated")
-        imports.add(".._models", "OpenEnum")
-        return f"Annotated[{class_name} | {base}, OpenEnum({class_name})]"
+        """``OpenEnum[X]``: an ``X`` member, or (responses only) a value ``X`` does not know."""
+        imports.add(".._models", "OpenEnum" if base == "str" else "OpenIntEnum")
+        return f"OpenEnum[{class_name}]" if base == "str" else f"OpenIntEnum[{class_name}]"
 
     # ----------------------------------------------------------------- views
     def field_view(self, schema: Schema, f: Field, imports: Imports) -> dict[str, Any]:
@@ -506,23 +545,14 @@ class ModelPlan:
         required = f.required and not f.read_only and not f.write_only
         if not required or f.nullable:
             annotation = f"{annotation} | None"
-        field_args: list[str] = []
-        default: str | None = None
+        assignment = ""
         if not required:
             value = self._default(f, imports) if f.has_default else "None"
-            if value.startswith("lambda"):
-                field_args.append(f"default_factory={value}")
+            if value.startswith("lambda") or value in ("list", "dict"):
+                imports.add("pydantic", "Field")
+                assignment = f" = Field(default_factory={value})"
             else:
-                default = value
-        if f.wire_name != f.python_name:
-            field_args += [f"validation_alias={literal(f.wire_name)}", f"serialization_alias={literal(f.wire_name)}"]
-        if field_args:
-            imports.add("pydantic", "Field")
-            if default is not None:
-                field_args.insert(0, f"default={default}")
-            assignment = f" = Field({', '.join(field_args)})"
-        else:
-            assignment = f" = {default}" if default is not None else ""
+                assignment = f" = {value}"
         notes = []
         if f.read_only:
             notes.append("Read-only: set by the API, never sent.")
@@ -640,7 +670,7 @@ class ModelPlan:
                     ordered.append(pending.pop(name))
                     break
             else:  # a cycle of aliases alone cannot be expressed; keep a stable order
-                name = sorted(pending)[0]
+                name = min(pending)
                 ordered.append(pending.pop(name))
         return ordered
 
@@ -659,11 +689,17 @@ class ModelPlan:
         read_only = sorted({n for f in schema.fields if f.read_only for n in (f.wire_name, f.python_name)})
         if read_only:
             imports.typing.add("ClassVar")
+        renamed = {f.python_name: f.wire_name for f in schema.fields if f.python_name != f.wire_name}
+        config = None
+        if renamed:
+            imports.add(".._models", "wire_names")
+            config = layout_call("wire_names", [f"{k}={literal(v)}" for k, v in renamed.items()], 4, "model_config = ")
         extra = "" if schema.allows_additional else " Fields it does not declare are kept too."
         return {
             "name": self.class_name(schema.name),
             "fields": fields,
-            "read_only": read_only,
+            "read_only": layout_call("frozenset", [layout_set(read_only, 4)], 4, "__read_only_fields__: ClassVar[frozenset[str]] = ") if read_only else None,
+            "config": config,
             "doc": docstring([schema.description or f"The ``{schema.name}`` schema.", extra.strip()], 4),
         }
 
@@ -677,7 +713,7 @@ class ModelPlan:
         ) and variants
         if discriminated:
             assert schema.discriminator is not None
-            imports.typing.update({"Annotated", "Union"})
+            imports.typing.add("Annotated")
             imports.add("pydantic", "Tag")
             imports.add(".._models", "UnknownVariant")
             imports.add(".._models", "UnknownVariantCheck")
@@ -686,15 +722,14 @@ class ModelPlan:
             members = [f"Annotated[{n}, Tag({literal(n)})]" for n in names]
             known = tuple(sorted(mapping))
             members.append(
-                f"Annotated[UnknownVariant, Tag(\"UnknownVariant\"), UnknownVariantCheck({literal(schema.discriminator.property_name)}, {literal(known)})]"
+                f"Annotated[UnknownVariant, UnknownVariantCheck({literal(schema.discriminator.property_name)}, {literal(known)}), Tag(\"UnknownVariant\")]"
             )
             value = (
-                f"Annotated[Union[{', '.join(members)}], discriminator({literal(schema.discriminator.property_name)}, "
+                f"Annotated[{' | '.join(members)}, discriminator({literal(schema.discriminator.property_name)}, "
                 f"{literal(schema.discriminator.python_name)}, {literal(mapping)})]"
             )
         elif names:
-            imports.typing.add("Union")
-            value = f"Union[{', '.join(names)}]"
+            value = " | ".join(names)
         else:
             imports.typing.add("Any")
             value = "Any"
@@ -724,7 +759,7 @@ class ModelPlan:
                 f"{root}/models/__init__.py",
                 {
                     **common,
-                    "exports": self.exports(),
+                    "exports": sorted(self.exports(), key=lambda e: _module_key("." + e[1])),
                     "export_names": sorted([name for name, _ in self.exports()] + ["UnknownVariant"]),
                 },
             )
@@ -861,16 +896,24 @@ class OperationPlan:
             RenderJob(
                 f"{base}/__init__.py.j2",
                 f"{root}/_operations/__init__.py",
-                {**common, "tags": list(self.api.tags), "index": index, "example_operation": operations[0]},
+                {
+                    **common,
+                    "tags": list(self.api.tags),
+                    "tag_blocks": [_tag_spec_block(t) for t in self.api.tags],
+                    "index": index,
+                    "example_operation": operations[0],
+                },
             )
         ]
         if self.shared:
-            shared = [(self.param_constant[k], list(k)) for k in sorted(self.shared, key=lambda k: self.param_constant[k])]
+            shared = [self._parameter_block(k) for k in sorted(self.shared, key=lambda k: self.param_constant[k])]
             result.append(RenderJob(f"{base}/_shared.py.j2", f"{root}/_operations/_shared.py", {**common, "parameters": shared}))
         for tag in self.api.tags:
-            local = sorted(
-                (self.param_constant[k], list(k)) for k, module in self.local.items() if module == tag.module_name
-            )
+            local = [
+                self._parameter_block(k)
+                for k in sorted(self.local, key=lambda k: self.param_constant[k])
+                if self.local[k] == tag.module_name
+            ]
             shared_names = sorted(
                 {self.constant_of(p) for op in tag.operations for p in op.parameters if tuple(_parameter_fields(p)) in self.shared}
             )
@@ -879,10 +922,21 @@ class OperationPlan:
                 RenderJob(
                     f"{base}/tag.py.j2",
                     f"{root}/_operations/{tag.module_name}.py",
-                    {**common, "tag": tag, "operations": ops, "local_parameters": local, "shared_imports": shared_names},
+                    {
+                        **common,
+                        "tag": tag,
+                        "operations": ops,
+                        "operations_tuple": layout_tuple([op["constant"] for op in ops], 0),
+                        "local_parameters": local,
+                        "shared_imports": shared_names,
+                    },
                 )
             )
         return result
+
+    def _parameter_block(self, key: tuple[tuple[str, str], ...]) -> str:
+        constant = self.param_constant[key]
+        return layout_call("ParameterSpec", [f"{k}={v}" for k, v in key], 0, f"{constant} = ")
 
     def _operation_view(self, op: Operation) -> dict[str, Any]:
         fields = [
@@ -907,12 +961,27 @@ class OperationPlan:
             fields.append(("deprecated", "True"))
         if op.roles:
             fields.append(("roles", literal(tuple(op.roles))))
-        return {
-            "constant": self.op_constant[op.operation_id],
-            "fields": fields,
-            "versions": [_version_fields(op, v) for v in op.versions],
-            "parameters": [self.constant_of(p) for p in op.parameters],
-        }
+        versions = [
+            layout_call("VersionSpec", [f"{k}={v}" for k, v in _version_fields(op, version)], 8)
+            for version in op.versions
+        ]
+        arguments = [f"{k}={v}" for k, v in fields]
+        arguments.append("versions=" + layout_tuple(versions, 4))
+        arguments.append("parameters=" + layout_tuple([self.constant_of(p) for p in op.parameters], 4))
+        constant = self.op_constant[op.operation_id]
+        return {"constant": constant, "block": layout_call("OperationSpec", arguments, 0, f"{constant} = ")}
+
+
+def _tag_spec_block(tag: Tag) -> str:
+    arguments = [
+        f"name={literal(tag.name)}",
+        f"python_name={literal(tag.python_name)}",
+        f"cli_name={literal(tag.cli_name)}",
+        f"module={literal(tag.module_name)}",
+        f"description={literal(tag.description)}",
+        "operation_ids=" + layout_tuple([literal(op.operation_id) for op in tag.operations], 8),
+    ]
+    return layout_call("TagSpec", arguments, 4)
 
 
 def literal_eval_str(text: str) -> str:
@@ -1015,19 +1084,18 @@ def _constraint_text(p: Parameter) -> str:
 class ResourceBuilder:
     """The context of one resource module (a tag): its methods with signatures and docs."""
 
-    def __init__(self, api: Api, plan: ModelPlan, tag: Tag) -> None:
+    def __init__(self, api: Api, plan: ModelPlan, tag: Tag, op_constants: dict[str, str]) -> None:
         self.api = api
         self.plan = plan
         self.tag = tag
+        self.op_constants = op_constants
         self.imports = Imports()
         self.imports.add("typing", "cast")
         self.imports.add("functools", "cached_property")
-        self.imports.abc.add("Mapping")
+        self.imports.typing.add("Unpack")
         self.imports.add(".._base_client", "AsyncAPIClient")
+        self.imports.add(".._base_client", "RequestOptions")
         self.imports.add(".._base_client", "SyncAPIClient")
-        self.imports.add(".._base_client", "TimeoutTypes")
-        self.imports.add(".._types", "NOT_GIVEN")
-        self.imports.add(".._types", "NotGiven")
         self.imports.add(".._response", "async_to_raw_response_wrapper")
         self.imports.add(".._response", "to_raw_response_wrapper")
         self.imports.aliased.add((f".._operations.{tag.module_name}", "_ops"))
@@ -1054,8 +1122,7 @@ class ResourceBuilder:
         annotation = " | ".join(distinct)
         if len(distinct) == 1:
             return annotation, distinct[0]
-        mapping = ", ".join(f"{literal(v)}: {t}" for v, t in per_version.items())
-        return annotation, "{" + mapping + "}"
+        return annotation, layout_dict([(literal(v), t) for v, t in per_version.items()], 16)
 
     def request_types(self, op: Operation) -> tuple[str, str]:
         """(``body`` annotation, ``request_types=`` argument)."""
@@ -1090,7 +1157,7 @@ class ResourceBuilder:
         for version in op.versions:
             if version.request is not None:
                 mapping[version.version] = per_version.get(version.request.version, distinct[-1])
-        return annotation, "{" + ", ".join(f"{literal(v)}: {t}" for v, t in mapping.items()) + "}"
+        return annotation, layout_dict([(literal(v), t) for v, t in mapping.items()], 16)
 
     def method(self, op: Operation) -> dict[str, Any]:
         params = []
@@ -1113,9 +1180,18 @@ class ResourceBuilder:
         else:
             sync_return, responses_arg = self.response_types(op)
             async_return = sync_return
+        pairs = [(literal(p["wire"]), str(p["name"])) for p in params]
+        arguments = [f"_ops.{self.op_constants[op.operation_id]}", layout_dict(pairs, 16)]
+        if body is not None:
+            arguments += ["body=body", f"request_types={request_arg}"]
+        if responses_arg is not None:
+            arguments.append(f"responses={responses_arg}")
+        arguments += ["version=version", "options=options"]
         return {
             "op": op,
-            "constant": None,  # filled by the caller
+            "raw_sync": layout_call("to_raw_response_wrapper", [f"resource.{op.python_name}"], 8, f"self.{op.python_name} = "),
+            "raw_async": layout_call("async_to_raw_response_wrapper", [f"resource.{op.python_name}"], 8, f"self.{op.python_name} = "),
+            "arguments": arguments,
             "params": params,
             "body": body,
             "request_types": request_arg,
@@ -1144,7 +1220,7 @@ class ResourceBuilder:
                     sections.append(f"Changed in {v.version}: {v.changelog}")
         args: list[str] = ["Args:"]
         for p in op.parameters:
-            text = " ".join(part for part in (p.description, _constraint_text(p)) if part)
+            text = " ".join(part for part in (_first_sentence(p.description), _constraint_text(p)) if part)
             if p.deprecated:
                 text = "Deprecated. " + text
             args += _item_lines(p.python_name, text, 8)
@@ -1158,9 +1234,9 @@ class ResourceBuilder:
             f"The API version to speak: {supported}. Default: the client's ``default_version`` pin, else ``{newest}``.",
             8,
         )
-        args += _item_lines("timeout", "This call's timeout (seconds or ``httpx.Timeout``), instead of the client's.", 8)
-        args += _item_lines("extra_headers", "More headers to send.", 8)
-        args += _item_lines("extra_query", "More query parameters to send.", 8)
+        args += _item_lines(
+            "options", "``timeout`` (this call's, instead of the client's), ``extra_headers``, ``extra_query``.", 8
+        )
         sections.append(args)
         if op.is_download:
             formats = "/".join(op.all_formats)
@@ -1172,13 +1248,9 @@ class ResourceBuilder:
         sections.append(["Returns:", *["    " + line for line in _wrap(returns_text, 12)]])
         statuses = sorted({r.status for r in op.error_responses})
         raises = ["Raises:"]
-        raises += _item_lines("ParameterError", "A parameter or the body fails its spec; nothing was sent.", 8)
-        raises += _item_lines("UnsupportedVersionError", "``version`` is not one listed above; nothing was sent.", 8)
-        raises += _item_lines(
-            "APIStatusError",
-            "The API answered with an error status" + (f" (documented: {', '.join(statuses)})" if statuses else "") + "; a subclass per status, e.g. NotFoundError.",
-            8,
-        )
+        raises += _item_lines("ParameterError, UnsupportedVersionError", "Before sending anything.", 8)
+        documented = f" (documented: {', '.join(statuses)})" if statuses else ""
+        raises += _item_lines("APIStatusError", f"A subclass per error status{documented}.", 8)
         raises += _item_lines("APIConnectionError", "No response, after the retries.", 8)
         sections.append(raises)
         if op.docs_url:
@@ -1186,7 +1258,9 @@ class ResourceBuilder:
         return docstring(sections, 8)
 
 
-def _resource_jobs(api: Api, plan: ModelPlan, root: str, common: dict[str, Any]) -> list[RenderJob]:
+def _resource_jobs(
+    api: Api, plan: ModelPlan, op_constants: dict[str, str], root: str, common: dict[str, Any]
+) -> list[RenderJob]:
     result = [
         RenderJob(
             f"{PACKAGE_TEMPLATES}/resources/__init__.py.j2",
@@ -1195,7 +1269,7 @@ def _resource_jobs(api: Api, plan: ModelPlan, root: str, common: dict[str, Any])
         )
     ]
     for tag in api.tags:
-        builder = ResourceBuilder(api, plan, tag)
+        builder = ResourceBuilder(api, plan, tag, op_constants)
         methods = [builder.method(op) for op in tag.operations]
         view = _tag_view(tag)
         result.append(
@@ -1210,7 +1284,6 @@ def _resource_jobs(api: Api, plan: ModelPlan, root: str, common: dict[str, Any])
                     "imports": builder.imports.lines("..models."),
                     "raw_sync_class": view["sync_class"] + "WithRawResponse",
                     "raw_async_class": view["async_class"] + "WithRawResponse",
-                    "constants": {op.operation_id: naming.python_constant(op.python_name) for op in tag.operations},
                     "doc": docstring([f"The {tag.name} resource.", tag.description], 0),
                 },
             )

@@ -49,7 +49,10 @@ _CHILDREN: dict[str, tuple[tuple[str | None, str, str], ...]] = {
         ("links", "link", _MAP),
         ("callbacks", "callback", _MAP),
     ),
-    "path-item": (("parameters", "parameter", _LIST), *((m, "operation", _ONE) for m in HTTP_METHODS)),
+    "path-item": (
+        ("parameters", "parameter", _LIST),
+        *((m, "operation", _ONE) for m in HTTP_METHODS),
+    ),
     "operation": (
         ("parameters", "parameter", _LIST),
         ("requestBody", "request-body", _ONE),
@@ -140,7 +143,9 @@ def _children(node: Node) -> Iterator[Node]:
                 yield Node(kind, pointer, holder, direction)
             continue
         if how == _LIST:
-            entries: Iterable[tuple[object, Any]] = enumerate(holder) if isinstance(holder, list) else ()
+            entries: Iterable[tuple[object, Any]] = (
+                enumerate(holder) if isinstance(holder, list) else ()
+            )
         else:
             entries = holder.items() if isinstance(holder, dict) else ()
         for token, child in entries:
@@ -172,7 +177,8 @@ class Document:
         """The target of one ``$ref`` and its pointer (RFC 6901 in a URI fragment)."""
         if not isinstance(ref, str) or not ref.startswith("#"):
             raise RefError(
-                f"$ref {ref!r} is not a reference into this file; only '#/...' references are supported"
+                f"$ref {ref!r} does not point into this file; "
+                f"only '#/...' references are supported"
             )
         pointer = unquote(ref[1:])
         if pointer and not pointer.startswith("/"):
@@ -220,7 +226,12 @@ class Document:
             for method in HTTP_METHODS:
                 if isinstance(value.get(method), dict):
                     yield Operation(
-                        str(path), method, pointer_join(pointer, method), value[method], value, pointer
+                        str(path),
+                        method,
+                        pointer_join(pointer, method),
+                        value[method],
+                        value,
+                        pointer,
                     )
 
     def parameters(self, listed: Any, pointer: str) -> list[Parameter]:

@@ -7,6 +7,7 @@ The validator is openapi-schema-validator's ``OAS30Validator`` (JSON Schema Draf
   schema met again for the same value while it is being checked counts as satisfied, which
   ends the Atlas loop parent ``oneOf`` child -> child ``allOf`` parent -> ...;
 - ``nullable: true`` admits ``null`` whatever else the schema says (``allOf: [$ref]`` too);
+  without it, ``null`` is reported once, as a wrong type;
 - a read-only required property may be missing from a request example, a write-only one
   from a response example; neither is an error where it is present;
 - ``1.636481348e+09`` is an integer (YAML reads it as a float);
@@ -23,16 +24,24 @@ from typing import Any, Literal
 
 from jsonschema import FormatChecker
 from jsonschema.exceptions import ValidationError
-from jsonschema.validators import extend
+from jsonschema.validators import Draft4Validator, extend
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from referencing.exceptions import Unresolvable
 
 from generator.load import pointer_join
 from generator.validate.document import Direction, Document, Node
 from generator.validate.patterns import InvalidPattern, compile_pattern
+from generator.validate.problems import Finding
 from generator.validate.schema import most_specific, shorten
 
 SampleKind = Literal["example", "default"]
+# Required properties a value may lack: a client never sends read-only ones and never receives
+# write-only ones; a schema's own example or default may be either.
+_EXCUSED: dict[Direction, tuple[str, ...]] = {
+    "request": ("readOnly",),
+    "response": ("writeOnly",),
+    None: ("readOnly", "writeOnly"),
+}
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,9 @@ def samples(document: Document) -> Iterator[Sample]:
 def _written_samples(
     document: Document, node: Node, schema: dict[str, Any], direction: Direction
 ) -> Iterator[Sample]:
-    kinds: tuple[SampleKind, ...] = ("example", "default") if node.kind == "schema" else ("example",)
+    kinds: tuple[SampleKind, ...] = (
+        ("example", "default") if node.kind == "schema" else ("example",)
+    )
     for kind in kinds:
         if kind in node.value:
             pointer = pointer_join(node.pointer, kind)
@@ -132,16 +143,19 @@ class SampleChecker:
         self._document = document
         # (ref, id(value)) of every $ref being checked right now, to cut cycles.
         self._active: set[tuple[str, int]] = set()
-        base = OAS30Validator.VALIDATORS
+        # Draft 4's ``type``: OAS30Validator's says "None for not nullable" and then the same again.
+        base = {**OAS30Validator.VALIDATORS, "type": Draft4Validator.VALIDATORS["type"]}
         keywords = {name: _nullable(keyword) for name, keyword in base.items()}
         keywords.update({"$ref": _nullable(self._ref), "pattern": _pattern})
+        types = OAS30Validator.TYPE_CHECKER.redefine("integer", _integer)
+        formats = _format_checker()
         self._validators = {
             direction: extend(
                 OAS30Validator,
                 {**keywords, "required": _nullable(self._required(direction))},
-                type_checker=OAS30Validator.TYPE_CHECKER.redefine("integer", _integer),
-            )(document.data, format_checker=_format_checker())
-            for direction in ("request", "response", None)
+                type_checker=types,
+            )(document.data, format_checker=formats)
+            for direction in _EXCUSED
         }
 
     def _ref(self, validator: Any, ref: str, instance: Any, schema: Mapping[str, Any]) -> Any:
@@ -156,9 +170,7 @@ class SampleChecker:
 
     def _required(self, direction: Direction) -> Any:
         """``required`` that excuses what this direction never carries."""
-        excused = {"request": ("readOnly",), "response": ("writeOnly",)}.get(
-            direction or "", ("readOnly", "writeOnly")
-        )
+        excused = _EXCUSED[direction]
 
         def required(validator: Any, names: Any, instance: Any, schema: Mapping[str, Any]) -> Any:
             if not isinstance(instance, dict) or not isinstance(names, list):
@@ -174,8 +186,8 @@ class SampleChecker:
 
         return required
 
-    def errors(self, sample: Sample) -> list[tuple[str, str]]:
-        """(pointer, message) of each place where the sample breaks its schema."""
+    def errors(self, sample: Sample) -> list[Finding]:
+        """Each place where the sample breaks its schema."""
         validator = self._validators[sample.direction].evolve(schema=sample.schema)
         try:
             found = list(validator.iter_errors(as_json(sample.value)))
@@ -183,11 +195,16 @@ class SampleChecker:
             return []
         except RecursionError:
             return [(sample.pointer, f"the {sample.kind} nests too deeply to be checked")]
+        except Exception as error:  # noqa: BLE001 - see below
+            # jsonschema trusts its schema: a malformed one (``openapi-schema`` reports it, e.g.
+            # ``multipleOf: 0``, ``type: strin``) raises whatever Python raises.
+            cause = f"{type(error).__name__}: {shorten(str(error))}"
+            return [(sample.pointer, f"the {sample.kind} cannot be checked ({cause})")]
         finally:
             self._active.clear()
         return [_finding(sample, most_specific(error)) for error in found]
 
 
-def _finding(sample: Sample, error: ValidationError) -> tuple[str, str]:
+def _finding(sample: Sample, error: ValidationError) -> Finding:
     pointer = pointer_join(sample.pointer, *error.absolute_path)
     return pointer, f"{sample.kind} does not match its schema: {shorten(error.message)}"

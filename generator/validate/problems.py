@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+# What a rule finds: (JSON pointer, message); the rule table adds the id and the severity.
+Finding = tuple[str, str]
 
 
 @dataclass(frozen=True)

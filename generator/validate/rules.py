@@ -15,11 +15,18 @@ from typing import Any
 
 from generator.load import pointer_join
 from generator.model.build import ATLAS_MEDIA_TYPE
-from generator.validate.document import Document, Operation, Parameter, RefCycle, RefError, path_variables
+from generator.validate.document import (
+    Document,
+    Operation,
+    Parameter,
+    RefCycle,
+    RefError,
+    path_variables,
+)
 from generator.validate.examples import SampleChecker, SampleKind, samples
 from generator.validate.patterns import InvalidPattern, compile_pattern
-from generator.validate.problems import Severity
-from generator.validate.schema import Finding, check_openapi_schema
+from generator.validate.problems import Finding, Severity
+from generator.validate.schema import check_openapi_schema
 
 _ALIAS = "x-xgen-operation-id-override"
 _EPOCH_UNITS = ("seconds", "milliseconds")
@@ -106,7 +113,8 @@ def operation_id_unique(document: Document) -> Iterator[Finding]:
                 continue
             owner_field, owner = owners.setdefault(name, (field, title))
             if owner != title:
-                yield pointer_join(operation.pointer, field), f"{name!r} is already the {owner_field} of {owner}"
+                where = pointer_join(operation.pointer, field)
+                yield where, f"{name!r} is already the {owner_field} of {owner}"
 
 
 def operation_single_tag(document: Document) -> Iterator[Finding]:
@@ -115,7 +123,11 @@ def operation_single_tag(document: Document) -> Iterator[Finding]:
         tags = operation.value.get("tags")
         if not isinstance(tags, list) or len(tags) != 1:
             count = len(tags) if isinstance(tags, list) else 0
-            where = pointer_join(operation.pointer, "tags") if "tags" in operation.value else operation.pointer
+            where = (
+                pointer_join(operation.pointer, "tags")
+                if "tags" in operation.value
+                else operation.pointer
+            )
             yield where, f"{_title(operation)} has {count} tags; it needs exactly one"
 
 
@@ -140,7 +152,7 @@ def tag_unique(document: Document) -> Iterator[Finding]:
 
 
 def media_type_versioned(document: Document) -> Iterator[Finding]:
-    """Request bodies and 2xx responses use versioned Atlas media types; errors may be plain JSON."""
+    """Request bodies and 2xx responses name an API version; error responses may be plain JSON."""
     for operation in document.operations():
         body = operation.value.get("requestBody")
         yield from _unversioned(document, body, pointer_join(operation.pointer, "requestBody"))
@@ -159,8 +171,8 @@ def _unversioned(document: Document, raw: Any, pointer: str) -> Iterator[Finding
         where = pointer_join(holder[1], "content", media_type) if holder else pointer
         if match is None:
             yield where, (
-                f"media type {media_type!r} is not versioned; use application/vnd.atlas.YYYY-MM-DD+json "
-                f"(or +gzip, +csv, or application/vnd.atlas.preview+json)"
+                f"media type {media_type!r} names no API version; use "
+                f"application/vnd.atlas.YYYY-MM-DD+json (or +gzip, +csv, or vnd.atlas.preview)"
             )
         elif match["version"] != "preview" and not _is_date(match["version"]):
             yield where, f"media type {media_type!r} names no real date"
@@ -168,20 +180,24 @@ def _unversioned(document: Document, raw: Any, pointer: str) -> Iterator[Finding
 
 # ----------------------------------------------------------------------------- parameters
 def path_params_match(document: Document) -> Iterator[Finding]:
-    """Each ``{variable}`` of a path has an ``in: path`` parameter, and each such parameter a variable."""
+    """Each ``{variable}`` of a path has an ``in: path`` parameter, and each one a variable."""
     for operation in document.operations():
         variables = path_variables(operation.path)
         declared = {
-            p.value.get("name"): p for p in document.operation_parameters(operation) if p.value.get("in") == "path"
+            p.value.get("name"): p
+            for p in document.operation_parameters(operation)
+            if p.value.get("in") == "path"
         }
         for variable in variables:
             if variable not in declared:
                 yield operation.pointer, (
-                    f"path variable {{{variable}}} has no 'in: path' parameter in {_title(operation)}"
+                    f"path variable {{{variable}}} has no 'in: path' parameter "
+                    f"in {_title(operation)}"
                 )
         for name, parameter in declared.items():
             if name not in variables:
-                yield parameter.listed_at, f"path parameter {name!r} is not a variable of {operation.path}"
+                message = f"path parameter {name!r} is not a variable of {operation.path}"
+                yield parameter.listed_at, message
 
 
 def parameter_unique(document: Document) -> Iterator[Finding]:
@@ -191,7 +207,9 @@ def parameter_unique(document: Document) -> Iterator[Finding]:
             (operation.path_item, operation.path_item_pointer),
             (operation.value, operation.pointer),
         ):
-            listed = document.parameters(holder.get("parameters"), pointer_join(holder_pointer, "parameters"))
+            listed = document.parameters(
+                holder.get("parameters"), pointer_join(holder_pointer, "parameters")
+            )
             yield from _repeated(listed)
 
 
@@ -217,7 +235,8 @@ def requires_known(document: Document) -> Iterator[Finding]:
             for index, name in enumerate(required) if isinstance(required, list) else ():
                 if name not in names:
                     yield pointer_join(pointer, index), (
-                        f"x-requires names {name!r}, which is not a parameter of {_title(operation)}"
+                        f"x-requires names {name!r}, which is not a parameter "
+                        f"of {_title(operation)}"
                     )
 
 
@@ -230,7 +249,11 @@ def epoch_unit(document: Document) -> Iterator[Finding]:
         pointer = pointer_join(node.pointer, "x-epoch-unit")
         if unit not in _EPOCH_UNITS:
             yield pointer, f"x-epoch-unit must be 'seconds' or 'milliseconds', not {unit!r}"
-        schema = (node.value, "") if node.kind == "schema" else document.resolved(node.value.get("schema"), "")
+        schema = (
+            (node.value, "")
+            if node.kind == "schema"
+            else document.resolved(node.value.get("schema"), "")
+        )
         kind = schema[0].get("type") if schema else None
         if kind != "integer":
             yield pointer, f"x-epoch-unit needs an integer, but the type is {kind!r}"
@@ -238,19 +261,11 @@ def epoch_unit(document: Document) -> Iterator[Finding]:
 
 # ----------------------------------------------------------------------------- values
 def sunset_date(document: Document) -> Iterator[Finding]:
-    """``x-sunset`` is a quoted ``YYYY-MM-DD`` date."""
+    """``x-sunset`` is a ``YYYY-MM-DD`` date."""
     for node in document.nodes:
-        if "x-sunset" not in node.value:
-            continue
-        value = node.value["x-sunset"]
-        pointer = pointer_join(node.pointer, "x-sunset")
-        if isinstance(value, datetime.date):
-            yield pointer, (
-                f"quote x-sunset ('{value.isoformat()}'): YAML reads a bare date as a date, "
-                f"which the generator ignores"
-            )
-        elif not _is_date(value):
-            yield pointer, f"x-sunset {value!r} is not a valid YYYY-MM-DD date"
+        if "x-sunset" in node.value and not _is_date(node.value["x-sunset"]):
+            pointer = pointer_join(node.pointer, "x-sunset")
+            yield pointer, f"x-sunset {node.value['x-sunset']!r} is not a valid YYYY-MM-DD date"
 
 
 def _sample_errors(document: Document, kind: SampleKind) -> Iterator[Finding]:
@@ -274,7 +289,7 @@ def default_valid(document: Document) -> Iterator[Finding]:
 def name_identifier(document: Document) -> Iterator[Finding]:
     """Names that become Python identifiers and CLI names have something to build them from."""
     for what, pointer, name in _names(document):
-        flaw = _name_flaw(name, spaces=what == "tag")
+        flaw = _name_flaw(name, spaces=what == "tag") if isinstance(name, str) else None
         if flaw:
             yield pointer, f"{what} {name!r} cannot become a Python or CLI name: it {flaw}"
 
@@ -298,14 +313,17 @@ def _names(document: Document) -> Iterator[tuple[str, str, object]]:
             yield "property", pointer_join(node.pointer, "properties", name), str(name)
 
 
-def _name_flaw(name: object, *, spaces: bool) -> str | None:
-    if not isinstance(name, str) or not name:
-        return "is empty" if name == "" else f"is a {type(name).__name__}, not text"
+def _name_flaw(name: str, *, spaces: bool) -> str | None:
+    """What keeps ``name`` from becoming an identifier (keywords are fine: the model escapes)."""
+    if not name:
+        return "is empty"
     if name[0].isdigit():
         return "starts with a digit"
     allowed = _TAG_CHARACTERS if spaces else _NAME_CHARACTERS
     if not allowed.fullmatch(name):
-        return "has characters other than letters, digits, '_', '-' and '.'" + (" and spaces" if spaces else "")
+        return "has characters other than letters, digits, '_', '-' and '.'" + (
+            " and spaces" if spaces else ""
+        )
     if not re.search("[A-Za-z]", name):
         return "has no letter"
     return None
