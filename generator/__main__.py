@@ -44,14 +44,19 @@ class _Output:
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-q", "--quiet", action="count", default=0, help="print only errors")
-    common.add_argument("-v", "--verbose", action="count", default=0, help="print more")
+    def verbosity_options(default: object) -> argparse.ArgumentParser:
+        options = argparse.ArgumentParser(add_help=False)
+        options.add_argument("-q", "--quiet", action="count", default=default, help="print only errors")
+        options.add_argument("-v", "--verbose", action="count", default=default, help="print more")
+        return options
+
     parser = argparse.ArgumentParser(
         prog="atlasgen",
         description="Generate a Python client, a CLI and docs from an Atlas Admin API spec.",
-        parents=[common],
+        parents=[verbosity_options(0)],
     )
+    # After the command, -q/-v add to what came before it instead of resetting it.
+    common = verbosity_options(argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def output_options(sub: argparse.ArgumentParser) -> None:
@@ -225,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         out.error("interrupted; nothing was written")
         return 130
-    except Exception as exc:  # a bug in atlasgen: one line, and the traceback on request
+    except Exception as exc:  # noqa: BLE001 - a bug in atlasgen: one line, traceback on -v
         if out.verbosity > 0:
             traceback.print_exc()
         out.error(f"internal error: {type(exc).__name__}: {exc} (rerun with -v for the traceback)")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -25,33 +24,27 @@ def to_json(value: Any, indent: int | None = 2) -> str:
     return json.dumps(value, indent=indent, ensure_ascii=False, sort_keys=False)
 
 
-def docstring(text: str, indent: int = 4, width: int = 92) -> str:
-    """Text safe inside a triple-quoted docstring, wrapped and indented for its position."""
-    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
-    if text.endswith('"'):
-        text += " "
-    pad = " " * indent
-    paragraphs = [p for p in text.split("\n\n")]
-    lines: list[str] = []
-    for index, paragraph in enumerate(paragraphs):
-        if index:
-            lines.append("")
-        lines.extend(textwrap.wrap(" ".join(paragraph.split()), width - indent) or [""])
-    return ("\n" + pad).join(lines).replace("\n" + pad + "\n", "\n\n")
+def doc_escape(text: str) -> str:
+    """Text safe inside a triple-quoted Python string: backslashes, quotes and control
+    characters (a NUL byte would make the module uncompilable) are escaped."""
+    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    text = "".join(
+        c if c in "\n\t" or (" " <= c != "\x7f") else f"\\x{ord(c):02x}" for c in text
+    )
+    return text + " " if text.endswith('"') else text
 
 
 def first_sentence(text: str) -> str:
+    """The first sentence of ``text``, whitespace folded: the short help of a command or method."""
     flat = " ".join(text.split())
-    for end in (". ", "? ", "! "):
-        if end in flat:
-            return flat.split(end, 1)[0] + end.strip()
-    return flat
+    match = re.search(r"(?<=[.!?])\s", flat)
+    return flat[: match.start()] if match else flat
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "pyrepr": pyrepr,
     "to_json": to_json,
-    "docstring": docstring,
+    "doc_escape": doc_escape,
     "first_sentence": first_sentence,
     "snake_case": naming.snake_case,
     "pascal_case": naming.pascal_case,
@@ -139,8 +132,8 @@ def md_cell(text: str) -> str:
     return "<br><br>".join(out)
 
 
-def yaml_str(value: Any) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+def quoted(value: Any) -> str:
+    """A double-quoted string that JSON, YAML and TOML all read back as ``value``."""
     return json.dumps(str(value), ensure_ascii=False)
 
 
@@ -176,7 +169,7 @@ FILTERS.update(
         "md_text": md_text,
         "md_inline": md_inline,
         "md_cell": md_cell,
-        "yaml_str": yaml_str,
+        "quoted": quoted,
         "shell_quote": shell_quote,
         "pyliteral": pyliteral,
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -92,7 +92,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
     # Specs are JSON documents written in YAML: an unquoted 2024-01-01 is the string JSON
     # Schema sees (format: date), not a Python date that nothing downstream can serialise.
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
     }

@@ -484,6 +484,7 @@ class _Builder:
         tags = []
         tag_names = sorted({op.tag for op in operations})
         attrs = naming.unique_names(naming.python_attribute(t) for t in tag_names)
+        operations = _unique_operation_names(operations)
         for tag_name, attr in zip(tag_names, attrs, strict=True):
             ops = tuple(sorted((op for op in operations if op.tag == tag_name), key=lambda o: o.operation_id))
             tags.append(
@@ -647,6 +648,29 @@ def _with_python_name(obj: Any, python_name: str) -> Any:
 
 def _replace_required(field: Field) -> Field:
     return _replace(field, required=True)
+
+
+def _unique_operation_names(operations: list[Operation]) -> list[Operation]:
+    """Operation ids differing only in case (``getX``, ``GetX``) share a snake_case name and
+    a docs slug: the later one (by id) gets a suffix. Python names (with aliases) must be
+    unique within their resource, docs slugs across the API."""
+    ordered = sorted(operations, key=lambda o: o.operation_id)
+    slugs = naming.unique_names(op.doc_slug for op in ordered)
+    renamed = {}
+    for tag in sorted({op.tag for op in ordered}):
+        in_tag = [op for op in ordered if op.tag == tag]
+        names = naming.unique_names(
+            name for op in in_tag for name in (op.python_name, op.python_alias) if name
+        )
+        taken = iter(names)
+        for op in in_tag:
+            python_name = next(taken)
+            alias = next(taken) if op.python_alias else None
+            renamed[op.operation_id] = (python_name, alias)
+    return [
+        _replace(op, python_name=renamed[op.operation_id][0], python_alias=renamed[op.operation_id][1], doc_slug=slug)
+        for op, slug in zip(ordered, slugs, strict=True)
+    ]
 
 
 def build_model(

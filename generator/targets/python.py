@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.config import Settings
-from generator.filters import black_repr, from_import
+from generator.filters import black_repr, doc_escape, first_sentence, from_import
 from generator.model import Api, naming
 from generator.model.types import (
     ApiVersion,
@@ -104,11 +104,6 @@ def _token_path(api: Api) -> str:
     return DEFAULT_TOKEN_PATH
 
 
-def _escape_doc(text: str) -> str:
-    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    return text + " " if text.endswith('"') else text
-
-
 def _wrap(text: str, indent: int, first_indent: int | None = None) -> list[str]:
     """Paragraphs of ``text`` wrapped for a docstring at ``indent`` (blank line between)."""
     lines: list[str] = []
@@ -144,7 +139,7 @@ def docstring(sections: Iterable[str | list[str]], indent: int) -> str:
         return ""
     pad = " " * indent
     body = "\n".join((pad + line) if line and index else line for index, line in enumerate(out))
-    body = _escape_doc(body)
+    body = doc_escape(body)
     return body + ("\n" + pad if len(out) > 1 else "")
 
 
@@ -201,12 +196,6 @@ def layout_tuple(items: list[str], indent: int) -> str:
     if not items:
         return "()"
     return _bracketed("(", items, ")", indent)
-
-
-def _first_sentence(text: str) -> str:
-    flat = " ".join(text.split())
-    match = re.search(r"(?<=[.!?])\s", flat)
-    return flat[: match.start()] if match else flat
 
 
 # --------------------------------------------------------------------- imports
@@ -1000,7 +989,7 @@ def _tag_view(tag: Tag) -> dict[str, Any]:
         "module": tag.module_name,
         "sync_class": naming.python_resource_class(tag.class_name),
         "async_class": naming.python_resource_class(tag.class_name, asynchronous=True),
-        "doc": docstring([f"{tag.name}: {_first_sentence(tag.description)}" if tag.description else tag.name], 8),
+        "doc": docstring([f"{tag.name}: {first_sentence(tag.description)}" if tag.description else tag.name], 8),
     }
 
 
@@ -1220,7 +1209,7 @@ class ResourceBuilder:
                     sections.append(f"Changed in {v.version}: {v.changelog}")
         args: list[str] = ["Args:"]
         for p in op.parameters:
-            text = " ".join(part for part in (_first_sentence(p.description), _constraint_text(p)) if part)
+            text = " ".join(part for part in (first_sentence(p.description), _constraint_text(p)) if part)
             if p.deprecated:
                 text = "Deprecated. " + text
             args += _item_lines(p.python_name, text, 8)

@@ -201,6 +201,8 @@ class Document:
         seen: set[str] = set()
         while isinstance(value, dict) and "$ref" in value:
             ref = value["$ref"]
+            if not isinstance(ref, str):
+                raise RefError(f"$ref must be a string, not {type(ref).__name__}")
             if ref in seen:
                 raise RefCycle(f"$ref {ref!r} leads back to itself and never names an object")
             seen.add(ref)

@@ -152,30 +152,41 @@ def tag_unique(document: Document) -> Iterator[Finding]:
 
 
 def media_type_versioned(document: Document) -> Iterator[Finding]:
-    """Request bodies and 2xx responses name an API version; error responses may be plain JSON."""
+    """Request bodies and 2xx responses name an API version; error responses may be plain JSON.
+
+    An operation must name at least one version: every call chooses one.
+    """
     for operation in document.operations():
-        body = operation.value.get("requestBody")
-        yield from _unversioned(document, body, pointer_join(operation.pointer, "requestBody"))
+        holders = [(operation.value.get("requestBody"), pointer_join(operation.pointer, "requestBody"))]
         responses = operation.value.get("responses")
         for status, response in responses.items() if isinstance(responses, dict) else ():
             if str(status).startswith("2"):
-                pointer = pointer_join(operation.pointer, "responses", status)
-                yield from _unversioned(document, response, pointer)
+                holders.append((response, pointer_join(operation.pointer, "responses", status)))
+        named_any = False
+        for raw, pointer in holders:
+            for where, media_type in _media_types(document, raw, pointer):
+                named_any = True
+                match = ATLAS_MEDIA_TYPE.match(media_type)
+                if match is None:
+                    yield where, (
+                        f"media type {media_type!r} names no API version; use "
+                        f"application/vnd.atlas.YYYY-MM-DD+json (or +gzip, +csv, or vnd.atlas.preview)"
+                    )
+                elif match["version"] != "preview" and not _is_date(match["version"]):
+                    yield where, f"media type {media_type!r} names no real date"
+        if not named_any:
+            yield operation.pointer, (
+                "the operation names no API version: give a request body or a 2xx response an "
+                "application/vnd.atlas.YYYY-MM-DD+json (or +gzip, +csv) media type"
+            )
 
 
-def _unversioned(document: Document, raw: Any, pointer: str) -> Iterator[Finding]:
+def _media_types(document: Document, raw: Any, pointer: str) -> Iterator[tuple[str, str]]:
     holder = document.resolved(raw, pointer) if raw is not None else None
     content = holder[0].get("content") if holder else None
     for media_type in content if isinstance(content, dict) else ():
-        match = ATLAS_MEDIA_TYPE.match(str(media_type))
         where = pointer_join(holder[1], "content", media_type) if holder else pointer
-        if match is None:
-            yield where, (
-                f"media type {media_type!r} names no API version; use "
-                f"application/vnd.atlas.YYYY-MM-DD+json (or +gzip, +csv, or vnd.atlas.preview)"
-            )
-        elif match["version"] != "preview" and not _is_date(match["version"]):
-            yield where, f"media type {media_type!r} names no real date"
+        yield where, str(media_type)
 
 
 # ----------------------------------------------------------------------------- parameters

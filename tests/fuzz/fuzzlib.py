@@ -31,7 +31,6 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import note as _note
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_SPEC = ROOT / "specs" / "atlas-admin.yaml"
@@ -362,13 +366,17 @@ MUTATIONS: dict[str, Callable[[Draw, dict[str, Any]], str]] = {
 }
 
 
-@dataclass
 class Mutated:
-    base: str
-    steps: list[str]
-    text: str
+    """A mutated spec: its base, the mutations applied, and the YAML text.
 
-    def __repr__(self) -> str:  # what hypothesis prints for a falsifying example
+    A plain class, not a dataclass: hypothesis prints a falsifying example with this short
+    ``repr`` (the whole spec is added as a note).
+    """
+
+    def __init__(self, base: str, steps: list[str], text: str) -> None:
+        self.base, self.steps, self.text = base, steps, text
+
+    def __repr__(self) -> str:
         return f"Mutated(base={self.base!r}, steps={self.steps!r}, yaml={len(self.text)} chars)"
 
 
@@ -424,6 +432,9 @@ def note(text: str) -> None:
 
 
 # --------------------------------------------------------------------------- the contract
+# Messages of atlasgen's own stages that mean it rendered something broken from a spec that
+# passed validation (a template error, or Python that black cannot parse): a bug, not the spec's.
+GENERATOR_FAULTS = ("black cannot format", "(while rendering ", "two templates write ")
 _PROBLEM_LINE = re.compile(r"^  \S.*:\d+:\d+: [\w.\-/]+: \S.*$")
 _COUNT_LINE = re.compile(r"^\d+ (error|warning)\(s\):$")
 
@@ -443,21 +454,82 @@ def stderr_problems(stderr: str, returncode: int) -> list[str]:
             wrong.append("exit 1 without a closing 'atlasgen: ...' line")
         if "internal error" in stderr:
             wrong.append("an internal error reported with exit 1")
+        # exit 1 is for the spec's faults; these say the generator itself failed on it
+        for symptom in GENERATOR_FAULTS:
+            if symptom in stderr:
+                wrong.append(f"the generator failed on its own output: {symptom!r}")
     return wrong
+
+
+def _redefinitions(tree: ast.Module) -> list[str]:
+    """Functions or classes defined twice in one module or class body: the second silently
+    replaces the first (two operations whose names collide once made Python, say).
+    ``@overload`` stubs and ``@x.setter``-style property parts are not redefinitions."""
+
+    def plain(node: ast.AST) -> bool:
+        for decorator in getattr(node, "decorator_list", []):
+            name = ast.unparse(decorator)
+            if name.endswith(("overload", ".setter", ".getter", ".deleter")):
+                return False
+        return True
+
+    found = []
+    for scope in [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef))]:
+        seen: set[str] = set()
+        for node in scope.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and plain(node):
+                if node.name in seen:
+                    where = scope.name if isinstance(scope, ast.ClassDef) else "module"
+                    found.append(f"{node.name!r} defined twice in {where} (line {node.lineno})")
+                seen.add(node.name)
+    return found
 
 
 def compile_problems(sources: dict[str, str]) -> list[str]:
     """Python files of an output that do not compile (``compile`` also catches what ``ast.parse``
-    lets through: duplicate argument names, ``return`` outside a function, NUL bytes)."""
+    lets through: duplicate argument names, ``return`` outside a function, NUL bytes), or that
+    define a function or class twice in one scope."""
     wrong = []
     for name, source in sorted(sources.items()):
         try:
-            compile(source, name, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
-            compile(source, name, "exec", dont_inherit=True)
+            tree = compile(source, name, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+            compile(tree, name, "exec", dont_inherit=True)
+            wrong.extend(f"{name}: {problem}" for problem in _redefinitions(tree))
         except (SyntaxError, ValueError) as exc:
             line = getattr(exc, "lineno", None)
             excerpt = source.splitlines()[line - 1][:160] if line and line <= len(source.splitlines()) else ""
             wrong.append(f"{name}:{line}: {type(exc).__name__}: {exc} :: {excerpt!r}")
+    return wrong
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """mkdocs.yml may carry ``!!python/name:`` tags: accept any tag, check only the syntax."""
+
+
+_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def text_problems(files: dict[str, bytes]) -> list[str]:
+    """Generated text files that are not UTF-8, or TOML/JSON/YAML that does not parse."""
+    wrong = []
+    for name, content in sorted(files.items()):
+        suffix = Path(name).suffix
+        if suffix not in {".toml", ".json", ".yml", ".yaml", ".py", ".md", ".cfg", ".typed", ".txt", ".html", ".css", ".js", ""}:
+            continue
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            wrong.append(f"{name}: not UTF-8 ({exc})")
+            continue
+        try:
+            if suffix == ".toml":
+                tomllib.loads(text)
+            elif suffix == ".json":
+                json.loads(text)
+            elif suffix in (".yml", ".yaml"):
+                yaml.load(text, Loader=_AnyTagLoader)
+        except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
+            wrong.append(f"{name}: does not parse: {' '.join(str(exc).split())[:300]}")
     return wrong
 
 
@@ -533,6 +605,9 @@ def check_generate(mutated: Mutated, folder: Path, seed_tree: Path | None) -> tu
     python = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8", errors="replace") for p in out.rglob("*.py")}
     broken = compile_problems(python)
     assert not broken, "generated Python that does not compile:\n" + "\n".join(broken[:5])
+    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    unparsable = text_problems(files)
+    assert not unparsable, "generated files that do not parse:\n" + "\n".join(unparsable[:5])
     return code, out
 
 

@@ -31,6 +31,15 @@ def _set(path: tuple[Any, ...], value: Any) -> Any:
     return change
 
 
+def _drop(path: tuple[Any, ...]) -> Any:
+    def change(spec: Any) -> None:
+        for token in path[:-1]:
+            spec = spec[token]
+        del spec[path[-1]]
+
+    return change
+
+
 AUDIT = ("paths", "/api/atlas/v2/groups/{groupId}/auditLog", "get")
 SCHEMAS = ("components", "schemas")
 
@@ -95,6 +104,8 @@ CASES: dict[str, str] = {
     ) + "\n",
     "yaml-recursive-alias": SHIPPED_TEXT.replace("components:\n", "components:\n  x-loop: &loop [1, *loop]\n", 1),
     "yaml-anchors-reused": SHIPPED_TEXT.replace("components:\n", "components:\n  x-a: &a {k: v}\n  x-b: *a\n", 1),
+    "yaml-nul-character": "\x00" + SHIPPED_TEXT,
+    "yaml-escape-character": SHIPPED_TEXT.replace("title: MongoDB", "title: Mongo\x1bDB", 1),
     "yaml-duplicate-key": SHIPPED_TEXT.replace("  /api/atlas/v2/groups/{groupId}/auditLog:\n", "  /api/atlas/v2/groups/{groupId}/auditLog:\n    get: {}\n", 1),
     # hostile text in descriptions (docstrings, Markdown, HTML, templates)
     "description-triple-quotes": spec_with(_set((*AUDIT, "description"), 'Say """hi""" and \'\'\'bye\'\'\' "')),
@@ -112,6 +123,10 @@ CASES: dict[str, str] = {
     "enum-hostile-values": spec_with(_set((*SCHEMAS, "AuditLog", "properties", "configurationType", "enum"), ["a-b", "a_b", "A B", "", "class", "None", "🚀", '"""'])),
     "default-hostile": spec_with(_set((*SCHEMAS, "AuditLog", "properties", "auditFilter", "default"), '"""\\{{ x }}')),
     "pattern-hostile": spec_with(_set((*SCHEMAS, "AuditLog", "properties", "auditFilter", "pattern"), '^"""[\\\\]{{x}}$')),
+    "title-double-quote": spec_with(_set(("info", "title"), 'A "quoted" API')),
+    "title-backslash": spec_with(_set(("info", "title"), "C:\\Atlas API")),
+    "title-triple-quotes": spec_with(_set(("info", "title"), '"""')),
+    "title-escape-character": spec_with(_set(("info", "title"), "Atlas\x1b[31m API")),
     # names that collide once made Python
     "operation-id-snake-twin": spec_with(_twin_operation("get_group_audit_log")),
     "operation-id-pascal-twin": spec_with(_twin_operation("GetGroupAuditLog")),
@@ -131,11 +146,13 @@ CASES: dict[str, str] = {
     "ref-external": spec_with(_set((*SCHEMAS, "AuditLog", "properties", "enabled"), {"$ref": "other.yaml#/X"})),
     "ref-circular-pair": spec_with(_circular_pair),
     "ref-self-allof": spec_with(_self_all_of),
+    "ref-not-a-string": spec_with(_set((*AUDIT, "parameters", 0), {"$ref": []})),
     "ref-self-property": spec_with(_set((*SCHEMAS, "AuditLog", "properties", "child"), {"$ref": "#/components/schemas/AuditLog"})),
     "ref-parameter-self": spec_with(_set(("components", "parameters", "pretty"), {"$ref": "#/components/parameters/pretty"})),
     "ref-response-self": spec_with(_set(("components", "responses", "notFound"), {"$ref": "#/components/responses/notFound"})),
     "schema-nested-arrays-90": spec_with(_nested_arrays(90)),
     # shape
+    "operation-without-versioned-media-type": spec_with(_drop((*AUDIT, "responses", "200"))),
     "paths-not-a-mapping": spec_with(_set(("paths",), ["a", "b"])),
     "operation-not-a-mapping": spec_with(_set(AUDIT, "get me")),
     "components-null": spec_with(_set(("components",), None)),

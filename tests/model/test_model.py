@@ -152,3 +152,20 @@ def test_inline_anyof_keeps_primitive_variants(constructs: Api) -> None:
 
 def test_model_is_deterministic() -> None:
     assert model("tests/specs/constructs.yaml") == model("tests/specs/constructs.yaml")
+
+
+def test_operation_ids_differing_in_case_get_distinct_names() -> None:
+    import yaml
+
+    data = yaml.safe_load((ROOT / "specs/atlas-admin.yaml").read_text())
+    path = "/api/atlas/v2/groups/{groupId}/auditLog"
+    twin = {**data["paths"][path]["get"], "operationId": "GetGroupAuditLog"}
+    data["paths"][path + "/twin"] = {"get": twin}
+    from generator.load import parse_spec_text
+
+    api = build_model(parse_spec_text(yaml.safe_dump(data), Path("twin.yaml")), spec_display="twin.yaml")
+    auditing = next(t for t in api.tags if t.name == "Auditing")
+    assert [(o.operation_id, o.python_name, o.doc_slug) for o in auditing.operations] == [
+        ("GetGroupAuditLog", "get_group_audit_log", "get-group-audit-log"),
+        ("getGroupAuditLog", "get_group_audit_log_2", "get-group-audit-log-2"),
+    ]

@@ -47,7 +47,10 @@ def validate_data(data: dict[str, Any], *, strict: bool = False) -> list[Problem
 def make_spec(schemas: dict[str, Any], operation: dict[str, Any]) -> dict[str, Any]:
     """A valid spec with one GET operation (completed with what every operation needs)."""
     get = {"operationId": "listItems", "tags": ["Items"], **operation}
-    get.setdefault("responses", {"204": {"description": "No content"}})
+    get.setdefault(
+        "responses",
+        {"204": {"description": "No content", "content": {"application/vnd.atlas.2023-01-01+json": {}}}},
+    )
     return {
         "openapi": "3.0.1",
         "info": {"title": "Inline", "version": "2.0"},
@@ -363,3 +366,11 @@ def test_unquoted_status_codes_and_dates_are_read_as_text() -> None:
     assert validate_spec(spec) == []
     media = spec.data["paths"]["/api/atlas/v2/items"]["get"]["responses"][200]["content"]
     assert media["application/vnd.atlas.2023-01-01+json"]["x-sunset"] == "2026-03-01"
+
+def test_an_operation_must_name_an_api_version() -> None:
+    """Every call sends a versioned Accept header: an operation with none can't be called."""
+    spec = make_spec({}, {"responses": {"404": {"description": "Not found"}}})
+    loaded = LoadedSpec(path=Path("v.yaml"), data=spec, locations={}, display_path="v.yaml")
+    [problem] = validate_spec(loaded)
+    assert problem.rule_id == "media-type-versioned" and "names no API version" in problem.message
+    assert problem.pointer == "/paths/~1api~1atlas~1v2~1items/get"
