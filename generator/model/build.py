@@ -655,7 +655,7 @@ def _unique_operation_names(operations: list[Operation]) -> list[Operation]:
     a docs slug: the later one (by id) gets a suffix. Python names (with aliases) must be
     unique within their resource, docs slugs across the API."""
     ordered = sorted(operations, key=lambda o: o.operation_id)
-    slugs = naming.unique_names(op.doc_slug for op in ordered)
+    slugs = naming.unique_names((op.doc_slug for op in ordered), separator="-")
     renamed = {}
     for tag in sorted({op.tag for op in ordered}):
         in_tag = [op for op in ordered if op.tag == tag]

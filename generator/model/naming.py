@@ -105,14 +105,14 @@ def enum_member(value: object) -> str:
     return text + "_" if keyword.iskeyword(text) else text
 
 
-def unique_names(names: Iterable[str]) -> list[str]:
+def unique_names(names: Iterable[str], separator: str = "_") -> list[str]:
     """Resolve collisions in order: the second ``foo`` becomes ``foo_2``, and so on."""
     seen: set[str] = set()
     result = []
     for name in names:
         candidate, counter = name, 2
         while candidate in seen:
-            candidate = f"{name}_{counter}"
+            candidate = f"{name}{separator}{counter}"
             counter += 1
         seen.add(candidate)
         result.append(candidate)
