@@ -19,7 +19,7 @@ import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Final, Self, TypedDict, Unpack
 
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -50,6 +50,7 @@ __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "AsyncAPIClient",
+    "RequestOptions",
     "SyncAPIClient",
     "TimeoutTypes",
 ]
@@ -65,6 +66,18 @@ MAX_RETRY_DELAY = 8.0
 # A Retry-After longer than this is capped to it.
 MAX_RETRY_AFTER = 60.0
 ALWAYS_RETRIED: Final = frozenset({429, 503})
+
+
+class RequestOptions(TypedDict, total=False):
+    """Options every method takes besides its operation's parameters."""
+
+    timeout: TimeoutTypes
+    """This call's timeout (seconds or ``httpx.Timeout``; ``None``: none), not the client's."""
+    extra_headers: Mapping[str, str]
+    """More headers to send."""
+    extra_query: Mapping[str, str]
+    """More query parameters to send."""
+
 
 _USER_AGENT: Final = (
     f"{DISTRIBUTION}/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
@@ -117,7 +130,7 @@ def _serialise_body(type_: object, body: object) -> bytes:
     try:
         if isinstance(type_, type) and issubclass(type_, BaseModel):
             if isinstance(body, BaseModel) and not isinstance(body, type_):
-                body = body.model_dump(by_alias=True, exclude_unset=True)
+                body = body.model_dump(by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT)
             model = body if isinstance(body, type_) else type_.model_validate(body)
             return model.model_dump_json(
                 by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT
@@ -197,9 +210,7 @@ class _BaseAPIClient:
         body: object,
         request_types: object,
         version: str | None,
-        timeout: TimeoutTypes | NotGiven,
-        extra_headers: Mapping[str, str] | None,
-        extra_query: Mapping[str, str] | None,
+        options: RequestOptions,
     ) -> _Call:
         selected: VersionSpec | None = select_version(operation, version, self.default_version)
         prepared = prepare_parameters(operation, params)
@@ -225,9 +236,11 @@ class _BaseAPIClient:
             )
         elif operation.body_required:
             raise ParameterError("is required", parameter="body", python_name="body")
+        extra_headers = options.get("extra_headers")
         if extra_headers:
             headers.update(extra_headers)
         query = prepared.query
+        extra_query = options.get("extra_query")
         if extra_query:
             query = [*query, *extra_query.items()]
         request = client.build_request(
@@ -236,7 +249,7 @@ class _BaseAPIClient:
             params=tuple(query) or None,
             headers=headers,
             content=content,
-            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
+            timeout=options.get("timeout", self.timeout),
         )
         envelope = params.get("envelope") is True
         return _Call(request, selected.version if selected is not None else None, envelope)
@@ -257,8 +270,15 @@ class _BaseAPIClient:
         return delay * (1 - 0.25 * random.random())
 
     # ------------------------------------------------------------------ responses
-    def _status_error(self, operation: OperationSpec, response: httpx.Response) -> APIStatusError:
-        body = _json(response)
+    def _status_error(
+        self,
+        operation: OperationSpec,
+        response: httpx.Response,
+        envelope: dict[str, Any] | None = None,
+    ) -> APIStatusError:
+        """The exception of an error response (or of an ``envelope=true`` body stating one)."""
+        body = _json(response) if envelope is None else envelope.get("content")
+        status_code = response.status_code if envelope is None else int(envelope["status"])
         api_error = None
         if isinstance(body, dict):
             from .models.api_error import ApiError
@@ -268,14 +288,15 @@ class _BaseAPIClient:
             except ValidationError:
                 api_error = None
         fields = body if isinstance(body, dict) else {}
-        parts = [f"{response.status_code} {response.reason_phrase}".strip()]
+        reason = response.reason_phrase if envelope is None else str(fields.get("reason", ""))
+        parts = [f"{status_code} {reason}".strip()]
         parts.extend(str(fields[key]) for key in ("errorCode", "detail") if fields.get(key))
         message = (
             ": ".join(parts)
             + f" ({operation.operation_id}: {operation.method} {response.request.url.path})"
         )
-        return status_error_class(response.status_code)(
-            message, response=response, body=body, api_error=api_error
+        return status_error_class(status_code)(
+            message, response=response, body=body, api_error=api_error, status_code=status_code
         )
 
     def _parse_json(
@@ -293,6 +314,9 @@ class _BaseAPIClient:
             if envelope:
                 document = json.loads(response.content)
                 if isinstance(document, dict) and "content" in document:
+                    status = document.get("status")
+                    if isinstance(status, int) and not isinstance(status, bool) and status >= 400:
+                        raise self._status_error(operation, response, envelope=document)
                     document = document["content"]
                 return _adapter(type_).validate_python(document, context=RESPONSE_CONTEXT)
             if isinstance(type_, type) and issubclass(type_, BaseModel):
@@ -408,9 +432,7 @@ class SyncAPIClient(_BaseAPIClient):
         request_types: object = None,
         responses: object = None,
         version: str | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
+        options: RequestOptions | None = None,
     ) -> Any:
         raw = _RAW_RESPONSE.get()
         call = self._build(
@@ -420,9 +442,7 @@ class SyncAPIClient(_BaseAPIClient):
             body=body,
             request_types=request_types,
             version=version,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
+            options=options or {},
         )
         response = self._send(operation, call.request, stream=operation.download)
         if operation.download:
@@ -478,22 +498,14 @@ class SyncAPIClient(_BaseAPIClient):
         *,
         body: object = None,
         version: str | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> APIResponse[Any]:
         """Call an operation by id or alias with parameters by their API names
         (``{"groupId": ...}``): the way a command line calls. Returns the raw
         :class:`APIResponse`; its ``parse()`` gives what the typed method returns."""
         resource, method, arguments = self._invoke_arguments(operation, params, body)
         bound = getattr(getattr(self, resource).with_raw_response, method)
-        result: APIResponse[Any] = bound(
-            **arguments,
-            version=version,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-        )
+        result: APIResponse[Any] = bound(**arguments, version=version, **options)
         return result
 
 
@@ -553,9 +565,7 @@ class AsyncAPIClient(_BaseAPIClient):
         request_types: object = None,
         responses: object = None,
         version: str | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
+        options: RequestOptions | None = None,
     ) -> Any:
         raw = _RAW_RESPONSE.get()
         call = self._build(
@@ -565,9 +575,7 @@ class AsyncAPIClient(_BaseAPIClient):
             body=body,
             request_types=request_types,
             version=version,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
+            options=options or {},
         )
         response = await self._send(operation, call.request, stream=operation.download)
         if operation.download:
@@ -623,19 +631,11 @@ class AsyncAPIClient(_BaseAPIClient):
         *,
         body: object = None,
         version: str | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> APIResponse[Any]:
         """Call an operation by id or alias with parameters by their API names; see
         :meth:`SyncAPIClient.invoke`."""
         resource, method, arguments = self._invoke_arguments(operation, params, body)
         bound = getattr(getattr(self, resource).with_raw_response, method)
-        result: APIResponse[Any] = await bound(
-            **arguments,
-            version=version,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-        )
+        result: APIResponse[Any] = await bound(**arguments, version=version, **options)
         return result

@@ -157,10 +157,12 @@ class APIStatusError(AtlasError):
         response: httpx.Response,
         body: object = None,
         api_error: ApiError | None = None,
+        status_code: int | None = None,
     ) -> None:
         super().__init__(message)
         self.response = response
-        self.status_code: int = response.status_code
+        #: The status of the error: the response's, or the one an ``envelope`` body states.
+        self.status_code: int = response.status_code if status_code is None else status_code
         self.headers: httpx.Headers = response.headers
         self.body = body
         self.api_error = api_error

@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, ClassVar, Final
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final, TypeAlias, TypeVar
 
 from pydantic import (
+    AliasGenerator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -36,9 +38,11 @@ __all__ = [
     "AtlasModel",
     "Check",
     "OpenEnum",
+    "OpenIntEnum",
     "UnknownVariant",
     "UnknownVariantCheck",
     "discriminator",
+    "wire_names",
 ]
 
 _CONTEXT_KEY: Final = "atlas_admin"
@@ -115,6 +119,18 @@ class UnknownVariantCheck:
         return value
 
 
+def wire_names(**names: str) -> ConfigDict:
+    """The model config mapping Python field names to the API's names (``bucket_name=
+    "bucketName"``); a field it does not name has the same name on the wire."""
+
+    def alias(name: str) -> str:
+        return names.get(name, name)
+
+    return ConfigDict(
+        alias_generator=AliasGenerator(validation_alias=alias, serialization_alias=alias)
+    )
+
+
 def discriminator(
     property_name: str, python_name: str, mapping: Mapping[str, str]
 ) -> Discriminator:
@@ -145,9 +161,9 @@ def discriminator(
 
 
 @dataclass(frozen=True)
-class OpenEnum:
-    """Validation of a field typed ``SomeEnum | str``: a known value becomes the member; an
-    unknown one is kept as it is in a response and rejected in a request."""
+class _OpenEnumCheck:
+    """Validation of ``SomeEnum | str``: a known value becomes the member; an unknown one is
+    kept as it is in a response and rejected in a request."""
 
     enum: type[Enum]
 
@@ -172,6 +188,34 @@ class OpenEnum:
             return handler(value)
         allowed = ", ".join(repr(v) for v in enum._value2member_map_)
         raise ValueError(f"{value!r} is not one of {allowed}")
+
+
+_E = TypeVar("_E", bound=Enum)
+
+if TYPE_CHECKING:
+    #: ``OpenEnum[Status]`` is a ``Status`` member or, from a newer server, a plain string.
+    OpenEnum: TypeAlias = _E | str
+    #: ``OpenIntEnum[Level]`` is a ``Level`` member or, from a newer server, a plain int.
+    OpenIntEnum: TypeAlias = _E | int
+else:
+
+    class OpenEnum:
+        """``OpenEnum[Status]``: a ``Status`` member or, from a newer server, a plain string
+        (responses keep unknown values; requests reject them)."""
+
+        def __class_getitem__(cls, enum: type[Enum]) -> Any:
+            return _open(enum, str)
+
+    class OpenIntEnum:
+        """``OpenIntEnum[Level]``: the integer counterpart of :class:`OpenEnum`."""
+
+        def __class_getitem__(cls, enum: type[Enum]) -> Any:
+            return _open(enum, int)
+
+
+@cache
+def _open(enum: type[Enum], base: type) -> Any:
+    return Annotated[enum | base, _OpenEnumCheck(enum)]
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,8 @@ _PYTHON_TYPES: dict[str, tuple[type, ...]] = {
 
 def _scalar(spec: ParameterSpec, value: object, kind: str) -> object:
     """``value`` checked as one ``kind`` value (a parameter, or one item of an array)."""
+    if kind == "boolean" and type(value) is bool:  # the common case, quickly
+        return value
     if isinstance(value, Enum):
         value = value.value
     if (
@@ -263,7 +265,8 @@ def prepare_parameters(
     given: set[str] = set()
     known = operation.parameters
     for name in values:
-        if not any(spec.name == name for spec in known):
+        spec = operation.parameter(name)
+        if spec is None or spec.name != name:
             raise ParameterError(
                 f"{operation.operation_id} has no such parameter", parameter=name, python_name=name
             )
@@ -292,7 +295,7 @@ def prepare_parameters(
         else:
             headers[spec.name] = _wire_text(value)
     for spec in known:
-        if spec.name in given:
+        if spec.requires and spec.name in given:
             missing = [name for name in spec.requires if name not in given]
             if missing:
                 partners = " and ".join(_names(operation, name) for name in missing)

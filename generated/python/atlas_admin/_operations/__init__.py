@@ -8,7 +8,7 @@ imported on first use.
     >>> from atlas_admin._operations import get_operation
     >>> op = get_operation("getAccessHistoryCluster")
     >>> op.operation_id, op.method
-    ('getGroupDbAccessHistoryCluster', 'GET')
+    ("getGroupDbAccessHistoryCluster", "GET")
 """
 
 from __future__ import annotations

@@ -101,9 +101,14 @@ class OperationSpec:
     _by_version: dict[str, VersionSpec] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
+    _by_name: dict[str, ParameterSpec] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         self._by_version.update((v.version, v) for v in self.versions)
+        self._by_name.update((p.name, p) for p in self.parameters)
+        self._by_name.update((p.python_name, p) for p in self.parameters)
 
     @property
     def supported_versions(self) -> tuple[str, ...]:
@@ -121,10 +126,7 @@ class OperationSpec:
 
     def parameter(self, name: str) -> ParameterSpec | None:
         """A parameter by wire name (``groupId``) or Python name (``group_id``)."""
-        for parameter in self.parameters:
-            if name in (parameter.name, parameter.python_name):
-                return parameter
-        return None
+        return self._by_name.get(name)
 
 
 @dataclass(frozen=True, slots=True)

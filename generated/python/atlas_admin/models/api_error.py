@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field
-
-from .._models import AtlasModel
+from .._models import AtlasModel, wire_names
 from .bad_request_detail import BadRequestDetail
 
 __all__ = [
@@ -18,9 +16,20 @@ __all__ = [
 class ApiError(AtlasModel):
     """Error that MongoDB Cloud returns when a request fails."""
 
-    bad_request_detail: BadRequestDetail | None = Field(
-        default=None, validation_alias="badRequestDetail", serialization_alias="badRequestDetail"
+    model_config = wire_names(bad_request_detail="badRequestDetail", error_code="errorCode")
+    __read_only_fields__: ClassVar[frozenset[str]] = frozenset(
+        {
+            "badRequestDetail",
+            "bad_request_detail",
+            "error",
+            "errorCode",
+            "error_code",
+            "parameters",
+            "reason",
+        },
     )
+
+    bad_request_detail: BadRequestDetail | None = None
     """Bad request detail.
 
     Read-only: set by the API, never sent.
@@ -32,9 +41,7 @@ class ApiError(AtlasModel):
 
     Read-only: set by the API, never sent.
     """
-    error_code: str | None = Field(
-        default=None, validation_alias="errorCode", serialization_alias="errorCode"
-    )
+    error_code: str | None = None
     """Application error code returned with this error.
 
     Read-only: set by the API, never sent.
@@ -49,15 +56,3 @@ class ApiError(AtlasModel):
 
     Read-only: set by the API, never sent.
     """
-
-    __read_only_fields__: ClassVar[frozenset[str]] = frozenset(
-        {
-            "badRequestDetail",
-            "bad_request_detail",
-            "error",
-            "errorCode",
-            "error_code",
-            "parameters",
-            "reason",
-        }
-    )

@@ -4,11 +4,9 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, ClassVar
+from typing import ClassVar
 
-from pydantic import Field
-
-from .._models import AtlasModel, OpenEnum
+from .._models import AtlasModel, OpenEnum, wire_names
 
 __all__ = [
     "AuditLog",
@@ -31,36 +29,28 @@ class AuditLogConfigurationType(str, Enum):
 class AuditLog(AtlasModel):
     """Auditing configuration of one project."""
 
-    audit_authorization_success: bool | None = Field(
-        default=False,
-        validation_alias="auditAuthorizationSuccess",
-        serialization_alias="auditAuthorizationSuccess",
+    model_config = wire_names(
+        audit_authorization_success="auditAuthorizationSuccess",
+        audit_filter="auditFilter",
+        configuration_type="configurationType",
     )
+    __read_only_fields__: ClassVar[frozenset[str]] = frozenset(
+        {"configurationType", "configuration_type"},
+    )
+
+    audit_authorization_success: bool | None = False
     """Flag that indicates whether someone set auditing to track successful authentications.
     This only applies to the `"atype" : "authCheck"` audit filter. Setting this parameter to
     `true` degrades cluster performance.
     """
-    audit_filter: str | None = Field(
-        default=None, validation_alias="auditFilter", serialization_alias="auditFilter"
-    )
+    audit_filter: str | None = None
     """JSON document that specifies which events to record. Escape any characters that may
     prevent parsing, such as single or double quotes, using a backslash (`\\`).
     """
-    configuration_type: (
-        Annotated[AuditLogConfigurationType | str, OpenEnum(AuditLogConfigurationType)] | None
-    ) = Field(
-        default=None, validation_alias="configurationType", serialization_alias="configurationType"
-    )
+    configuration_type: OpenEnum[AuditLogConfigurationType] | None = None
     """Human-readable label that displays how to configure the audit filter.
 
     Read-only: set by the API, never sent.
     """
     enabled: bool | None = False
     """Flag that indicates whether someone enabled database auditing for the specified project."""
-
-    __read_only_fields__: ClassVar[frozenset[str]] = frozenset(
-        {
-            "configurationType",
-            "configuration_type",
-        }
-    )

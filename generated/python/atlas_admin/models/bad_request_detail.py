@@ -16,14 +16,10 @@ __all__ = [
 class BadRequestDetail(AtlasModel):
     """Bad request detail."""
 
+    __read_only_fields__: ClassVar[frozenset[str]] = frozenset({"fields"})
+
     fields: list[FieldViolation] | None = None
     """Describes all violations in a client request.
 
     Read-only: set by the API, never sent.
     """
-
-    __read_only_fields__: ClassVar[frozenset[str]] = frozenset(
-        {
-            "fields",
-        }
-    )

@@ -15,6 +15,8 @@ __all__ = [
 class FieldViolation(AtlasModel):
     """The ``FieldViolation`` schema."""
 
+    __read_only_fields__: ClassVar[frozenset[str]] = frozenset({"description", "field"})
+
     description: str | None = None
     """A description of why the request element is bad.
 
@@ -25,10 +27,3 @@ class FieldViolation(AtlasModel):
 
     Read-only: set by the API, never sent.
     """
-
-    __read_only_fields__: ClassVar[frozenset[str]] = frozenset(
-        {
-            "description",
-            "field",
-        }
-    )

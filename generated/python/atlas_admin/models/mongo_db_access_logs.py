@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
-
-from .._models import AtlasModel
+from .._models import AtlasModel, wire_names
 
 __all__ = [
     "MongoDBAccessLogs",
@@ -17,66 +15,14 @@ __all__ = [
 class MongoDBAccessLogs(AtlasModel):
     """One authentication attempt made against a cluster."""
 
-    auth_result: bool | None = Field(
-        default=None, validation_alias="authResult", serialization_alias="authResult"
+    model_config = wire_names(
+        auth_result="authResult",
+        auth_source="authSource",
+        failure_reason="failureReason",
+        group_id="groupId",
+        ip_address="ipAddress",
+        log_line="logLine",
     )
-    """Flag that indicates whether this authentication attempt succeeded.
-
-    Read-only: set by the API, never sent.
-    """
-    auth_source: str | None = Field(
-        default=None, validation_alias="authSource", serialization_alias="authSource"
-    )
-    """Database against which someone attempted to authenticate.
-
-    Read-only: set by the API, never sent.
-    """
-    failure_reason: str | None = Field(
-        default=None, validation_alias="failureReason", serialization_alias="failureReason"
-    )
-    """Reason that the authentication failed. Null if authentication succeeded.
-
-    Read-only: set by the API, never sent.
-    """
-    group_id: str | None = Field(
-        default=None, validation_alias="groupId", serialization_alias="groupId"
-    )
-    """Unique 24-hexadecimal character string that identifies the project.
-
-    Read-only: set by the API, never sent.
-    """
-    hostname: str | None = None
-    """Human-readable label that identifies the hostname of the target node that received the
-    authentication attempt.
-
-    Read-only: set by the API, never sent.
-    """
-    ip_address: str | None = Field(
-        default=None, validation_alias="ipAddress", serialization_alias="ipAddress"
-    )
-    """Internet Protocol address that attempted to authenticate with the database.
-
-    Read-only: set by the API, never sent.
-    """
-    log_line: str | None = Field(
-        default=None, validation_alias="logLine", serialization_alias="logLine"
-    )
-    """Text of the host log concerning the authentication attempt.
-
-    Read-only: set by the API, never sent.
-    """
-    timestamp: str | None = None
-    """Date and time when someone made this authentication attempt. MongoDB Cloud represents
-    this timestamp in ISO 8601 format in UTC.
-
-    Read-only: set by the API, never sent.
-    """
-    username: str | None = None
-    """Username used to authenticate against the database.
-
-    Read-only: set by the API, never sent.
-    """
-
     __read_only_fields__: ClassVar[frozenset[str]] = frozenset(
         {
             "authResult",
@@ -94,5 +40,53 @@ class MongoDBAccessLogs(AtlasModel):
             "log_line",
             "timestamp",
             "username",
-        }
+        },
     )
+
+    auth_result: bool | None = None
+    """Flag that indicates whether this authentication attempt succeeded.
+
+    Read-only: set by the API, never sent.
+    """
+    auth_source: str | None = None
+    """Database against which someone attempted to authenticate.
+
+    Read-only: set by the API, never sent.
+    """
+    failure_reason: str | None = None
+    """Reason that the authentication failed. Null if authentication succeeded.
+
+    Read-only: set by the API, never sent.
+    """
+    group_id: str | None = None
+    """Unique 24-hexadecimal character string that identifies the project.
+
+    Read-only: set by the API, never sent.
+    """
+    hostname: str | None = None
+    """Human-readable label that identifies the hostname of the target node that received the
+    authentication attempt.
+
+    Read-only: set by the API, never sent.
+    """
+    ip_address: str | None = None
+    """Internet Protocol address that attempted to authenticate with the database.
+
+    Read-only: set by the API, never sent.
+    """
+    log_line: str | None = None
+    """Text of the host log concerning the authentication attempt.
+
+    Read-only: set by the API, never sent.
+    """
+    timestamp: str | None = None
+    """Date and time when someone made this authentication attempt. MongoDB Cloud represents
+    this timestamp in ISO 8601 format in UTC.
+
+    Read-only: set by the API, never sent.
+    """
+    username: str | None = None
+    """Username used to authenticate against the database.
+
+    Read-only: set by the API, never sent.
+    """

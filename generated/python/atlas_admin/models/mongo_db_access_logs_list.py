@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
-
-from .._models import AtlasModel
+from .._models import AtlasModel, wire_names
 from .mongo_db_access_logs import MongoDBAccessLogs
 
 __all__ = [
@@ -18,17 +16,11 @@ __all__ = [
 class MongoDBAccessLogsList(AtlasModel):
     """Database access history of one cluster."""
 
-    access_logs: list[MongoDBAccessLogs] | None = Field(
-        default=None, validation_alias="accessLogs", serialization_alias="accessLogs"
-    )
+    model_config = wire_names(access_logs="accessLogs")
+    __read_only_fields__: ClassVar[frozenset[str]] = frozenset({"accessLogs", "access_logs"})
+
+    access_logs: list[MongoDBAccessLogs] | None = None
     """Authentication attempt, one per object, made against the cluster.
 
     Read-only: set by the API, never sent.
     """
-
-    __read_only_fields__: ClassVar[frozenset[str]] = frozenset(
-        {
-            "accessLogs",
-            "access_logs",
-        }
-    )

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from pydantic import Field
-
-from .._models import AtlasModel, Check, OpenEnum
+from .._models import AtlasModel, Check, OpenEnum, wire_names
 from .s3_log_integration_request import (
     S3LogIntegrationRequestLogTypesItem,
     S3LogIntegrationRequestType,
@@ -21,57 +19,43 @@ __all__ = [
 class S3LogIntegrationResponse(AtlasModel):
     """The S3 log export integration that MongoDB Cloud created."""
 
-    type_: (
-        Annotated[S3LogIntegrationRequestType | str, OpenEnum(S3LogIntegrationRequestType)] | None
-    ) = Field(
-        default=S3LogIntegrationRequestType.S3_LOG_EXPORT,
-        validation_alias="type",
-        serialization_alias="type",
+    model_config = wire_names(
+        type_="type",
+        bucket_name="bucketName",
+        iam_role_id="iamRoleId",
+        kms_key="kmsKey",
+        log_types="logTypes",
+        prefix_path="prefixPath",
+        id_="id",
     )
+    __read_only_fields__: ClassVar[frozenset[str]] = frozenset({"id", "id_"})
+
+    type_: OpenEnum[S3LogIntegrationRequestType] | None = S3LogIntegrationRequestType.S3_LOG_EXPORT
     """Human-readable label that identifies the service to which you want to integrate with
     MongoDB Cloud. The value must match the log integration type.
     """
-    bucket_name: str = Field(validation_alias="bucketName", serialization_alias="bucketName")
+    bucket_name: str
     """Human-readable label that identifies the S3 bucket name for storing log files."""
-    iam_role_id: Annotated[str, Check(pattern="^([a-f0-9]{24})$")] = Field(
-        validation_alias="iamRoleId", serialization_alias="iamRoleId"
-    )
+    iam_role_id: Annotated[str, Check(pattern="^([a-f0-9]{24})$")]
     """Unique 24-hexadecimal digit string that identifies the AWS IAM role that MongoDB Cloud
     uses to access your S3 bucket.
     """
-    kms_key: str | None = Field(
-        default=None, validation_alias="kmsKey", serialization_alias="kmsKey"
-    )
+    kms_key: str | None = None
     """AWS KMS key ID or ARN for server-side encryption (optional). If not provided, uses
     bucket default encryption settings.
     """
     log_types: Annotated[
-        list[
-            Annotated[
-                S3LogIntegrationRequestLogTypesItem | str,
-                OpenEnum(S3LogIntegrationRequestLogTypesItem),
-            ]
-        ],
-        Check(min_items=1, max_items=4),
-    ] = Field(validation_alias="logTypes", serialization_alias="logTypes")
+        list[OpenEnum[S3LogIntegrationRequestLogTypesItem]], Check(min_items=1, max_items=4)
+    ]
     """Array of log types to export to S3. Valid values: MONGOD, MONGOS, MONGOD_AUDIT,
     MONGOS_AUDIT.
     """
-    prefix_path: str = Field(validation_alias="prefixPath", serialization_alias="prefixPath")
+    prefix_path: str
     """S3 directory path prefix where the log files will be stored. MongoDB Cloud will add
     further sub-directories based on the log type.
     """
-    id_: Annotated[str, Check(pattern="^([a-f0-9]{24})$")] | None = Field(
-        default=None, validation_alias="id", serialization_alias="id"
-    )
+    id_: Annotated[str, Check(pattern="^([a-f0-9]{24})$")] | None = None
     """Unique 24-hexadecimal digit string that identifies the log integration configuration.
 
     Read-only: set by the API, never sent.
     """
-
-    __read_only_fields__: ClassVar[frozenset[str]] = frozenset(
-        {
-            "id",
-            "id_",
-        }
-    )

@@ -7,15 +7,13 @@ database access history, you must have either the Project Owner or Organization 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from functools import cached_property
-from typing import cast
+from typing import Unpack, cast
 
-from .._base_client import AsyncAPIClient, SyncAPIClient, TimeoutTypes
+from .._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._operations import access_tracking as _ops
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from .._types import NOT_GIVEN, NotGiven
 from ..models.mongo_db_access_logs_list import MongoDBAccessLogsList
 
 __all__ = [
@@ -52,9 +50,7 @@ class AccessTrackingResource:
         n_logs: int = 20000,
         start: int | datetime | None = None,
         version: str | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> MongoDBAccessLogsList:
         """Return Database Access History for One Cluster.
 
@@ -69,54 +65,39 @@ class AccessTrackingResource:
         API versions: 2024-05-30; the newest, 2024-05-30, unless pinned.
 
         Args:
-            group_id: Unique 24-hexadecimal digit string that identifies your project. Use
-                the /groups endpoint to retrieve all projects to which the authenticated
-                user has access. **NOTE**: Groups and projects are synonymous terms. Your
-                group id is the same as your project id. For existing groups, your
-                group/project id remains the same. The resource and corresponding endpoints
-                use the term groups. Must match ``^([a-f0-9]{24})$``.
+            group_id: Unique 24-hexadecimal digit string that identifies your project. Must
+                match ``^([a-f0-9]{24})$``.
             cluster_name: Human-readable label that identifies the cluster. Must match
                 ``^[a-zA-Z0-9][a-zA-Z0-9-]*$``.
             envelope: Flag that indicates whether Application wraps the response in an
-                `envelope` JSON object. Some API clients cannot access the HTTP response
-                headers or status code. To remediate this, set envelope=true in the query.
-                Endpoints that return a list of results use the results object as an
-                envelope. Application adds the status parameter to the response body.
-                Default: ``False`` (not sent: the API applies it).
+                `envelope` JSON object. Default: ``False`` (not sent: the API applies it).
             pretty: Flag that indicates whether the response body should be in the
                 prettyprint format. Default: ``False`` (not sent: the API applies it).
             auth_result: Flag that indicates whether the response returns the successful
                 authentication attempts only.
-            end: Date and time when to stop retrieving database history. If you specify
-                **end**, you must also specify **start**. This parameter uses UNIX epoch
-                time in milliseconds. An int (milliseconds since the UNIX epoch) or a
-                timezone-aware datetime, converted to milliseconds. Give it together with
-                ``start``.
+            end: Date and time when to stop retrieving database history. An int
+                (milliseconds since the UNIX epoch) or a timezone-aware datetime, converted
+                to milliseconds. Give it together with ``start``.
             ip_address: One Internet Protocol address that attempted to authenticate with
                 the database. Must match
                 ``^((25[0-5]|(2[0-4]|1\\d|[1-9]|)\\d)(\\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$``.
             n_logs: Maximum number of lines from the log to return. From 0 to 20000.
                 Default: ``20000`` (not sent: the API applies it).
-            start: Date and time when MongoDB Cloud begins retrieving database history. If
-                you specify **start**, you must also specify **end**. This parameter uses
-                UNIX epoch time in milliseconds. An int (milliseconds since the UNIX epoch)
-                or a timezone-aware datetime, converted to milliseconds. Give it together
-                with ``end``.
+            start: Date and time when MongoDB Cloud begins retrieving database history. An
+                int (milliseconds since the UNIX epoch) or a timezone-aware datetime,
+                converted to milliseconds. Give it together with ``end``.
             version: The API version to speak: ``2024-05-30``. Default: the client's
                 ``default_version`` pin, else ``2024-05-30``.
-            timeout: This call's timeout (seconds or ``httpx.Timeout``), instead of the
-                client's.
-            extra_headers: More headers to send.
-            extra_query: More query parameters to send.
+            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
+                ``extra_query``.
 
         Returns:
             The parsed response: ``MongoDBAccessLogsList``.
 
         Raises:
-            ParameterError: A parameter or the body fails its spec; nothing was sent.
-            UnsupportedVersionError: ``version`` is not one listed above; nothing was sent.
-            APIStatusError: The API answered with an error status (documented: 400, 401,
-                403, 404, 429, 500); a subclass per status, e.g. NotFoundError.
+            ParameterError, UnsupportedVersionError: Before sending anything.
+            APIStatusError: A subclass per error status (documented: 400, 401, 403, 404,
+                429, 500).
             APIConnectionError: No response, after the retries.
         """
         return cast(
@@ -136,9 +117,7 @@ class AccessTrackingResource:
                 },
                 responses=MongoDBAccessLogsList,
                 version=version,
-                timeout=timeout,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
+                options=options,
             ),
         )
 
@@ -171,9 +150,7 @@ class AsyncAccessTrackingResource:
         n_logs: int = 20000,
         start: int | datetime | None = None,
         version: str | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> MongoDBAccessLogsList:
         """Return Database Access History for One Cluster.
 
@@ -188,54 +165,39 @@ class AsyncAccessTrackingResource:
         API versions: 2024-05-30; the newest, 2024-05-30, unless pinned.
 
         Args:
-            group_id: Unique 24-hexadecimal digit string that identifies your project. Use
-                the /groups endpoint to retrieve all projects to which the authenticated
-                user has access. **NOTE**: Groups and projects are synonymous terms. Your
-                group id is the same as your project id. For existing groups, your
-                group/project id remains the same. The resource and corresponding endpoints
-                use the term groups. Must match ``^([a-f0-9]{24})$``.
+            group_id: Unique 24-hexadecimal digit string that identifies your project. Must
+                match ``^([a-f0-9]{24})$``.
             cluster_name: Human-readable label that identifies the cluster. Must match
                 ``^[a-zA-Z0-9][a-zA-Z0-9-]*$``.
             envelope: Flag that indicates whether Application wraps the response in an
-                `envelope` JSON object. Some API clients cannot access the HTTP response
-                headers or status code. To remediate this, set envelope=true in the query.
-                Endpoints that return a list of results use the results object as an
-                envelope. Application adds the status parameter to the response body.
-                Default: ``False`` (not sent: the API applies it).
+                `envelope` JSON object. Default: ``False`` (not sent: the API applies it).
             pretty: Flag that indicates whether the response body should be in the
                 prettyprint format. Default: ``False`` (not sent: the API applies it).
             auth_result: Flag that indicates whether the response returns the successful
                 authentication attempts only.
-            end: Date and time when to stop retrieving database history. If you specify
-                **end**, you must also specify **start**. This parameter uses UNIX epoch
-                time in milliseconds. An int (milliseconds since the UNIX epoch) or a
-                timezone-aware datetime, converted to milliseconds. Give it together with
-                ``start``.
+            end: Date and time when to stop retrieving database history. An int
+                (milliseconds since the UNIX epoch) or a timezone-aware datetime, converted
+                to milliseconds. Give it together with ``start``.
             ip_address: One Internet Protocol address that attempted to authenticate with
                 the database. Must match
                 ``^((25[0-5]|(2[0-4]|1\\d|[1-9]|)\\d)(\\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$``.
             n_logs: Maximum number of lines from the log to return. From 0 to 20000.
                 Default: ``20000`` (not sent: the API applies it).
-            start: Date and time when MongoDB Cloud begins retrieving database history. If
-                you specify **start**, you must also specify **end**. This parameter uses
-                UNIX epoch time in milliseconds. An int (milliseconds since the UNIX epoch)
-                or a timezone-aware datetime, converted to milliseconds. Give it together
-                with ``end``.
+            start: Date and time when MongoDB Cloud begins retrieving database history. An
+                int (milliseconds since the UNIX epoch) or a timezone-aware datetime,
+                converted to milliseconds. Give it together with ``end``.
             version: The API version to speak: ``2024-05-30``. Default: the client's
                 ``default_version`` pin, else ``2024-05-30``.
-            timeout: This call's timeout (seconds or ``httpx.Timeout``), instead of the
-                client's.
-            extra_headers: More headers to send.
-            extra_query: More query parameters to send.
+            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
+                ``extra_query``.
 
         Returns:
             The parsed response: ``MongoDBAccessLogsList``.
 
         Raises:
-            ParameterError: A parameter or the body fails its spec; nothing was sent.
-            UnsupportedVersionError: ``version`` is not one listed above; nothing was sent.
-            APIStatusError: The API answered with an error status (documented: 400, 401,
-                403, 404, 429, 500); a subclass per status, e.g. NotFoundError.
+            ParameterError, UnsupportedVersionError: Before sending anything.
+            APIStatusError: A subclass per error status (documented: 400, 401, 403, 404,
+                429, 500).
             APIConnectionError: No response, after the retries.
         """
         return cast(
@@ -255,9 +217,7 @@ class AsyncAccessTrackingResource:
                 },
                 responses=MongoDBAccessLogsList,
                 version=version,
-                timeout=timeout,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
+                options=options,
             ),
         )
 
@@ -270,7 +230,7 @@ class AccessTrackingResourceWithRawResponse:
 
     def __init__(self, resource: AccessTrackingResource) -> None:
         self.get_group_db_access_history_cluster = to_raw_response_wrapper(
-            resource.get_group_db_access_history_cluster
+            resource.get_group_db_access_history_cluster,
         )
         self.get_access_history_cluster = self.get_group_db_access_history_cluster
 
@@ -281,6 +241,6 @@ class AsyncAccessTrackingResourceWithRawResponse:
 
     def __init__(self, resource: AsyncAccessTrackingResource) -> None:
         self.get_group_db_access_history_cluster = async_to_raw_response_wrapper(
-            resource.get_group_db_access_history_cluster
+            resource.get_group_db_access_history_cluster,
         )
         self.get_access_history_cluster = self.get_group_db_access_history_cluster

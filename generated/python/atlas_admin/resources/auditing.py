@@ -6,14 +6,12 @@ Returns and edits database auditing settings for MongoDB Cloud projects.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
-from typing import cast
+from typing import Unpack, cast
 
-from .._base_client import AsyncAPIClient, SyncAPIClient, TimeoutTypes
+from .._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._operations import auditing as _ops
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from .._types import NOT_GIVEN, NotGiven
 from ..models.audit_log import AuditLog
 
 __all__ = [
@@ -42,9 +40,7 @@ class AuditingResource:
         envelope: bool = False,
         pretty: bool = False,
         version: str | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AuditLog:
         """Return the Auditing Configuration for One Project.
 
@@ -58,51 +54,33 @@ class AuditingResource:
         API versions: 2024-05-30; the newest, 2024-05-30, unless pinned.
 
         Args:
-            group_id: Unique 24-hexadecimal digit string that identifies your project. Use
-                the /groups endpoint to retrieve all projects to which the authenticated
-                user has access. **NOTE**: Groups and projects are synonymous terms. Your
-                group id is the same as your project id. For existing groups, your
-                group/project id remains the same. The resource and corresponding endpoints
-                use the term groups. Must match ``^([a-f0-9]{24})$``.
+            group_id: Unique 24-hexadecimal digit string that identifies your project. Must
+                match ``^([a-f0-9]{24})$``.
             envelope: Flag that indicates whether Application wraps the response in an
-                `envelope` JSON object. Some API clients cannot access the HTTP response
-                headers or status code. To remediate this, set envelope=true in the query.
-                Endpoints that return a list of results use the results object as an
-                envelope. Application adds the status parameter to the response body.
-                Default: ``False`` (not sent: the API applies it).
+                `envelope` JSON object. Default: ``False`` (not sent: the API applies it).
             pretty: Flag that indicates whether the response body should be in the
                 prettyprint format. Default: ``False`` (not sent: the API applies it).
             version: The API version to speak: ``2024-05-30``. Default: the client's
                 ``default_version`` pin, else ``2024-05-30``.
-            timeout: This call's timeout (seconds or ``httpx.Timeout``), instead of the
-                client's.
-            extra_headers: More headers to send.
-            extra_query: More query parameters to send.
+            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
+                ``extra_query``.
 
         Returns:
             The parsed response: ``AuditLog``.
 
         Raises:
-            ParameterError: A parameter or the body fails its spec; nothing was sent.
-            UnsupportedVersionError: ``version`` is not one listed above; nothing was sent.
-            APIStatusError: The API answered with an error status (documented: 401, 403,
-                404, 500); a subclass per status, e.g. NotFoundError.
+            ParameterError, UnsupportedVersionError: Before sending anything.
+            APIStatusError: A subclass per error status (documented: 401, 403, 404, 500).
             APIConnectionError: No response, after the retries.
         """
         return cast(
             "AuditLog",
             self._client._request(
                 _ops.GET_GROUP_AUDIT_LOG,
-                {
-                    "groupId": group_id,
-                    "envelope": envelope,
-                    "pretty": pretty,
-                },
+                {"groupId": group_id, "envelope": envelope, "pretty": pretty},
                 responses=AuditLog,
                 version=version,
-                timeout=timeout,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
+                options=options,
             ),
         )
 
@@ -125,9 +103,7 @@ class AsyncAuditingResource:
         envelope: bool = False,
         pretty: bool = False,
         version: str | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AuditLog:
         """Return the Auditing Configuration for One Project.
 
@@ -141,51 +117,33 @@ class AsyncAuditingResource:
         API versions: 2024-05-30; the newest, 2024-05-30, unless pinned.
 
         Args:
-            group_id: Unique 24-hexadecimal digit string that identifies your project. Use
-                the /groups endpoint to retrieve all projects to which the authenticated
-                user has access. **NOTE**: Groups and projects are synonymous terms. Your
-                group id is the same as your project id. For existing groups, your
-                group/project id remains the same. The resource and corresponding endpoints
-                use the term groups. Must match ``^([a-f0-9]{24})$``.
+            group_id: Unique 24-hexadecimal digit string that identifies your project. Must
+                match ``^([a-f0-9]{24})$``.
             envelope: Flag that indicates whether Application wraps the response in an
-                `envelope` JSON object. Some API clients cannot access the HTTP response
-                headers or status code. To remediate this, set envelope=true in the query.
-                Endpoints that return a list of results use the results object as an
-                envelope. Application adds the status parameter to the response body.
-                Default: ``False`` (not sent: the API applies it).
+                `envelope` JSON object. Default: ``False`` (not sent: the API applies it).
             pretty: Flag that indicates whether the response body should be in the
                 prettyprint format. Default: ``False`` (not sent: the API applies it).
             version: The API version to speak: ``2024-05-30``. Default: the client's
                 ``default_version`` pin, else ``2024-05-30``.
-            timeout: This call's timeout (seconds or ``httpx.Timeout``), instead of the
-                client's.
-            extra_headers: More headers to send.
-            extra_query: More query parameters to send.
+            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
+                ``extra_query``.
 
         Returns:
             The parsed response: ``AuditLog``.
 
         Raises:
-            ParameterError: A parameter or the body fails its spec; nothing was sent.
-            UnsupportedVersionError: ``version`` is not one listed above; nothing was sent.
-            APIStatusError: The API answered with an error status (documented: 401, 403,
-                404, 500); a subclass per status, e.g. NotFoundError.
+            ParameterError, UnsupportedVersionError: Before sending anything.
+            APIStatusError: A subclass per error status (documented: 401, 403, 404, 500).
             APIConnectionError: No response, after the retries.
         """
         return cast(
             "AuditLog",
             await self._client._request(
                 _ops.GET_GROUP_AUDIT_LOG,
-                {
-                    "groupId": group_id,
-                    "envelope": envelope,
-                    "pretty": pretty,
-                },
+                {"groupId": group_id, "envelope": envelope, "pretty": pretty},
                 responses=AuditLog,
                 version=version,
-                timeout=timeout,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
+                options=options,
             ),
         )
 

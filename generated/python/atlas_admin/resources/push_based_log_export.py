@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, cast
+from typing import Any, Unpack, cast
 
-from .._base_client import AsyncAPIClient, SyncAPIClient, TimeoutTypes
+from .._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._operations import push_based_log_export as _ops
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
-from .._types import NOT_GIVEN, NotGiven
 from ..models.s3_log_integration_request import S3LogIntegrationRequest
 from ..models.s3_log_integration_response import S3LogIntegrationResponse
 
@@ -47,9 +46,7 @@ class PushBasedLogExportResource:
         pretty: bool = False,
         body: S3LogIntegrationRequest | Mapping[str, Any],
         version: str | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> S3LogIntegrationResponse:
         """Create One Log Integration.
 
@@ -63,18 +60,10 @@ class PushBasedLogExportResource:
         API versions: 2025-03-12; the newest, 2025-03-12, unless pinned.
 
         Args:
-            group_id: Unique 24-hexadecimal digit string that identifies your project. Use
-                the /groups endpoint to retrieve all projects to which the authenticated
-                user has access. **NOTE**: Groups and projects are synonymous terms. Your
-                group id is the same as your project id. For existing groups, your
-                group/project id remains the same. The resource and corresponding endpoints
-                use the term groups. Must match ``^([a-f0-9]{24})$``.
+            group_id: Unique 24-hexadecimal digit string that identifies your project. Must
+                match ``^([a-f0-9]{24})$``.
             envelope: Flag that indicates whether Application wraps the response in an
-                `envelope` JSON object. Some API clients cannot access the HTTP response
-                headers or status code. To remediate this, set envelope=true in the query.
-                Endpoints that return a list of results use the results object as an
-                envelope. Application adds the status parameter to the response body.
-                Default: ``False`` (not sent: the API applies it).
+                `envelope` JSON object. Default: ``False`` (not sent: the API applies it).
             pretty: Flag that indicates whether the response body should be in the
                 prettyprint format. Default: ``False`` (not sent: the API applies it).
             body: Request schema for creating or updating an S3 log export integration. A
@@ -82,37 +71,28 @@ class PushBasedLogExportResource:
                 read-only and unset fields are not sent.
             version: The API version to speak: ``2025-03-12``. Default: the client's
                 ``default_version`` pin, else ``2025-03-12``.
-            timeout: This call's timeout (seconds or ``httpx.Timeout``), instead of the
-                client's.
-            extra_headers: More headers to send.
-            extra_query: More query parameters to send.
+            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
+                ``extra_query``.
 
         Returns:
             The parsed response: ``S3LogIntegrationResponse``.
 
         Raises:
-            ParameterError: A parameter or the body fails its spec; nothing was sent.
-            UnsupportedVersionError: ``version`` is not one listed above; nothing was sent.
-            APIStatusError: The API answered with an error status (documented: 400, 401,
-                403, 404, 500); a subclass per status, e.g. NotFoundError.
+            ParameterError, UnsupportedVersionError: Before sending anything.
+            APIStatusError: A subclass per error status (documented: 400, 401, 403, 404,
+                500).
             APIConnectionError: No response, after the retries.
         """
         return cast(
             "S3LogIntegrationResponse",
             self._client._request(
                 _ops.CREATE_GROUP_LOG_INTEGRATION,
-                {
-                    "groupId": group_id,
-                    "envelope": envelope,
-                    "pretty": pretty,
-                },
+                {"groupId": group_id, "envelope": envelope, "pretty": pretty},
                 body=body,
                 request_types=S3LogIntegrationRequest,
                 responses=S3LogIntegrationResponse,
                 version=version,
-                timeout=timeout,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
+                options=options,
             ),
         )
 
@@ -138,9 +118,7 @@ class AsyncPushBasedLogExportResource:
         pretty: bool = False,
         body: S3LogIntegrationRequest | Mapping[str, Any],
         version: str | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> S3LogIntegrationResponse:
         """Create One Log Integration.
 
@@ -154,18 +132,10 @@ class AsyncPushBasedLogExportResource:
         API versions: 2025-03-12; the newest, 2025-03-12, unless pinned.
 
         Args:
-            group_id: Unique 24-hexadecimal digit string that identifies your project. Use
-                the /groups endpoint to retrieve all projects to which the authenticated
-                user has access. **NOTE**: Groups and projects are synonymous terms. Your
-                group id is the same as your project id. For existing groups, your
-                group/project id remains the same. The resource and corresponding endpoints
-                use the term groups. Must match ``^([a-f0-9]{24})$``.
+            group_id: Unique 24-hexadecimal digit string that identifies your project. Must
+                match ``^([a-f0-9]{24})$``.
             envelope: Flag that indicates whether Application wraps the response in an
-                `envelope` JSON object. Some API clients cannot access the HTTP response
-                headers or status code. To remediate this, set envelope=true in the query.
-                Endpoints that return a list of results use the results object as an
-                envelope. Application adds the status parameter to the response body.
-                Default: ``False`` (not sent: the API applies it).
+                `envelope` JSON object. Default: ``False`` (not sent: the API applies it).
             pretty: Flag that indicates whether the response body should be in the
                 prettyprint format. Default: ``False`` (not sent: the API applies it).
             body: Request schema for creating or updating an S3 log export integration. A
@@ -173,37 +143,28 @@ class AsyncPushBasedLogExportResource:
                 read-only and unset fields are not sent.
             version: The API version to speak: ``2025-03-12``. Default: the client's
                 ``default_version`` pin, else ``2025-03-12``.
-            timeout: This call's timeout (seconds or ``httpx.Timeout``), instead of the
-                client's.
-            extra_headers: More headers to send.
-            extra_query: More query parameters to send.
+            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
+                ``extra_query``.
 
         Returns:
             The parsed response: ``S3LogIntegrationResponse``.
 
         Raises:
-            ParameterError: A parameter or the body fails its spec; nothing was sent.
-            UnsupportedVersionError: ``version`` is not one listed above; nothing was sent.
-            APIStatusError: The API answered with an error status (documented: 400, 401,
-                403, 404, 500); a subclass per status, e.g. NotFoundError.
+            ParameterError, UnsupportedVersionError: Before sending anything.
+            APIStatusError: A subclass per error status (documented: 400, 401, 403, 404,
+                500).
             APIConnectionError: No response, after the retries.
         """
         return cast(
             "S3LogIntegrationResponse",
             await self._client._request(
                 _ops.CREATE_GROUP_LOG_INTEGRATION,
-                {
-                    "groupId": group_id,
-                    "envelope": envelope,
-                    "pretty": pretty,
-                },
+                {"groupId": group_id, "envelope": envelope, "pretty": pretty},
                 body=body,
                 request_types=S3LogIntegrationRequest,
                 responses=S3LogIntegrationResponse,
                 version=version,
-                timeout=timeout,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
+                options=options,
             ),
         )
 
@@ -214,7 +175,7 @@ class PushBasedLogExportResourceWithRawResponse:
 
     def __init__(self, resource: PushBasedLogExportResource) -> None:
         self.create_group_log_integration = to_raw_response_wrapper(
-            resource.create_group_log_integration
+            resource.create_group_log_integration,
         )
 
 
@@ -224,5 +185,5 @@ class AsyncPushBasedLogExportResourceWithRawResponse:
 
     def __init__(self, resource: AsyncPushBasedLogExportResource) -> None:
         self.create_group_log_integration = async_to_raw_response_wrapper(
-            resource.create_group_log_integration
+            resource.create_group_log_integration,
         )

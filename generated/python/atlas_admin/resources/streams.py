@@ -6,12 +6,11 @@ Returns, adds, edits, and removes Atlas Stream Processing workspaces.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from functools import cached_property
-from typing import cast
+from typing import Unpack, cast
 
-from .._base_client import AsyncAPIClient, SyncAPIClient, TimeoutTypes
+from .._base_client import AsyncAPIClient, RequestOptions, SyncAPIClient
 from .._operations import streams as _ops
 from .._response import (
     AsyncDownloadResponse,
@@ -19,7 +18,6 @@ from .._response import (
     async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
-from .._types import NOT_GIVEN, NotGiven
 
 __all__ = [
     "AsyncStreamsResource",
@@ -49,9 +47,7 @@ class StreamsResource:
         end_date: int | datetime | None = None,
         start_date: int | datetime | None = None,
         version: str | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> DownloadResponse:
         """Download Audit Logs for One Atlas Stream Processing Workspace.
 
@@ -71,43 +67,30 @@ class StreamsResource:
         The older version names them instances.
 
         Args:
-            group_id: Unique 24-hexadecimal digit string that identifies your project. Use
-                the /groups endpoint to retrieve all projects to which the authenticated
-                user has access. **NOTE**: Groups and projects are synonymous terms. Your
-                group id is the same as your project id. For existing groups, your
-                group/project id remains the same. The resource and corresponding endpoints
-                use the term groups. Must match ``^([a-f0-9]{24})$``.
+            group_id: Unique 24-hexadecimal digit string that identifies your project. Must
+                match ``^([a-f0-9]{24})$``.
             tenant_name: Label that identifies the stream workspace.
             envelope: Flag that indicates whether Application wraps the response in an
-                `envelope` JSON object. Some API clients cannot access the HTTP response
-                headers or status code. To remediate this, set envelope=true in the query.
-                Endpoints that return a list of results use the results object as an
-                envelope. Application adds the status parameter to the response body.
-                Default: ``False`` (not sent: the API applies it).
+                `envelope` JSON object. Default: ``False`` (not sent: the API applies it).
             end_date: Timestamp that specifies the end point for the range of log messages
-                to download. MongoDB Cloud expresses this timestamp in the number of seconds
-                that have elapsed since the UNIX epoch. An int (seconds since the UNIX
-                epoch) or a timezone-aware datetime, converted to seconds.
+                to download. An int (seconds since the UNIX epoch) or a timezone-aware
+                datetime, converted to seconds.
             start_date: Timestamp that specifies the starting point for the range of log
-                messages to download. MongoDB Cloud expresses this timestamp in the number
-                of seconds that have elapsed since the UNIX epoch. An int (seconds since the
-                UNIX epoch) or a timezone-aware datetime, converted to seconds.
+                messages to download. An int (seconds since the UNIX epoch) or a
+                timezone-aware datetime, converted to seconds.
             version: The API version to speak: ``2023-02-01``, ``2025-02-19``. Default: the
                 client's ``default_version`` pin, else ``2025-02-19``.
-            timeout: This call's timeout (seconds or ``httpx.Timeout``), instead of the
-                client's.
-            extra_headers: More headers to send.
-            extra_query: More query parameters to send.
+            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
+                ``extra_query``.
 
         Returns:
             A streamed DownloadResponse (gzip): ``write_to_file(path)`` or ``iter_bytes()``;
             never read whole.
 
         Raises:
-            ParameterError: A parameter or the body fails its spec; nothing was sent.
-            UnsupportedVersionError: ``version`` is not one listed above; nothing was sent.
-            APIStatusError: The API answered with an error status (documented: 400, 401,
-                403, 404, 409, 500); a subclass per status, e.g. NotFoundError.
+            ParameterError, UnsupportedVersionError: Before sending anything.
+            APIStatusError: A subclass per error status (documented: 400, 401, 403, 404,
+                409, 500).
             APIConnectionError: No response, after the retries.
         """
         return cast(
@@ -122,9 +105,7 @@ class StreamsResource:
                     "startDate": start_date,
                 },
                 version=version,
-                timeout=timeout,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
+                options=options,
             ),
         )
 
@@ -151,9 +132,7 @@ class AsyncStreamsResource:
         end_date: int | datetime | None = None,
         start_date: int | datetime | None = None,
         version: str | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
+        **options: Unpack[RequestOptions],
     ) -> AsyncDownloadResponse:
         """Download Audit Logs for One Atlas Stream Processing Workspace.
 
@@ -173,43 +152,30 @@ class AsyncStreamsResource:
         The older version names them instances.
 
         Args:
-            group_id: Unique 24-hexadecimal digit string that identifies your project. Use
-                the /groups endpoint to retrieve all projects to which the authenticated
-                user has access. **NOTE**: Groups and projects are synonymous terms. Your
-                group id is the same as your project id. For existing groups, your
-                group/project id remains the same. The resource and corresponding endpoints
-                use the term groups. Must match ``^([a-f0-9]{24})$``.
+            group_id: Unique 24-hexadecimal digit string that identifies your project. Must
+                match ``^([a-f0-9]{24})$``.
             tenant_name: Label that identifies the stream workspace.
             envelope: Flag that indicates whether Application wraps the response in an
-                `envelope` JSON object. Some API clients cannot access the HTTP response
-                headers or status code. To remediate this, set envelope=true in the query.
-                Endpoints that return a list of results use the results object as an
-                envelope. Application adds the status parameter to the response body.
-                Default: ``False`` (not sent: the API applies it).
+                `envelope` JSON object. Default: ``False`` (not sent: the API applies it).
             end_date: Timestamp that specifies the end point for the range of log messages
-                to download. MongoDB Cloud expresses this timestamp in the number of seconds
-                that have elapsed since the UNIX epoch. An int (seconds since the UNIX
-                epoch) or a timezone-aware datetime, converted to seconds.
+                to download. An int (seconds since the UNIX epoch) or a timezone-aware
+                datetime, converted to seconds.
             start_date: Timestamp that specifies the starting point for the range of log
-                messages to download. MongoDB Cloud expresses this timestamp in the number
-                of seconds that have elapsed since the UNIX epoch. An int (seconds since the
-                UNIX epoch) or a timezone-aware datetime, converted to seconds.
+                messages to download. An int (seconds since the UNIX epoch) or a
+                timezone-aware datetime, converted to seconds.
             version: The API version to speak: ``2023-02-01``, ``2025-02-19``. Default: the
                 client's ``default_version`` pin, else ``2025-02-19``.
-            timeout: This call's timeout (seconds or ``httpx.Timeout``), instead of the
-                client's.
-            extra_headers: More headers to send.
-            extra_query: More query parameters to send.
+            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
+                ``extra_query``.
 
         Returns:
             A streamed AsyncDownloadResponse (gzip): ``write_to_file(path)`` or
             ``iter_bytes()``; never read whole.
 
         Raises:
-            ParameterError: A parameter or the body fails its spec; nothing was sent.
-            UnsupportedVersionError: ``version`` is not one listed above; nothing was sent.
-            APIStatusError: The API answered with an error status (documented: 400, 401,
-                403, 404, 409, 500); a subclass per status, e.g. NotFoundError.
+            ParameterError, UnsupportedVersionError: Before sending anything.
+            APIStatusError: A subclass per error status (documented: 400, 401, 403, 404,
+                409, 500).
             APIConnectionError: No response, after the retries.
         """
         return cast(
@@ -224,9 +190,7 @@ class AsyncStreamsResource:
                     "startDate": start_date,
                 },
                 version=version,
-                timeout=timeout,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
+                options=options,
             ),
         )
 
@@ -239,7 +203,7 @@ class StreamsResourceWithRawResponse:
 
     def __init__(self, resource: StreamsResource) -> None:
         self.download_group_stream_audit_logs = to_raw_response_wrapper(
-            resource.download_group_stream_audit_logs
+            resource.download_group_stream_audit_logs,
         )
         self.download_audit_logs = self.download_group_stream_audit_logs
 
@@ -250,6 +214,6 @@ class AsyncStreamsResourceWithRawResponse:
 
     def __init__(self, resource: AsyncStreamsResource) -> None:
         self.download_group_stream_audit_logs = async_to_raw_response_wrapper(
-            resource.download_group_stream_audit_logs
+            resource.download_group_stream_audit_logs,
         )
         self.download_audit_logs = self.download_group_stream_audit_logs
