@@ -73,6 +73,30 @@ def pointer_join(pointer: str, *tokens: object) -> str:
     return pointer + "".join("/" + escape_pointer_token(t) for t in tokens)
 
 
+class PointerError(LookupError):
+    """A JSON pointer names nothing; ``walked`` is the deepest part that exists."""
+
+    def __init__(self, walked: str, key: str) -> None:
+        super().__init__(f"{walked or '/'} has no {key!r}")
+        self.walked, self.key = walked, key
+
+
+def follow_pointer(data: Any, pointer: str) -> Any:
+    """The value ``pointer`` (RFC 6901, e.g. ``/components/schemas/X``) names in ``data``."""
+    target = data
+    walked = ""
+    for token in pointer.split("/")[1:]:
+        key = unescape_pointer_token(token)
+        if isinstance(target, dict) and key in target:
+            target = target[key]
+        elif isinstance(target, list) and key.isdigit() and int(key) < len(target):
+            target = target[int(key)]
+        else:
+            raise PointerError(walked, key)
+        walked += "/" + token
+    return target
+
+
 def _mark(node: yaml.Node) -> Location:
     return Location(node.start_mark.line + 1, node.start_mark.column + 1)
 

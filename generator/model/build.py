@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from generator.load import LoadedSpec, pointer_join, unescape_pointer_token
+from generator.load import (
+    LoadedSpec,
+    PointerError,
+    follow_pointer,
+    pointer_join,
+    unescape_pointer_token,
+)
 from generator.model import naming
 from generator.model.types import (
     Api,
@@ -71,16 +77,10 @@ class _Builder:
             if ref in seen or not ref.startswith("#"):
                 raise self.fail(pointer, f"cannot resolve $ref {ref!r}")
             seen.add(ref)
-            target: Any = self.data
-            for token in ref[1:].split("/")[1:]:
-                token = unescape_pointer_token(token)
-                if isinstance(target, dict) and token in target:
-                    target = target[token]
-                elif isinstance(target, list) and token.isdigit() and int(token) < len(target):
-                    target = target[int(token)]
-                else:
-                    raise self.fail(pointer, f"$ref {ref!r} does not resolve")
-            node, pointer = target, ref[1:]
+            try:
+                node, pointer = follow_pointer(self.data, ref[1:]), ref[1:]
+            except PointerError:
+                raise self.fail(pointer, f"$ref {ref!r} does not resolve") from None
         return node, pointer
 
     # ----------------------------------------------------------------- schemas

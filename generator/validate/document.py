@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from generator.load import pointer_join, unescape_pointer_token
+from generator.load import PointerError, follow_pointer, pointer_join
 from generator.model.build import HTTP_METHODS
 
 Direction = Literal["request", "response"] | None
@@ -183,18 +183,10 @@ class Document:
         pointer = unquote(ref[1:])
         if pointer and not pointer.startswith("/"):
             raise RefError(f"$ref {ref!r} is not a JSON pointer ('#/components/...')")
-        target: Any = self.data
-        walked = ""
-        for token in pointer.split("/")[1:]:
-            key = unescape_pointer_token(token)
-            if isinstance(target, dict) and key in target:
-                target = target[key]
-            elif isinstance(target, list) and key.isdigit() and int(key) < len(target):
-                target = target[int(key)]
-            else:
-                raise RefError(f"$ref {ref!r} does not resolve: {walked or '/'} has no {key!r}")
-            walked += "/" + token
-        return target, pointer
+        try:
+            return follow_pointer(self.data, pointer), pointer
+        except PointerError as exc:
+            raise RefError(f"$ref {ref!r} does not resolve: {exc}") from None
 
     def resolve(self, value: Any, pointer: str) -> tuple[Any, str]:
         """Follow a chain of ``$ref`` to the object it names."""
