@@ -39,9 +39,9 @@ def _black_version() -> str:
 
 @lru_cache(maxsize=1)
 def _mode() -> Any:
-    import black
+    from black.mode import Mode, TargetVersion
 
-    return black.Mode(target_versions={black.TargetVersion[_TARGET_VERSION]}, line_length=LINE_LENGTH)
+    return Mode(target_versions={TargetVersion[_TARGET_VERSION]}, line_length=LINE_LENGTH)
 
 
 def _key(source: str) -> str:
@@ -53,10 +53,11 @@ def _key(source: str) -> str:
 
 def _format_one(source: str) -> str:
     import black
+    from black.parsing import InvalidInput
 
     try:
         return black.format_str(source, mode=_mode())
-    except black.InvalidInput as exc:  # carried back as text: exceptions may not pickle
+    except InvalidInput as exc:  # carried back as text: exceptions may not pickle
         return "\0" + str(exc)
 
 

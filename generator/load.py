@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import yaml
 
@@ -106,7 +106,7 @@ class _TooDeep(Exception):
         self.node = node
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):
     """The safe loader, guarded against nesting: libyaml's composer recurses in C once per
     level and kills the interpreter (SIGSEGV) a few ten thousand levels down.
 
@@ -116,7 +116,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
     # Specs are JSON documents written in YAML: an unquoted 2024-01-01 is the string JSON
     # Schema sees (format: date), not a Python date that nothing downstream can serialise.
-    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {
+    yaml_implicit_resolvers: dict[str, list[tuple[str, Any]]] = {  # noqa: RUF012 - PyYAML's own class attribute
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
     }
@@ -206,9 +206,9 @@ def parse_spec_text(text: str, path: Path, display_path: str | None = None) -> L
         budget = _EXPANSION_FACTOR * loader.nodes + _EXPANSION_ALLOWANCE
         locations = _record_locations(root, budget, shown)
     except _TooDeep as exc:
-        mark = _mark(exc.node)
+        deep = _mark(exc.node)
         raise SpecLoadError(
-            f"{shown}:{mark.line}:{mark.column}: YAML nesting is deeper than {MAX_DEPTH} levels"
+            f"{shown}:{deep.line}:{deep.column}: YAML nesting is deeper than {MAX_DEPTH} levels"
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

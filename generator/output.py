@@ -82,7 +82,7 @@ def plan(out_dir: Path, files: dict[str, bytes]) -> Changes:
 
 def unified_diff(out_dir: Path, files: dict[str, bytes], changes: Changes) -> str:
     """What ``generate`` would do to ``out_dir``, as one unified diff."""
-    chunks = []
+    chunks: list[str] = []
     for name in sorted(changes.added + changes.changed + changes.removed):
         old = (out_dir / name).read_bytes() if name not in changes.added else b""
         new = files.get(name, b"")

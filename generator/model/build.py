@@ -8,7 +8,8 @@ parent through ``allOf``), so nothing downstream ever resolves a reference.
 from __future__ import annotations
 
 import re
-from typing import Any
+from dataclasses import replace
+from typing import Any, TypeVar
 
 from generator.load import (
     LoadedSpec,
@@ -43,6 +44,7 @@ ATLAS_MEDIA_TYPE = re.compile(
     r"^application/vnd\.atlas\.(?P<version>\d{4}-\d{2}-\d{2}|preview)\+(?P<format>json|gzip|csv)$"
 )
 _SCHEMA_REF = "#/components/schemas/"
+_Node = TypeVar("_Node", Api, Field, Operation, Parameter, Schema)
 _ANY = TypeRef(kind="any")
 
 
@@ -186,7 +188,7 @@ class _Builder:
                 return Schema(
                     kind="union",
                     variants=tuple(variants),
-                    union_kind=key,  # type: ignore[arg-type]
+                    union_kind=key,
                     discriminator=self._discriminator(node, variants),
                     fields=fields,
                     references=tuple(sorted(set(variants) | _field_refs(fields))),
@@ -636,13 +638,11 @@ def _field_refs(fields: tuple[Field, ...]) -> set[str]:
     return set().union(*(_type_refs(f.type) for f in fields)) if fields else set()
 
 
-def _replace(obj: Any, **changes: Any) -> Any:
-    from dataclasses import replace
-
+def _replace(obj: _Node, **changes: Any) -> _Node:
     return replace(obj, **changes)
 
 
-def _with_python_name(obj: Any, python_name: str) -> Any:
+def _with_python_name(obj: _Node, python_name: str) -> _Node:
     return _replace(obj, python_name=python_name)
 
 
