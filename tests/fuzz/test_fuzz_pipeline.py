@@ -80,7 +80,7 @@ def test_mutated_specs_fail_cleanly_or_render_valid_code(tmp_path: Path) -> None
     outcomes: dict[str, int] = {}
 
     @seeded
-    @hsettings(FUZZ, max_examples=examples(700))
+    @hsettings(FUZZ, max_examples=examples(1500))
     @given(mutated_specs())
     def one(mutated: Mutated) -> None:
         outcome = check_in_memory(mutated, tmp_path)
@@ -95,7 +95,7 @@ def test_mutated_synthetic_specs_fail_cleanly_or_render_valid_code(tmp_path: Pat
     """The synthetic base alone: polymorphic schemas, downloads, several versions."""
 
     @seeded
-    @hsettings(FUZZ, max_examples=examples(500))
+    @hsettings(FUZZ, max_examples=examples(400))
     @given(mutated_specs(bases=("synthetic",)))
     def one(mutated: Mutated) -> None:
         check_in_memory(mutated, tmp_path)
@@ -106,7 +106,7 @@ def test_mutated_synthetic_specs_fail_cleanly_or_render_valid_code(tmp_path: Pat
 @pytest.mark.usefixtures("without_black")
 def test_damaged_yaml_fails_cleanly_or_renders_valid_code(tmp_path: Path) -> None:
     @seeded
-    @hsettings(FUZZ, max_examples=examples(500))
+    @hsettings(FUZZ, max_examples=examples(400))
     @given(corrupted_yaml())
     def one(mutated: Mutated) -> None:
         check_in_memory(mutated, tmp_path)

@@ -44,10 +44,14 @@ AUDIT = ("paths", "/api/atlas/v2/groups/{groupId}/auditLog", "get")
 SCHEMAS = ("components", "schemas")
 
 
-def _twin_operation(new_id: str) -> Any:
+def _twin_operation(new_id: str, tag: str | None = None) -> Any:
+    """A copy of getGroupAuditLog under another path, with ``new_id`` (and ``tag``)."""
+
     def change(spec: Any) -> None:
         op = copy.deepcopy(spec["paths"][AUDIT[1]]["get"])
         op["operationId"] = new_id
+        if tag is not None:
+            op["tags"] = [tag]
         spec["paths"]["/api/atlas/v2/groups/{groupId}/auditLog/twin"] = {"get": op}
 
     return change
@@ -140,7 +144,9 @@ CASES: dict[str, str] = {
     "property-keyword": spec_with(_twin_property("class")),
     "property-pydantic-reserved": spec_with(_twin_property("model_config")),
     "schema-snake-twin": spec_with(_set((*SCHEMAS, "Audit_Log"), {"type": "object", "properties": {"x": {"type": "string"}}})),
-    "tag-case-twin": spec_with(_set((*AUDIT, "tags"), ["auditing"])),
+    "tag-case-twin": spec_with(_twin_operation("getGroupAuditLogAgain", tag="auditing")),
+    "tag-snake-twin": spec_with(_twin_operation("getGroupAuditLogAgain", tag="auditing_")),
+    "parameter-name-not-a-string": spec_with(_set(("paths", "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}", "get", "parameters", 8, "name"), ["start"])),
     # references
     "ref-dangling": spec_with(_set((*SCHEMAS, "AuditLog", "properties", "enabled"), {"$ref": "#/components/schemas/Nope"})),
     "ref-external": spec_with(_set((*SCHEMAS, "AuditLog", "properties", "enabled"), {"$ref": "other.yaml#/X"})),

@@ -1,0 +1,50 @@
+"""Helpers of the CLI tests: where things are, and running the generated CLI as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from generator.config import load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS = load_settings(ROOT)
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SEEDS = ROOT.parent / "shared" / "seeds"
+GROUP = "32b6e34b3d91647abb20e7b8"
+
+Runner = Callable[..., subprocess.CompletedProcess[bytes]]
+
+
+def base_environment(cli_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MONGODB_ATLAS_")}
+    env.update({"PYTHONPATH": str(cli_path), "COLUMNS": "100", "LC_ALL": "C.UTF-8"})
+    env.pop("_ATLAS_ADMIN_COMPLETE", None)
+    return env
+
+
+def run_in(
+    cli_path: Path,
+    args: Sequence[str],
+    env: Mapping[str, str] | None = None,
+    *,
+    input: bytes | None = None,
+    cwd: Path | None = None,
+    **kwargs: Any,
+) -> subprocess.CompletedProcess[bytes]:
+    environment = base_environment(cli_path)
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", SETTINGS.python_package, *args],
+        env=environment,
+        input=input,
+        cwd=cwd,
+        capture_output="stdout" not in kwargs,
+        timeout=120,
+        check=False,
+        **kwargs,
+    )
