@@ -12,7 +12,7 @@ import traceback
 from pathlib import Path
 from typing import TextIO
 
-from generator.config import ConfigError, Settings, load_settings
+from generator.config import Settings, load_settings
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -98,16 +98,19 @@ def _parser() -> argparse.ArgumentParser:
 def _report_problems(problems: list, out: _Output) -> None:  # type: ignore[type-arg]
     from generator.validate import format_problem
 
-    errors = [p for p in problems if p.severity == "error"]
-    warnings = [p for p in problems if p.severity != "error"]
+    errors = [format_problem(p) for p in problems if p.severity == "error"]
     if errors:
         print(f"{len(errors)} error(s):", file=out.err)
-        for problem in errors:
-            print(f"  {format_problem(problem)}", file=out.err)
-    if warnings and out.verbosity >= 0:
-        print(f"{len(warnings)} warning(s):", file=out.err)
-        for problem in warnings:
-            print(f"  {format_problem(problem)}", file=out.err)
+        for line in errors:
+            print(f"  {line}", file=out.err)
+    _report_warnings([format_problem(p) for p in problems if p.severity != "error"], out)
+
+
+def _report_warnings(lines: list[str], out: _Output) -> None:
+    if lines and out.verbosity >= 0:
+        print(f"{len(lines)} warning(s):", file=out.err)
+        for line in lines:
+            print(f"  {line}", file=out.err)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -119,13 +122,27 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _cmd_generate(args: argparse.Namespace, out: _Output) -> int:
-    from generator import output
-    from generator.pipeline import generate_files
+    from generator import manifest, output
 
     settings = _settings(args)
-    generated = generate_files(settings, strict=args.strict, use_cache=not args.no_cache)
+    cache = None if args.no_cache else manifest.cache_dir(settings)
+    inputs = None if cache is None else manifest.inputs_digest(settings, strict=args.strict)
+    if cache is not None and inputs is not None:
+        last_run = manifest.replay(cache, settings, inputs=inputs)
+        if last_run is not None:
+            _report_warnings(last_run.warnings, out)
+            out.info(f"{settings.out}: up to date ({last_run.files} files, as the last run left them)")
+            return EXIT_OK
+
+    from generator.pipeline import generate_files
+    from generator.validate import format_problem
+
+    generated = generate_files(settings, strict=args.strict, use_cache=cache is not None)
     _report_problems(generated.warnings, out)
     changes = output.write_tree(settings.out, generated.files)
+    if cache is not None and inputs is not None:
+        warnings = [format_problem(p) for p in generated.warnings]
+        manifest.record(cache, settings, inputs=inputs, files=generated.files, warnings=warnings)
     if changes.any:
         out.info(
             f"{settings.out}: {len(changes.added)} added, {len(changes.changed)} changed, "
@@ -202,13 +219,7 @@ _COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     out = _Output(args.verbose - args.quiet)
-    from generator.format import FormatError
-    from generator.i18n import TranslationLoadError
-    from generator.load import SpecLoadError
-    from generator.model import ModelError
-    from generator.output import OutputError
-    from generator.pipeline import ValidationFailed
-    from generator.render import RenderError
+    from generator.errors import AtlasgenError, ValidationFailed
 
     try:
         return _COMMANDS[args.command](args, out)
@@ -216,15 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         _report_problems(exc.problems, out)
         out.error("the spec is invalid; nothing was written")
         return EXIT_FAIL
-    except (
-        SpecLoadError,
-        ConfigError,
-        ModelError,
-        RenderError,
-        FormatError,
-        OutputError,
-        TranslationLoadError,
-    ) as exc:
+    except AtlasgenError as exc:
         out.error(str(exc))
         return EXIT_FAIL
     except KeyboardInterrupt:

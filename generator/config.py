@@ -6,6 +6,8 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from generator.errors import AtlasgenError
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -14,7 +16,7 @@ else:  # pragma: no cover - Python 3.10
 ALL_TARGETS = ("python", "cli", "docs")
 
 
-class ConfigError(Exception):
+class ConfigError(AtlasgenError):
     """pyproject.toml or a command-line override is unusable; the message says which."""
 
 

@@ -132,9 +132,14 @@ def md_cell(text: str) -> str:
     return "<br><br>".join(out)
 
 
+# JSON leaves these unescaped; TOML forbids DEL, YAML the C1 controls and non-characters.
+_UNQUOTABLE = re.compile("[\x7f-\x9f\ufffe\uffff]")
+
+
 def quoted(value: Any) -> str:
     """A double-quoted string that JSON, YAML and TOML all read back as ``value``."""
-    return json.dumps(str(value), ensure_ascii=False)
+    text = json.dumps(str(value), ensure_ascii=False)
+    return _UNQUOTABLE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def shell_quote(value: Any) -> str:

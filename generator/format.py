@@ -15,13 +15,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from generator.errors import AtlasgenError
+
 # The mode, spelled once: black.Mode is built from these, and the cache key names them.
 _TARGET_VERSION = "PY310"
 LINE_LENGTH = 100
 _PARALLEL_THRESHOLD = 16  # below this, starting worker processes costs more than it saves
 
 
-class FormatError(Exception):
+class FormatError(AtlasgenError):
     """Black rejected generated code; the message names the output and its template."""
 
 

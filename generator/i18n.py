@@ -22,7 +22,9 @@ import yaml
 from babel.messages import mofile, pofile
 from babel.support import Translations as Catalog
 
+from generator.errors import AtlasgenError
 from generator.load import LoadedSpec, pointer_join
+from generator.paths import MESSAGES_DIR, translations_path
 
 try:  # same choice as generator.load: libyaml when PyYAML was built with it
     from yaml import CSafeLoader as _Loader
@@ -30,7 +32,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 SOURCE_LANGUAGE = "en"
-MESSAGES_DIR = Path(__file__).resolve().parent.parent / "specs" / "i18n" / "messages"
 MESSAGES_DOMAIN = "messages"
 
 # The fixed labels of the docs pages; every catalog translates all of them.
@@ -114,7 +115,7 @@ _NAME_MAPS = frozenset(
 )
 
 
-class TranslationLoadError(Exception):
+class TranslationLoadError(AtlasgenError):
     """A translation file cannot be read or has the wrong shape; the message names it."""
 
 
@@ -134,10 +135,6 @@ class I18nProblem(NamedTuple):
     language: str
     pointer: str
     message: str
-
-
-def translations_path(spec_path: Path, language: str) -> Path:
-    return spec_path.parent / "i18n" / f"{language}.yaml"
 
 
 def translatable_texts(spec_data: Mapping[str, Any]) -> dict[str, str]:

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from generator.errors import AtlasgenError
+
 try:  # libyaml's C loader is several times faster; the pure-Python one gives the same data.
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -27,7 +29,7 @@ _EXPANSION_FACTOR = 10
 _EXPANSION_ALLOWANCE = 100_000
 
 
-class SpecLoadError(Exception):
+class SpecLoadError(AtlasgenError):
     """The spec cannot be read or parsed; the message names the file and position."""
 
 

@@ -13,6 +13,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from generator.errors import AtlasgenError
+
 MARKER = ".atlasgen"
 # Things tools put inside generated/ that are not ours to compare, delete or rewrite.
 _FOREIGN_PARTS = frozenset(
@@ -20,7 +22,7 @@ _FOREIGN_PARTS = frozenset(
 )
 
 
-class OutputError(Exception):
+class OutputError(AtlasgenError):
     """The output directory cannot be written or replaced; one line says why."""
 
 

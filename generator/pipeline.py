@@ -6,16 +6,18 @@ exactly the same bytes.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from generator import i18n, output
 from generator.config import Settings
+from generator.errors import ValidationFailed
 from generator.format import format_python
 from generator.load import LoadedSpec, load_spec
+from generator.manifest import cache_dir
 from generator.model import Api, build_model
+from generator.paths import translations_path
 from generator.render import make_environment, render_jobs
 from generator.targets import RenderJob, cli, docs, python
 from generator.validate import Problem, Severity, validate_spec
@@ -25,14 +27,6 @@ TARGETS: dict[str, Callable[[Api, Settings], list[RenderJob]]] = {
     "cli": cli.jobs,
     "docs": docs.jobs,
 }
-
-
-class ValidationFailed(Exception):
-    """The spec has errors; ``problems`` lists them all (warnings included)."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{sum(p.severity == 'error' for p in problems)} error(s)")
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -52,20 +46,20 @@ def check_spec(spec: LoadedSpec, settings: Settings, *, strict: bool = False) ->
     severity: Severity = "error" if strict else "warning"
     translations = i18n.load_translations(spec.path, settings.languages)
     for language in sorted(translations):
-        if not i18n.translations_path(spec.path, language).is_file():
+        if not translations_path(spec.path, language).is_file():
             problems.append(
                 Problem(
                     severity,
                     "i18n-missing",
                     f"no {language} translation file "
-                    f"({i18n.translations_path(spec.path, language).name}); the {language} "
+                    f"({translations_path(spec.path, language).name}); the {language} "
                     "docs are in English",
                     "",
                     spec.where(""),
                 )
             )
     for found in i18n.translation_problems(spec, translations):
-        if i18n.translations_path(spec.path, found.language).is_file():
+        if translations_path(spec.path, found.language).is_file():
             problems.append(
                 Problem(
                     severity, found.rule, found.message, found.pointer, spec.where(found.pointer)
@@ -80,13 +74,6 @@ def validate(spec: LoadedSpec, settings: Settings, *, strict: bool = False) -> l
     if any(p.severity == "error" for p in problems):
         raise ValidationFailed(problems)
     return problems
-
-
-def cache_dir(settings: Settings) -> Path | None:
-    configured = os.environ.get("ATLASGEN_CACHE_DIR")
-    if configured == "":
-        return None
-    return Path(configured) if configured else settings.project_root / ".atlasgen-cache"
 
 
 def generate_files(

@@ -9,13 +9,13 @@ from typing import Any
 import jinja2
 from jinja2.ext import i18n
 
+from generator.errors import AtlasgenError
 from generator.filters import FILTERS
+from generator.paths import TEMPLATES_DIR
 from generator.targets import RenderJob
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
-
-class RenderError(Exception):
+class RenderError(AtlasgenError):
     """A template failed; the message names the template, its line and the output path."""
 
 

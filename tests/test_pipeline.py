@@ -40,7 +40,7 @@ def project(tmp_path: Path) -> Path:
 def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ATLASGEN_CACHE_DIR": str(project / ".cache")}
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args], cwd=project, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "generator", *args], cwd=project, env=env, capture_output=True, text=True, check=False
     )
 
 
@@ -145,7 +145,7 @@ def test_output_is_identical_across_hash_seeds(tmp_path: Path) -> None:
         env = {**os.environ, "PYTHONHASHSEED": seed, "ATLASGEN_CACHE_DIR": ""}
         result = subprocess.run(
             [sys.executable, "-m", "generator", "-q", "generate", "--out", str(out)],
-            cwd=ROOT, env=env, capture_output=True, text=True,
+            cwd=ROOT, env=env, capture_output=True, text=True, check=False,
         )
         assert result.returncode == 0, result.stderr
         trees.append(snapshot(out))

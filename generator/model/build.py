@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from generator.errors import AtlasgenError
 from generator.load import (
     LoadedSpec,
     PointerError,
@@ -48,7 +49,7 @@ _Node = TypeVar("_Node", Api, Field, Operation, Parameter, Schema)
 _ANY = TypeRef(kind="any")
 
 
-class ModelError(Exception):
+class ModelError(AtlasgenError):
     """The spec passed validation but cannot be modelled; the message names the place."""
 
 
@@ -485,23 +486,31 @@ class _Builder:
         }
         tags = []
         tag_names = sorted({op.tag for op in operations})
+        # Tags that differ only in case or punctuation ("Cloud Backups", "cloud-backups")
+        # would share every name: the later one gets a suffix, in each naming scheme.
         attrs = naming.unique_names(naming.python_attribute(t) for t in tag_names)
+        classes = naming.unique_names((naming.python_class(t) for t in tag_names), separator="")
+        groups = naming.unique_names((naming.cli_group(t) for t in tag_names), separator="")
+        slugs = naming.unique_names((naming.doc_slug(t) for t in tag_names), separator="-")
         operations = _unique_operation_names(operations)
-        for tag_name, attr in zip(tag_names, attrs, strict=True):
+        for tag_name, attr, class_name, group, slug in zip(
+            tag_names, attrs, classes, groups, slugs, strict=True
+        ):
             ops = tuple(sorted((op for op in operations if op.tag == tag_name), key=lambda o: o.operation_id))
             tags.append(
                 Tag(
                     name=tag_name,
                     description=tag_info.get(tag_name, ("", ""))[0],
                     python_name=attr,
-                    class_name=naming.python_class(tag_name),
+                    class_name=class_name,
                     module_name=attr,
-                    cli_name=naming.cli_group(tag_name),
-                    doc_slug=naming.doc_slug(tag_name),
+                    cli_name=group,
+                    doc_slug=slug,
                     operations=ops,
                     pointer=tag_info.get(tag_name, ("", ""))[1],
                 )
             )
+        self._reject_alias_cycles()
         schemas = self._unique_schema_names()
         dates = sorted(v.version for op in operations for v in op.versions if v.version != "preview")
         newest = dates[-1] if dates else "0000-00-00"
@@ -520,6 +529,29 @@ class _Builder:
             newest_api_version=newest,
             error_schema_name="ApiError" if "ApiError" in self.schemas else None,
         )
+
+    def _reject_alias_cycles(self) -> None:
+        """A cycle with no object schema in it (``Loop: {type: array, items: Loop}``) would be a
+        Python type alias that names itself while it is being defined."""
+        aliases = {name for name, s in self.schemas.items() if s.kind in ("alias", "union")}
+        finished: set[str] = set()
+
+        def visit(name: str, trail: list[str]) -> None:
+            if name in trail:
+                cycle = " -> ".join([*trail[trail.index(name):], name])
+                raise self.fail(
+                    self.schemas[name].pointer,
+                    f"schema {name!r} refers to itself through arrays, maps or oneOf/anyOf "
+                    f"alone ({cycle}); put an object schema in the cycle",
+                )
+            if name in finished:
+                return
+            for child in sorted(set(self.schemas[name].references) & aliases):
+                visit(child, [*trail, name])
+            finished.add(name)
+
+        for name in sorted(aliases):
+            visit(name, [])
 
     def _unique_schema_names(self) -> tuple[Schema, ...]:
         """Two schemas may snake_case (or PascalCase) to the same module or class name."""

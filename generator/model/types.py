@@ -7,6 +7,7 @@ Built once from a validated spec by :mod:`generator.model.build`. Every name a t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 ParamLocation = Literal["path", "query", "header"]
@@ -324,8 +325,9 @@ class Api:
         """``english`` in ``language`` when a current translation exists, else ``english``."""
         return self.texts.get(language, {}).get(pointer, english)
 
+    @cached_property
+    def _schemas_by_name(self) -> dict[str, Schema]:
+        return {schema.name: schema for schema in self.schemas}
+
     def schema(self, name: str) -> Schema:
-        for schema in self.schemas:
-            if schema.name == name:
-                return schema
-        raise KeyError(name)
+        return self._schemas_by_name[name]

@@ -47,6 +47,7 @@ CONTENT_DIR = "content"  # the site's docs_dir, relative to docs/mkdocs.yml
 STYLESHEET = "assets/atlasgen.css"
 LANGUAGE_NAMES = {"en": "English", "zh": "中文", "pt": "Português", "ko": "한국어"}
 _MAX_DEPTH = 6  # nested schema fields shown in one table
+_NAV_TITLE_LIMIT = 120  # characters of a page title in the docs sidebar
 _FILE_EXTENSIONS = {"gzip": "gz", "csv": "csv", "json": "json"}
 _STRING_FORMATS = {
     "date-time": "2024-05-30T12:00:00Z",
@@ -212,9 +213,7 @@ def resolve(api: Api, type_ref: TypeRef | None) -> TypeRef | None:
 
 def enum_values(api: Api, type_ref: TypeRef | None) -> tuple[Any, ...]:
     """The allowed values of an enum type, or of an array's items; () for anything else."""
-    type_ref = resolve(api, type_ref)
-    while type_ref is not None and type_ref.kind == "array":
-        type_ref = resolve(api, type_ref.items)
+    type_ref, _ = _unwrap_arrays(api, type_ref)
     if type_ref is None:
         return ()
     if type_ref.kind == "enum":
@@ -224,6 +223,30 @@ def enum_values(api: Api, type_ref: TypeRef | None) -> tuple[Any, ...]:
         if schema.kind == "enum":
             return schema.enum_values
     return ()
+
+
+def type_label(api: Api, type_ref: TypeRef | None, depth: int = 0) -> str:
+    """A JSON type in language-neutral notation: ``string (int64)``, ``array[string]``, ``object``."""
+    type_ref = resolve(api, type_ref)
+    if type_ref is None or type_ref.kind == "any" or depth > _MAX_DEPTH:
+        return "any"
+    if type_ref.kind == "primitive":
+        return f"{type_ref.primitive} ({type_ref.format})" if type_ref.format else str(type_ref.primitive)
+    if type_ref.kind == "enum":
+        return type_ref.primitive or "string"
+    if type_ref.kind == "array":
+        return f"array[{type_label(api, type_ref.items, depth + 1)}]"
+    if type_ref.kind == "map":
+        value = type_label(api, type_ref.value_type, depth + 1) if type_ref.value_type else "any"
+        return f"object[string, {value}]"
+    if type_ref.kind == "union":
+        return f"oneOf[{', '.join(type_label(api, v, depth + 1) for v in type_ref.variants)}]"
+    schema = api.schema(str(type_ref.schema_name))
+    if schema.kind == "enum":
+        return schema.primitive or "string"
+    if schema.kind == "union":
+        return f"oneOf[{', '.join(schema.variants)}]"
+    return "object"
 
 
 def field_rows(api: Api, type_ref: TypeRef | None) -> tuple[FieldRow, ...]:
@@ -251,9 +274,12 @@ def _rows(
 
 
 def _unwrap_arrays(api: Api, type_ref: TypeRef | None) -> tuple[TypeRef | None, str]:
+    """The element type of (nested) arrays and their ``[]``; None for an array of itself."""
     brackets = ""
     type_ref = resolve(api, type_ref)
     while type_ref is not None and type_ref.kind == "array":
+        if len(brackets) > 2 * _MAX_DEPTH:  # `A: {type: array, items: {$ref: A}}`
+            return None, brackets
         brackets += "[]"
         type_ref = resolve(api, type_ref.items)
     return type_ref, brackets
@@ -586,6 +612,7 @@ def _common(api: Api, settings: Settings, language: str, kind: str, slug: str) -
         "enum_values": functools.partial(enum_values, api),
         "field_rows": functools.partial(field_rows, api),
         "resolve": functools.partial(resolve, api),
+        "type_label": functools.partial(type_label, api),
         "tag_href": lambda tag: relative(page, page_path(language, default, "tags", tag.doc_slug)),
         "operation_href": lambda op: relative(
             page, page_path(language, default, "operations", op.doc_slug)
@@ -667,15 +694,11 @@ def _nav(api: Api, language: str, default: str) -> NavSection:
         pages=((overview, page_path(language, default, "home")),),
         tags=tuple(
             NavTag(
-                name=html.escape(tag.name),
+                name=_nav_title(tag.name),
                 pages=((overview, page_path(language, default, "tags", tag.doc_slug)),)
                 + tuple(
                     (
-                        html.escape(
-                            " ".join(
-                                api.text(f"{op.pointer}/summary", op.summary, language).split()
-                            )
-                        ),
+                        _nav_title(api.text(f"{op.pointer}/summary", op.summary, language)),
                         page_path(language, default, "operations", op.doc_slug),
                     )
                     for op in tag.operations
@@ -684,6 +707,15 @@ def _nav(api: Api, language: str, default: str) -> NavSection:
             for tag in api.tags
         ),
     )
+
+
+def _nav_title(text: str) -> str:
+    """One line, short enough for a sidebar and for YAML, which caps an implicit key at 1024
+    characters (each escaped character may take six), and HTML-escaped."""
+    line = " ".join(text.split())
+    if len(line) > _NAV_TITLE_LIMIT:
+        line = line[: _NAV_TITLE_LIMIT - 1].rstrip() + "…"
+    return html.escape(line)
 
 
 def _token_url(api: Api) -> str | None:

@@ -1285,7 +1285,7 @@ def _readme_context(api: Api, plan: ModelPlan, settings: Settings) -> dict[str, 
     operations = list(api.operations)
     json_op = next((op for op in operations if not op.is_download and op.request_body is None), operations[0] if operations else None)
     download_op = next((op for op in operations if op.is_download), None)
-    body_op = next((op for op in operations if op.request_body is not None), None)
+    body_op = next((op for op in operations if op.request_body is not None and op.request_body.media_types), None)
     return {
         "tags": [_tag_view(t) for t in api.tags],
         "json_op": json_op,

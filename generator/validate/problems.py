@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -21,6 +22,11 @@ class Problem:
     location: str
 
 
+# Characters that would break the one-line format (a key "\r" in a pointer), shown escaped.
+_LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def format_problem(problem: Problem) -> str:
     """``file:line:column: rule-id: message (at /json/pointer)``: editors jump to the place."""
-    return f"{problem.location}: {problem.rule_id}: {problem.message} (at {problem.pointer or '/'})"
+    line = f"{problem.location}: {problem.rule_id}: {problem.message} (at {problem.pointer or '/'})"
+    return _LINE_BREAKING.sub(lambda found: repr(found.group())[1:-1], line)

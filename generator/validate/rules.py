@@ -49,11 +49,13 @@ def _is_date(text: object) -> bool:
     return True
 
 
-def _declared_tags(document: Document) -> Iterator[tuple[str, object]]:
+def _declared_tags(document: Document) -> Iterator[tuple[str, str]]:
+    """(pointer, name) of each top-level tag with a string name (the schema check reports others)."""
     tags = document.data.get("tags")
     for index, tag in enumerate(tags) if isinstance(tags, list) else ():
-        if isinstance(tag, dict):
-            yield pointer_join("/tags", index, "name"), tag.get("name")
+        name = tag.get("name") if isinstance(tag, dict) else None
+        if isinstance(name, str):
+            yield pointer_join("/tags", index, "name"), name
 
 
 # ----------------------------------------------------------------------------- references
@@ -144,7 +146,7 @@ def tag_declared(document: Document) -> Iterator[Finding]:
 
 
 def tag_unique(document: Document) -> Iterator[Finding]:
-    seen: set[object] = set()
+    seen: set[str] = set()
     for pointer, name in _declared_tags(document):
         if name in seen:
             yield pointer, f"tag {name!r} is declared twice"
@@ -195,9 +197,7 @@ def path_params_match(document: Document) -> Iterator[Finding]:
     for operation in document.operations():
         variables = path_variables(operation.path)
         declared = {
-            p.value.get("name"): p
-            for p in document.operation_parameters(operation)
-            if p.value.get("in") == "path"
+            p.key[1]: p for p in document.operation_parameters(operation) if p.key[0] == "path"
         }
         for variable in variables:
             if variable not in declared:
@@ -237,14 +237,14 @@ def requires_known(document: Document) -> Iterator[Finding]:
     """``x-requires`` names parameters of the same operation (wire names)."""
     for operation in document.operations():
         parameters = document.operation_parameters(operation)
-        names = {parameter.value.get("name") for parameter in parameters}
+        names = {parameter.key[1] for parameter in parameters}
         for parameter in parameters:
             required = parameter.value.get("x-requires")
             pointer = pointer_join(parameter.pointer, "x-requires")
             if required is not None and not isinstance(required, list):
                 yield pointer, "x-requires must be a list of parameter names"
             for index, name in enumerate(required) if isinstance(required, list) else ():
-                if name not in names:
+                if not isinstance(name, str) or name not in names:
                     yield pointer_join(pointer, index), (
                         f"x-requires names {name!r}, which is not a parameter "
                         f"of {_title(operation)}"

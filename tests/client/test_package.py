@@ -9,6 +9,7 @@ import venv
 from pathlib import Path
 
 PYTHON = sys.executable
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str, cwd: Path, timeout: float = 600, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -40,7 +41,6 @@ def _pyproject(targets: tuple[str, ...]) -> dict[str, object]:
     import dataclasses
 
     import tomllib
-    from conftest import ROOT
 
     from generator.config import load_settings
     from generator.load import load_spec

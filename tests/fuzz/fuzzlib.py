@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import note as _note
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -236,9 +236,17 @@ def _dangling_ref(draw: Draw, spec: dict[str, Any]) -> str:
     return f"dangling {pointer(path)} = {{$ref: {target!r}}}"
 
 
+def _mapping(holder: dict[str, Any], key: str) -> dict[str, Any]:
+    """``holder[key]``, replaced by an empty mapping if an earlier mutation retyped it."""
+    value = holder.get(key)
+    if not isinstance(value, dict):
+        value = holder[key] = {}
+    return value
+
+
 def _circular_ref(draw: Draw, spec: dict[str, Any]) -> str:
-    components = spec.setdefault("components", {})
-    schemas = components.setdefault("schemas", {})
+    components = _mapping(spec, "components")
+    schemas = _mapping(components, "schemas")
     names = sorted(schemas) or ["Loop"]
     a = draw(st.sampled_from(names))
     b = draw(st.sampled_from(names))
@@ -257,12 +265,12 @@ def _circular_ref(draw: Draw, spec: dict[str, Any]) -> str:
     elif form == "oneOf-self":
         schemas[a] = {"oneOf": [ref(a), ref(b)], "discriminator": {"propertyName": "type", "mapping": {"x": f"#/components/schemas/{a}"}}}
     elif form == "parameter-self":
-        params = components.setdefault("parameters", {})
+        params = _mapping(components, "parameters")
         name = draw(st.sampled_from(sorted(params) or ["loop"]))
         params[name] = {"$ref": f"#/components/parameters/{name}"}
         return f"circular parameter {name}"
     else:
-        responses = components.setdefault("responses", {})
+        responses = _mapping(components, "responses")
         name = draw(st.sampled_from(sorted(responses) or ["loop"]))
         responses[name] = {"$ref": f"#/components/responses/{name}"}
         return f"circular response {name}"
@@ -290,17 +298,18 @@ def _collide(draw: Draw, spec: dict[str, Any]) -> str:
         new_id = draw(st.sampled_from(_twins(original))) if form == "operation" else draw(st.sampled_from(PYTHON_NAMES))
         op["operationId"] = new_id
         new_path = path[1].rstrip("/") + "/twin"
-        spec["paths"].setdefault(new_path, {})[path[2]] = op
+        _mapping(_mapping(spec, "paths"), new_path)[path[2]] = op
         return f"collide {form} {original!r} ~ {new_id!r} at {new_path}"
     if form == "schema" and schema_names(spec):
         name = draw(st.sampled_from(schema_names(spec)))
         twin = draw(st.sampled_from(_twins(name)))
-        schemas = spec["components"]["schemas"]
+        schemas = _mapping(_mapping(spec, "components"), "schemas")
         schemas[twin] = copy.deepcopy(schemas[name])
         if ops:  # make the twin used, not only declared
             path = draw(st.sampled_from(ops))
-            op = get(spec, path)
-            op.setdefault("responses", {})["299"] = {"description": "twin", "content": {"application/vnd.atlas.2024-05-30+json": {"schema": {"$ref": f"#/components/schemas/{twin}"}}}}
+            responses = get(spec, path).get("responses")
+            if isinstance(responses, dict):  # an earlier mutation may have retyped it
+                responses["299"] = {"description": "twin", "content": {"application/vnd.atlas.2024-05-30+json": {"schema": {"$ref": f"#/components/schemas/{twin}"}}}}
         return f"collide schema {name!r} ~ {twin!r}"
     if form == "parameter" and ops:
         path = draw(st.sampled_from(ops))
@@ -668,6 +677,9 @@ def import_outputs(folders: list[Path], timeout: float = 600) -> dict[str, dict[
 _SEED = os.environ.get("ATLASGEN_FUZZ_SEED")
 SEED = int(_SEED) if _SEED is not None else None
 FUZZ = settings(
+    # No "explain" phase: it re-runs a failing example under sys.settrace, which turns one
+    # render of a mutated spec into many minutes; the shrunk example and its note suffice.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
     derandomize=SEED is None,
     database=None,
     deadline=None,

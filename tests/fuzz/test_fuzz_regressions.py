@@ -84,6 +84,11 @@ def _self_all_of(spec: Any) -> None:
     }
 
 
+def _loop_alias(spec: Any) -> None:
+    spec["components"]["schemas"]["Loop"] = {"type": "array", "items": {"$ref": "#/components/schemas/Loop"}}
+    spec["components"]["schemas"]["AuditLog"]["properties"]["children"] = {"$ref": "#/components/schemas/Loop"}
+
+
 def _nested_arrays(depth: int) -> Any:
     def change(spec: Any) -> None:
         node: dict[str, Any] = {"type": "string"}
@@ -121,6 +126,7 @@ CASES: dict[str, str] = {
     "description-table-pipes": spec_with(_set((*AUDIT, "description"), "| a | b |\n| --- | --- |\n| c | d |")),
     "description-cjk-korean-portuguese-emoji": spec_with(_set((*AUDIT, "description"), "返回项目的审计配置。 감사 구성을 반환합니다. Retorna a configuração — ação. 🚀👍🏽🏳️‍🌈")),
     "description-huge": spec_with(_set((*AUDIT, "description"), "Atlas " * 200_000)),
+    "summary-long-quotes": spec_with(_set((*AUDIT, "summary"), '"' * 300)),  # YAML caps a nav key at 1024 chars
     "summary-multiline": spec_with(_set((*AUDIT, "summary"), "line one\nline two\r\n\"quoted\"")),
     "schema-description-triple-quotes": spec_with(_set((*SCHEMAS, "AuditLog", "description"), 'ends with """')),
     "property-description-backslash-quote": spec_with(_set((*SCHEMAS, "AuditLog", "properties", "enabled", "description"), 'a \\"""b\\')),
@@ -146,7 +152,10 @@ CASES: dict[str, str] = {
     "schema-snake-twin": spec_with(_set((*SCHEMAS, "Audit_Log"), {"type": "object", "properties": {"x": {"type": "string"}}})),
     "tag-case-twin": spec_with(_twin_operation("getGroupAuditLogAgain", tag="auditing")),
     "tag-snake-twin": spec_with(_twin_operation("getGroupAuditLogAgain", tag="auditing_")),
+    "tag-name-not-a-string": spec_with(_set(("tags", 1, "name"), [])),
+    "request-body-without-media-types": spec_with(_set(("paths", "/api/atlas/v2/groups/{groupId}/logIntegrations", "post", "requestBody", "content"), {})),
     "parameter-name-not-a-string": spec_with(_set(("paths", "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}", "get", "parameters", 8, "name"), ["start"])),
+    "path-parameter-name-not-a-string": spec_with(_set(("paths", "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}", "get", "parameters", 1, "name"), [])),
     # references
     "ref-dangling": spec_with(_set((*SCHEMAS, "AuditLog", "properties", "enabled"), {"$ref": "#/components/schemas/Nope"})),
     "ref-external": spec_with(_set((*SCHEMAS, "AuditLog", "properties", "enabled"), {"$ref": "other.yaml#/X"})),
@@ -157,6 +166,9 @@ CASES: dict[str, str] = {
     "ref-parameter-self": spec_with(_set(("components", "parameters", "pretty"), {"$ref": "#/components/parameters/pretty"})),
     "ref-response-self": spec_with(_set(("components", "responses", "notFound"), {"$ref": "#/components/responses/notFound"})),
     "schema-nested-arrays-90": spec_with(_nested_arrays(90)),
+    # an alias that is an array of itself: the docs' field table once looped on it for ever
+    "ref-array-of-itself": spec_with(_set((*SCHEMAS, "AuditLog"), {"type": "array", "items": {"$ref": "#/components/schemas/AuditLog"}})),
+    "ref-property-array-of-itself-alias": spec_with(_loop_alias),
     # shape
     "operation-without-versioned-media-type": spec_with(_drop((*AUDIT, "responses", "200"))),
     "paths-not-a-mapping": spec_with(_set(("paths",), ["a", "b"])),

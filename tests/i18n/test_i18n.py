@@ -27,9 +27,9 @@ from generator.i18n import (
     translatable_texts,
     translate,
     translation_problems,
-    translations_path,
 )
 from generator.load import LoadedSpec, load_spec, parse_spec_text
+from generator.paths import translations_path
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "atlas-admin.yaml"

@@ -6,7 +6,8 @@ import keyword
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.load import load_spec
 from generator.model import Api, build_model, naming

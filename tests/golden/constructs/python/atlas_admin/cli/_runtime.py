@@ -43,8 +43,9 @@ CONTEXT_SETTINGS: dict[str, Any] = {
 # click parameter name of each flag every command may have -> the flag.
 VERSION, FILE, OUTPUT, OUTPUT_FILE = "cli_version", "cli_file", "cli_output", "cli_output_file"
 OWN_FLAGS = {VERSION: "--version", FILE: "--file", OUTPUT: "--output", OUTPUT_FILE: "--outputFile"}
+API_TITLE = "Atlas constructs fixture"
 API_HELP = (
-    "Call any Atlas constructs fixture operation: one group per tag, one command per "
+    f"Call any {API_TITLE} operation: one group per tag, one command per "
     "operation, one flag per parameter, named as the API names them."
 )
 
@@ -111,7 +112,7 @@ def build_root(prog_name: str, groups: Mapping[str, tuple[str, str]], package: s
         commands=[api],
         context_settings=CONTEXT_SETTINGS,
         help=(
-            "Command line for the Atlas constructs fixture (API versions up to "
+            f"Command line for the {API_TITLE} (API versions up to "
             "2025-01-01). Credentials come from the environment: "
             "MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET, or "
             "MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY, or "
