@@ -123,9 +123,10 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _cmd_generate(args: argparse.Namespace, out: _Output) -> int:
     from generator import manifest, output
+    from generator.cache import cache_dir
 
     settings = _settings(args)
-    cache = None if args.no_cache else manifest.cache_dir(settings)
+    cache = None if args.no_cache else cache_dir(settings)
     inputs = None if cache is None else manifest.inputs_digest(settings, strict=args.strict)
     if cache is not None and inputs is not None:
         last_run = manifest.replay(cache, settings, inputs=inputs)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from generator.cache import store
 from generator.errors import AtlasgenError
 
 # The mode, spelled once: black.Mode is built from these, and the cache key names them.
@@ -122,11 +123,4 @@ def _write_cache(cache_dir: Path | None, key: str, formatted: str) -> None:
     """Best effort: a cache that can't be written only costs time."""
     if cache_dir is None:
         return
-    target = cache_dir / key[:2] / key
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f"{key}.{os.getpid()}.tmp")
-        temporary.write_text(formatted, encoding="utf-8")
-        os.replace(temporary, target)
-    except OSError:
-        pass
+    store(cache_dir / key[:2] / key, formatted)

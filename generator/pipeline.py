@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from generator import i18n, output
+from generator.cache import cache_dir
 from generator.config import Settings
 from generator.errors import ValidationFailed
 from generator.format import format_python
 from generator.load import LoadedSpec, load_spec
-from generator.manifest import cache_dir
 from generator.model import Api, build_model
 from generator.paths import translations_path
 from generator.render import make_environment, render_jobs
