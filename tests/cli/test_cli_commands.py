@@ -262,6 +262,16 @@ def test_bearer_token_from_the_environment(cli_path: Path, fake_atlas: Any) -> N
     assert _last(fake_atlas).headers["authorization"] == "Bearer fake-atlas-static-token"
 
 
+def test_an_enveloped_error_exits_1(cli: Runner, fake_atlas: Any) -> None:
+    """With --envelope Atlas answers 200 and states the error's status in the body."""
+    fake_atlas.fail(404)
+    result = cli("api", "auditing", "getGroupAuditLog", "--groupId", GROUP, "--envelope")
+    assert _last(fake_atlas).query == {"envelope": "true"}
+    assert result.returncode == 1, result.stdout.decode()
+    assert result.stdout == b""
+    assert result.stderr.decode().startswith("Error: HTTP 404"), result.stderr.decode()
+
+
 def test_envelope_flag_is_sent(cli: Runner, fake_atlas: Any) -> None:
     result = cli("api", "auditing", "getGroupAuditLog", "--groupId", GROUP, "--envelope")
     assert result.returncode == 0, result.stderr.decode()

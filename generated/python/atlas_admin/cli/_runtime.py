@@ -17,13 +17,14 @@ import os
 import sys
 import warnings
 from collections.abc import Mapping
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
 
 from .._errors import (
     APIConnectionError,
+    APIResponseValidationError,
     APIStatusError,
     AtlasError,
     AtlasWarning,
@@ -33,6 +34,9 @@ from .._errors import (
 )
 from .._operations import OperationSpec, VersionSpec, get_operation
 from .._validation import prepare_parameters, select_version
+
+if TYPE_CHECKING:
+    from .._response import APIResponse
 
 __all__ = ["AliasGroup", "ApiCommand", "LazyGroup", "build_root", "run"]
 
@@ -230,6 +234,8 @@ def run(operation_id: str, values: Mapping[str, object]) -> None:
                         out.write(chunk)
                     out.flush()
             else:
+                if params.get("envelope") is True:
+                    _raise_enveloped_error(response)
                 _print_json(response.http_response.content)
         except ParameterError as exc:
             raise _usage_error(ctx, exc) from None
@@ -244,6 +250,16 @@ def run(operation_id: str, values: Mapping[str, object]) -> None:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(0)
+
+
+def _raise_enveloped_error(response: APIResponse[Any]) -> None:
+    """With ``envelope=true`` Atlas answers 200 and states an error's status in the body;
+    parsing raises it as the status error it is. A body the models do not match is still
+    printed as it came."""
+    try:
+        response.parse()
+    except APIResponseValidationError:
+        pass
 
 
 def _print_json(content: bytes) -> None:
