@@ -315,7 +315,8 @@ def _names(document: Document) -> Iterator[tuple[str, str, object]]:
     for node in document.of_kind("parameter"):
         if "name" in node.value:
             yield "parameter", pointer_join(node.pointer, "name"), node.value["name"]
-    schemas = (document.data.get("components") or {}).get("schemas")
+    components = document.data.get("components")
+    schemas = components.get("schemas") if isinstance(components, dict) else None
     for name in schemas if isinstance(schemas, dict) else ():
         yield "schema", pointer_join("/components/schemas", name), str(name)
     for node in document.of_kind("schema"):

@@ -174,6 +174,7 @@ CASES: dict[str, str] = {
     "paths-not-a-mapping": spec_with(_set(("paths",), ["a", "b"])),
     "operation-not-a-mapping": spec_with(_set(AUDIT, "get me")),
     "components-null": spec_with(_set(("components",), None)),
+    "components-not-a-mapping": spec_with(_set(("components",), True)),
     "status-integer-keys": SHIPPED_TEXT.replace('"401":', "401:").replace('"200":', "200:"),
     "top-level-list": "- openapi\n- 3.0.1\n",
     "empty-file": "",
