@@ -139,10 +139,10 @@ def _cmd_generate(args: argparse.Namespace, out: _Output) -> int:
     from generator.validate import format_problem
 
     generated = generate_files(settings, strict=args.strict, use_cache=cache is not None)
-    _report_problems(generated.warnings, out)
+    warnings = [format_problem(p) for p in generated.warnings]  # errors raise ValidationFailed
+    _report_warnings(warnings, out)
     changes = output.write_tree(settings.out, generated.files)
     if cache is not None and inputs is not None:
-        warnings = [format_problem(p) for p in generated.warnings]
         manifest.record(cache, settings, inputs=inputs, files=generated.files, warnings=warnings)
     if changes.any:
         out.info(

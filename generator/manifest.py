@@ -34,9 +34,7 @@ _SHAPING_LIBRARIES = ("black", "jinja2", "pyyaml", "babel", "regex")
 def _files_under(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(
-        path for path in folder.rglob("*") if path.is_file() and "__pycache__" not in path.parts
-    )
+    return [path for path in folder.rglob("*") if path.is_file() and "__pycache__" not in path.parts]
 
 
 def _library_versions() -> list[str]:
@@ -76,9 +74,10 @@ def _digest(settings: Settings, *, strict: bool) -> str:
     add("settings", repr((settings, strict, sys.version_info[:2])).encode())
     add("libraries", "\n".join(_library_versions()).encode())
     add("spec", settings.spec.read_bytes())
-    for folder in (translations_dir(settings.spec), PACKAGE_DIR, TEMPLATES_DIR, MESSAGES_DIR):
-        for path in _files_under(folder):
-            add(path.as_posix(), path.read_bytes())
+    folders = (translations_dir(settings.spec), PACKAGE_DIR, TEMPLATES_DIR, MESSAGES_DIR)
+    # A set: the shipped spec's translations folder holds the message catalogs too.
+    for path in sorted({path for folder in folders for path in _files_under(folder)}):
+        add(path.as_posix(), path.read_bytes())
     return digest.hexdigest()
 
 

@@ -274,12 +274,11 @@ def _rows(
 
 
 def _unwrap_arrays(api: Api, type_ref: TypeRef | None) -> tuple[TypeRef | None, str]:
-    """The element type of (nested) arrays and their ``[]``; None for an array of itself."""
+    """The element type of (nested) arrays and their ``[]``; it ends because the model
+    rejects a schema that is an array of itself."""
     brackets = ""
     type_ref = resolve(api, type_ref)
     while type_ref is not None and type_ref.kind == "array":
-        if len(brackets) > 2 * _MAX_DEPTH:  # `A: {type: array, items: {$ref: A}}`
-            return None, brackets
         brackets += "[]"
         type_ref = resolve(api, type_ref.items)
     return type_ref, brackets

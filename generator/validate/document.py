@@ -115,8 +115,17 @@ class Parameter:
     listed_at: str
 
     @property
+    def location(self) -> str:
+        return str(self.value.get("in"))
+
+    @property
+    def name(self) -> str:
+        """The name as text, whatever the spec holds there (the schema check reports a non-string)."""
+        return str(self.value.get("name"))
+
+    @property
     def key(self) -> tuple[str, str]:
-        return str(self.value.get("in")), str(self.value.get("name"))
+        return self.location, self.name
 
 
 class RefError(Exception):

@@ -197,7 +197,7 @@ def path_params_match(document: Document) -> Iterator[Finding]:
     for operation in document.operations():
         variables = path_variables(operation.path)
         declared = {
-            p.key[1]: p for p in document.operation_parameters(operation) if p.key[0] == "path"
+            p.name: p for p in document.operation_parameters(operation) if p.location == "path"
         }
         for variable in variables:
             if variable not in declared:
@@ -237,7 +237,7 @@ def requires_known(document: Document) -> Iterator[Finding]:
     """``x-requires`` names parameters of the same operation (wire names)."""
     for operation in document.operations():
         parameters = document.operation_parameters(operation)
-        names = {parameter.key[1] for parameter in parameters}
+        names = {parameter.name for parameter in parameters}
         for parameter in parameters:
             required = parameter.value.get("x-requires")
             pointer = pointer_join(parameter.pointer, "x-requires")

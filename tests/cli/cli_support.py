@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -10,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.config import load_settings
+from generator.output import write_tree
+from generator.pipeline import generate_files
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = load_settings(ROOT)
@@ -18,6 +21,14 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 GROUP = "32b6e34b3d91647abb20e7b8"
 
 Runner = Callable[..., subprocess.CompletedProcess[bytes]]
+
+
+def generate_cli(out: Path, spec: Path | None = None) -> Path:
+    """Generate the package with its CLI from ``spec`` (the shipped one by default) into
+    ``out``; returns the folder it imports from."""
+    settings = dataclasses.replace(SETTINGS, spec=spec or SETTINGS.spec, out=out, targets=("python", "cli"))
+    write_tree(out, generate_files(settings).files)
+    return out / "python"
 
 
 def base_environment(cli_path: Path) -> dict[str, str]:

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import SETTINGS, Runner, run_in
-
-from generator.output import write_tree
-from generator.pipeline import generate_files
+from cli_support import Runner, generate_cli, run_in
 
 
 @pytest.fixture(scope="session")
 def cli_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``<tmp>/python``: where the generated package (with its ``cli``) imports from."""
-    out = tmp_path_factory.mktemp("cli") / "generated"
-    settings = dataclasses.replace(SETTINGS, out=out, targets=("python", "cli"))
-    write_tree(out, generate_files(settings).files)
-    return out / "python"
+    return generate_cli(tmp_path_factory.mktemp("cli") / "generated")
 
 
 @pytest.fixture

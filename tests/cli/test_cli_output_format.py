@@ -7,7 +7,6 @@ server that answers in whatever format the ``Accept`` header asks for.
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,10 +15,7 @@ from typing import ClassVar
 
 import pytest
 import yaml
-from cli_support import GROUP, ROOT, SETTINGS, run_in
-
-from generator.output import write_tree
-from generator.pipeline import generate_files
+from cli_support import GROUP, ROOT, generate_cli, run_in
 
 JSON = "application/vnd.atlas.2024-05-30+json"
 CSV = "application/vnd.atlas.2024-05-30+csv"
@@ -34,9 +30,7 @@ def two_format_cli(tmp_path_factory: pytest.TempPathFactory) -> Path:
     content = spec["paths"]["/api/atlas/v2/groups/{groupId}/auditLog"]["get"]["responses"]["200"]["content"]
     content[CSV] = {"schema": {"type": "string", "format": "binary"}}
     (folder / "spec.yaml").write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
-    settings = dataclasses.replace(SETTINGS, spec=folder / "spec.yaml", out=folder / "out", targets=("python", "cli"))
-    write_tree(settings.out, generate_files(settings, use_cache=False).files)
-    return settings.out / "python"
+    return generate_cli(folder / "out", folder / "spec.yaml")
 
 
 class _ByAccept(BaseHTTPRequestHandler):
