@@ -24,13 +24,14 @@ def to_json(value: Any, indent: int | None = 2) -> str:
     return json.dumps(value, indent=indent, ensure_ascii=False, sort_keys=False)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters but tab and newline
+
+
 def doc_escape(text: str) -> str:
     """Text safe inside a triple-quoted Python string: backslashes, quotes and control
     characters (a NUL byte would make the module uncompilable) are escaped."""
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    text = "".join(
-        c if c in "\n\t" or (" " <= c != "\x7f") else f"\\x{ord(c):02x}" for c in text
-    )
+    text = _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
     return text + " " if text.endswith('"') else text
 
 
@@ -227,8 +228,11 @@ def black_repr(value: Any) -> str:
     escapes, containers one line (``pyrepr`` otherwise)."""
     if isinstance(value, str):
         text = repr(value)
-        if text.startswith("'") and '"' not in value:
-            text = '"' + text[1:-1].replace("\\'", "'") + '"'
+        if text.startswith("'"):  # black's rule: double quotes unless they need more escapes
+            body = text[1:-1]
+            double = body.replace("\\'", "'").replace('"', '\\"')
+            if double.count("\\") <= body.count("\\"):
+                text = f'"{double}"'
         return text
     if isinstance(value, dict):
         return "{" + ", ".join(f"{black_repr(k)}: {black_repr(v)}" for k, v in value.items()) + "}"

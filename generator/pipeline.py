@@ -58,8 +58,9 @@ def check_spec(spec: LoadedSpec, settings: Settings, *, strict: bool = False) ->
                     spec.where(""),
                 )
             )
+    translated = {lang for lang in translations if translations_path(spec.path, lang).is_file()}
     for found in i18n.translation_problems(spec, translations):
-        if translations_path(spec.path, found.language).is_file():
+        if found.language in translated:
             problems.append(
                 Problem(
                     severity, found.rule, found.message, found.pointer, spec.where(found.pointer)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from generator import layout
 from generator.config import Settings
 from generator.filters import black_repr, first_sentence
 from generator.model import Api
@@ -65,8 +66,9 @@ class OptionView:
     kwargs: tuple[tuple[str, str], ...]
 
     @property
-    def arguments(self) -> list[str]:
-        return [black_repr(d) for d in (*self.decls, self.name)] + [f"{k}={v}" for k, v in self.kwargs]
+    def decorator(self) -> str:
+        arguments = [black_repr(d) for d in (*self.decls, self.name)]
+        return layout.call("@click.option", arguments + [f"{k}={v}" for k, v in self.kwargs], 0)
 
 
 def _group_view(api: Api, tag: Tag, settings: Settings) -> dict[str, Any]:
@@ -77,7 +79,16 @@ def _group_view(api: Api, tag: Tag, settings: Settings) -> dict[str, Any]:
         "module": tag.module_name,
         "short_help": summary,
         "help": tag.description or tag.name,
-        "aliases": {op.cli_alias: op.cli_name for op in tag.operations if op.cli_alias and op.cli_alias != op.cli_name},
+        "aliases": layout.dictionary(
+            [
+                (black_repr(op.cli_alias), black_repr(op.cli_name))
+                for op in tag.operations
+                if op.cli_alias and op.cli_alias != op.cli_name
+            ],
+            4,
+            "aliases=",
+            ",",
+        ),
         "commands": [_command_view(api, tag, op, settings) for op in tag.operations],
     }
 

@@ -20,10 +20,10 @@ import gettext
 import html
 import importlib
 import math
-import posixpath
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import quote, urlencode
 
 from generator.config import Settings
@@ -172,6 +172,36 @@ def catalog(language: str) -> gettext.NullTranslations:
     return load_catalog(language)
 
 
+_Value = TypeVar("_Value")
+
+
+class NodeCache:
+    """Values computed from model nodes, once per node. Nodes are immutable and live as long
+    as the run, so they are told apart by identity; each is kept, so its id is not reused."""
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[str, int], tuple[object, Any]] = {}
+
+    def get(self, kind: str, node: object, compute: Callable[[], _Value]) -> _Value:
+        key = (kind, id(node))
+        found = self._values.get(key)
+        if found is None or found[0] is not node:
+            found = self._values[key] = (node, compute())
+        return cast(_Value, found[1])
+
+
+class RenderedOnce:
+    """``once(macro, node)`` in a template: the macro's text for a model node, rendered the
+    first time only. A parameter or field reads the same on every page of one language,
+    and the pages of a large API list the same ones thousands of times."""
+
+    def __init__(self) -> None:
+        self._texts = NodeCache()
+
+    def __call__(self, macro: Any, node: object) -> str:
+        return str(self._texts.get(macro.name, node, lambda: macro(node)))
+
+
 # --------------------------------------------------------------------- pages and links
 def page_path(language: str, default_language: str, kind: str, slug: str = "index") -> str:
     """A page's path inside content/: ``operations/get-group-audit-log.md``, ``zh/index.md``."""
@@ -180,8 +210,15 @@ def page_path(language: str, default_language: str, kind: str, slug: str = "inde
 
 
 def relative(from_page: str, to_page: str) -> str:
-    """The link from one page of content/ to another, as MkDocs resolves it."""
-    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    """The link from one page of content/ to another, as MkDocs resolves it. Both are
+    normalised relative paths (no ``.`` or ``..``), so no file system is asked, unlike
+    ``posixpath.relpath``, which costs a ``getcwd`` per call."""
+    here = from_page.split("/")[:-1]
+    there = to_page.split("/")
+    common = 0
+    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])
 
 
 def _links(languages: tuple[str, ...], here: str, kind: str, slug: str) -> tuple[Link, ...]:
@@ -566,7 +603,9 @@ def header_pointer(response_pointer_: str, name: str) -> str:
     return f"{response_pointer_}/headers/{escape_pointer_token(name)}"
 
 
-def responses(api: Api, op: Operation, chosen: Sample) -> tuple[ResponseDoc, ...]:
+def responses(
+    op: Operation, chosen: Sample, rows: Callable[[TypeRef | None], tuple[FieldRow, ...]]
+) -> tuple[ResponseDoc, ...]:
     """The success response first, then every error, each with the media type to show."""
     ordered = sorted(op.responses, key=lambda r: (not r.is_success, r.status))
     docs = []
@@ -579,17 +618,13 @@ def responses(api: Api, op: Operation, chosen: Sample) -> tuple[ResponseDoc, ...
         if media is None and response.media_types:
             media = response.media_types[-1]
         download = media is not None and media.format != "json"
-        rows = (
-            field_rows(api, media.type)
-            if response.is_success and media is not None and not download
-            else ()
-        )
+        fields = rows(media.type) if response.is_success and media is not None and not download else ()
         docs.append(
             ResponseDoc(
                 response=response,
                 pointer=response_pointer(op, response),
                 media=media,
-                rows=rows,
+                rows=fields,
                 download=download,
             )
         )
@@ -597,19 +632,28 @@ def responses(api: Api, op: Operation, chosen: Sample) -> tuple[ResponseDoc, ...
 
 
 # --------------------------------------------------------------------- jobs
-def _common(api: Api, settings: Settings, language: str, kind: str, slug: str) -> dict[str, Any]:
+def _common(
+    api: Api,
+    settings: Settings,
+    language: str,
+    kind: str,
+    slug: str,
+    once: RenderedOnce,
+    rows: Callable[[TypeRef | None], tuple[FieldRow, ...]],
+) -> dict[str, Any]:
     default = settings.languages[0]
     page = page_path(language, default, kind, slug)
     return {
         "api": api,
         "lang": language,
+        "once": once,
         "languages": _links(settings.languages, language, kind, slug),
         "home_href": relative(page, page_path(language, default, "home")),
         "cli_command": settings.cli_command,
         "python_package": settings.python_package,
         "pointer_join": pointer_join,
         "enum_values": functools.partial(enum_values, api),
-        "field_rows": functools.partial(field_rows, api),
+        "field_rows": rows,
         "resolve": functools.partial(resolve, api),
         "type_label": functools.partial(type_label, api),
         "tag_href": lambda tag: relative(page, page_path(language, default, "tags", tag.doc_slug)),
@@ -640,13 +684,22 @@ def jobs(api: Api, settings: Settings) -> list[RenderJob]:
         RenderJob(template="docs/atlasgen.css.j2", output=_output(STYLESHEET)),
     ]
     samples = {op.operation_id: sample(api, op) for op in api.operations}
+    cache = NodeCache()
+
+    def rows(type_ref: TypeRef | None) -> tuple[FieldRow, ...]:
+        return cache.get("rows", type_ref, lambda: field_rows(api, type_ref))
+
+    shown = {
+        op.operation_id: responses(op, samples[op.operation_id], rows) for op in api.operations
+    }
     for lang in languages:
+        once = RenderedOnce()
         result.append(
             RenderJob(
                 template="docs/home.md.j2",
                 output=_output(page_path(lang, default, "home")),
                 context={
-                    **_common(api, settings, lang, "home", "index"),
+                    **_common(api, settings, lang, "home", "index", once, rows),
                     "token_url": _token_url(api),
                 },
                 language=lang,
@@ -657,7 +710,10 @@ def jobs(api: Api, settings: Settings) -> list[RenderJob]:
                 RenderJob(
                     template="docs/tag.md.j2",
                     output=_output(page_path(lang, default, "tags", tag.doc_slug)),
-                    context={**_common(api, settings, lang, "tags", tag.doc_slug), "tag": tag},
+                    context={
+                        **_common(api, settings, lang, "tags", tag.doc_slug, once, rows),
+                        "tag": tag,
+                    },
                     language=lang,
                 )
             )
@@ -668,11 +724,11 @@ def jobs(api: Api, settings: Settings) -> list[RenderJob]:
                         template="docs/operation.md.j2",
                         output=_output(page_path(lang, default, "operations", op.doc_slug)),
                         context={
-                            **_common(api, settings, lang, "operations", op.doc_slug),
+                            **_common(api, settings, lang, "operations", op.doc_slug, once, rows),
                             "tag": tag,
                             "op": op,
                             "sample": chosen,
-                            "responses": responses(api, op, chosen),
+                            "responses": shown[op.operation_id],
                             "body_pointer": request_body_pointer(op),
                             "header_pointer": header_pointer,
                         },

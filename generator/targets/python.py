@@ -16,12 +16,12 @@ reprs) is computed here from the model, once, so templates stay plain layout.
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from generator import layout
 from generator.config import Settings
 from generator.filters import black_repr, doc_escape, first_sentence, from_import
 from generator.model import Api, naming
@@ -113,14 +113,26 @@ def _wrap(text: str, indent: int, first_indent: int | None = None) -> list[str]:
             continue
         if lines:
             lines.append("")
-        lines.extend(
-            textwrap.wrap(
-                flat,
-                DOC_WIDTH - indent,
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-        )
+        lines.extend(wrap_words(flat, DOC_WIDTH - indent))
+    return lines
+
+
+def wrap_words(flat: str, width: int, subsequent_indent: str = "") -> list[str]:
+    """Greedy wrapping of single-spaced ``flat`` at ``width``; a word longer than a line
+    gets a line of its own. What ``textwrap.wrap`` does with ``break_long_words`` and
+    ``break_on_hyphens`` off, for text with single spaces only, several times faster."""
+    lines: list[str] = []
+    current: list[str] = []
+    length = 0
+    for word in flat.split(" "):
+        if current and length + 1 + len(word) > width:
+            lines.append(" ".join(current))
+            current, length = [subsequent_indent + word], len(subsequent_indent) + len(word)
+        else:
+            length += len(word) + (1 if current else 0)
+            current.append(word)
+    if current:
+        lines.append(" ".join(current))
     return lines
 
 
@@ -146,56 +158,13 @@ def docstring(sections: Iterable[str | list[str]], indent: int) -> str:
 def _item_lines(name: str, text: str, indent: int, step: int = 4) -> list[str]:
     """One ``name: text`` entry of an Args/Raises list, continuation lines indented."""
     flat = " ".join(text.split())
-    wrapped = textwrap.wrap(
-        f"{name}: {flat}" if flat else f"{name}:",
-        DOC_WIDTH - indent - step,
-        subsequent_indent=" " * step,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
+    wrapped = wrap_words(f"{name}: {flat}" if flat else f"{name}:", DOC_WIDTH - indent - step, " " * step)
     return [" " * step + line for line in wrapped]
 
 
 def literal(value: Any) -> str:
     """A deterministic Python literal of a JSON value, quoted as black quotes it."""
     return black_repr(value)
-
-
-# Layout as black writes it, so formatting the output is a quick check rather than a rewrite:
-# one line when it fits, else one item a line with a trailing comma (which black then keeps).
-LINE_LENGTH = 100
-
-
-def layout_call(func: str, args: list[str], indent: int, prefix: str = "") -> str:
-    """``prefix + func(args)`` at ``indent``; args may be laid out already (multi-line)."""
-    return _bracketed(f"{prefix}{func}(", args, ")", indent)
-
-
-def layout_dict(items: dict[Any, Any] | list[tuple[str, str]], indent: int) -> str:
-    pairs = items.items() if isinstance(items, dict) else items
-    rendered = [f"{literal(k) if isinstance(items, dict) else k}: {literal(v) if isinstance(items, dict) else v}" for k, v in pairs]
-    return _bracketed("{", rendered, "}", indent)
-
-
-def layout_set(values: list[str], indent: int) -> str:
-    return _bracketed("{", [literal(v) for v in values], "}", indent)
-
-
-def _bracketed(opening: str, items: list[str], closing: str, indent: int) -> str:
-    one = f"{opening}{', '.join(items)}{closing}"
-    if "\n" not in one and indent + len(one) <= LINE_LENGTH:
-        return one
-    pad = " " * (indent + 4)
-    inner = "".join(f"{pad}{item},\n" for item in items)
-    return f"{opening}\n{inner}{' ' * indent}{closing}"
-
-
-def layout_tuple(items: list[str], indent: int) -> str:
-    if len(items) == 1 and "\n" not in items[0] and indent + len(items[0]) + 3 <= LINE_LENGTH:
-        return f"({items[0]},)"
-    if not items:
-        return "()"
-    return _bracketed("(", items, ")", indent)
 
 
 # --------------------------------------------------------------------- imports
@@ -527,21 +496,23 @@ class ModelPlan:
     def field_view(self, schema: Schema, f: Field, imports: Imports) -> dict[str, Any]:
         annotation = self.annotation(f.type, imports, (f.pointer, ""))
         check = _check_args(f.constraints)
+        checked = [annotation, f"Check({check})"]
         if check:
             imports.typing.add("Annotated")
             imports.add(".._models", "Check")
-            annotation = f"Annotated[{annotation}, Check({check})]"
+            annotation = f"Annotated[{', '.join(checked)}]"
         required = f.required and not f.read_only and not f.write_only
         if not required or f.nullable:
             annotation = f"{annotation} | None"
-        assignment = ""
+        declaration = f"{f.python_name}: {annotation}"
+        if required and check and not f.nullable:  # black splits a long one inside its brackets
+            declaration = layout.bracketed(f"{f.python_name}: Annotated[", checked, "]", 4)
         if not required:
             value = self._default(f, imports) if f.has_default else "None"
             if value.startswith("lambda") or value in ("list", "dict"):
                 imports.add("pydantic", "Field")
-                assignment = f" = Field(default_factory={value})"
-            else:
-                assignment = f" = {value}"
+                value = f"Field(default_factory={value})"
+            declaration = layout.assignment(declaration, value, 4)
         notes = []
         if f.read_only:
             notes.append("Read-only: set by the API, never sent.")
@@ -550,7 +521,7 @@ class ModelPlan:
         if f.deprecated:
             notes.append("Deprecated.")
         doc = docstring([f.description, " ".join(notes)], 4)
-        return {"name": f.python_name, "annotation": annotation, "assignment": assignment, "doc": doc}
+        return {"declaration": declaration, "doc": doc}
 
     def _default(self, f: Field, imports: Imports) -> str:
         value = f.default
@@ -682,12 +653,12 @@ class ModelPlan:
         config = None
         if renamed:
             imports.add(".._models", "wire_names")
-            config = layout_call("wire_names", [f"{k}={literal(v)}" for k, v in renamed.items()], 4, "model_config = ")
+            config = layout.call("wire_names", [f"{k}={literal(v)}" for k, v in renamed.items()], 4, "model_config = ")
         extra = "" if schema.allows_additional else " Fields it does not declare are kept too."
         return {
             "name": self.class_name(schema.name),
             "fields": fields,
-            "read_only": layout_call("frozenset", [layout_set(read_only, 4)], 4, "__read_only_fields__: ClassVar[frozenset[str]] = ") if read_only else None,
+            "read_only": layout.call("frozenset", [layout.set_of([literal(n) for n in read_only], 8)], 4, "__read_only_fields__: ClassVar[frozenset[str]] = ") if read_only else None,
             "config": config,
             "doc": docstring([schema.description or f"The ``{schema.name}`` schema.", extra.strip()], 4),
         }
@@ -708,21 +679,20 @@ class ModelPlan:
             imports.add(".._models", "UnknownVariantCheck")
             imports.add(".._models", "discriminator")
             mapping = {value: self.class_name(target) for value, target in schema.discriminator.mapping if target in variants}
-            members = [f"Annotated[{n}, Tag({literal(n)})]" for n in names]
-            known = tuple(sorted(mapping))
-            members.append(
-                f"Annotated[UnknownVariant, UnknownVariantCheck({literal(schema.discriminator.property_name)}, {literal(known)}), Tag(\"UnknownVariant\")]"
-            )
-            value = (
-                f"Annotated[{' | '.join(members)}, discriminator({literal(schema.discriminator.property_name)}, "
-                f"{literal(schema.discriminator.python_name)}, {literal(mapping)})]"
+            value = _discriminated_union(
+                self.class_name(schema.name),
+                names,
+                schema.discriminator.property_name,
+                schema.discriminator.python_name,
+                mapping,
+                nullable=schema.nullable,
             )
         elif names:
             value = " | ".join(names)
         else:
             imports.typing.add("Any")
             value = "Any"
-        if schema.nullable:
+        if schema.nullable and not discriminated:
             value = f"{value} | None"
         description = schema.description or f"One of: {', '.join(names)}."
         notes = ""
@@ -915,7 +885,7 @@ class OperationPlan:
                         **common,
                         "tag": tag,
                         "operations": ops,
-                        "operations_tuple": layout_tuple([op["constant"] for op in ops], 0),
+                        "operations_tuple": layout.tuple_of([op["constant"] for op in ops], 0, "OPERATIONS: tuple[OperationSpec, ...] = "),
                         "local_parameters": local,
                         "shared_imports": shared_names,
                     },
@@ -925,7 +895,7 @@ class OperationPlan:
 
     def _parameter_block(self, key: tuple[tuple[str, str], ...]) -> str:
         constant = self.param_constant[key]
-        return layout_call("ParameterSpec", [f"{k}={v}" for k, v in key], 0, f"{constant} = ")
+        return layout.call("ParameterSpec", [f"{k}={v}" for k, v in key], 0, f"{constant} = ")
 
     def _operation_view(self, op: Operation) -> dict[str, Any]:
         fields = [
@@ -951,14 +921,62 @@ class OperationPlan:
         if op.roles:
             fields.append(("roles", literal(tuple(op.roles))))
         versions = [
-            layout_call("VersionSpec", [f"{k}={v}" for k, v in _version_fields(op, version)], 8)
+            layout.call("VersionSpec", [f"{k}={v}" for k, v in _version_fields(op, version)], 8, after=",")
             for version in op.versions
         ]
         arguments = [f"{k}={v}" for k, v in fields]
-        arguments.append("versions=" + layout_tuple(versions, 4))
-        arguments.append("parameters=" + layout_tuple([self.constant_of(p) for p in op.parameters], 4))
+        arguments.append(layout.tuple_of(versions, 4, "versions=", after=","))
+        arguments.append(layout.tuple_of([self.constant_of(p) for p in op.parameters], 4, "parameters=", after=","))
         constant = self.op_constant[op.operation_id]
-        return {"constant": constant, "block": layout_call("OperationSpec", arguments, 0, f"{constant} = ")}
+        return {"constant": constant, "block": layout.call("OperationSpec", arguments, 0, f"{constant} = ")}
+
+
+def _discriminated_union(
+    alias: str,
+    names: list[str],
+    property_name: str,
+    python_name: str,
+    mapping: dict[str, str],
+    *,
+    nullable: bool,
+) -> str:
+    """``Annotated[A | B | unknown, discriminator(...)]`` (``| None`` if nullable), laid out
+    as black splits it: the members one a line, each ``| ``-led, when they do not fit."""
+    members = [[name, f"Tag({literal(name)})"] for name in names]
+    members.append(
+        [
+            "UnknownVariant",
+            f"UnknownVariantCheck({literal(property_name)}, {literal(tuple(sorted(mapping)))})",
+            'Tag("UnknownVariant")',
+        ]
+    )
+    flat = [f"Annotated[{', '.join(items)}]" for items in members]
+    check = [literal(property_name), literal(python_name)]
+    pairs = [(literal(k), literal(v)) for k, v in mapping.items()]
+    one_line = (
+        f"Annotated[{' | '.join(flat)}, "
+        f"discriminator({', '.join(check)}, {literal(mapping)})]"
+    )
+    if nullable:  # black splits ``Annotated[...] | None`` otherwise: it formats this one
+        return f"{one_line} | None"
+    if layout.fits(f"{alias} = {one_line}"):
+        return one_line
+    union = " | ".join(flat)
+    if not layout.fits(f"    {union},"):
+        union = "\n    ".join(
+            layout.bracketed(
+                ("| " if index else "") + "Annotated[",
+                items,
+                "]",
+                4,
+                "," if index == len(members) - 1 else "",
+            )
+            for index, items in enumerate(members)
+        )
+    call = layout.call(
+        "discriminator", [*check, layout.dictionary(pairs, 8, after=",")], 4, after=","
+    )
+    return f"Annotated[\n    {union},\n    {call},\n]"
 
 
 def _tag_spec_block(tag: Tag) -> str:
@@ -968,9 +986,9 @@ def _tag_spec_block(tag: Tag) -> str:
         f"cli_name={literal(tag.cli_name)}",
         f"module={literal(tag.module_name)}",
         f"description={literal(tag.description)}",
-        "operation_ids=" + layout_tuple([literal(op.operation_id) for op in tag.operations], 8),
+        layout.tuple_of([literal(op.operation_id) for op in tag.operations], 8, "operation_ids=", after=","),
     ]
-    return layout_call("TagSpec", arguments, 4)
+    return layout.call("TagSpec", arguments, 4, after=",")
 
 
 def literal_eval_str(text: str) -> str:
@@ -989,6 +1007,7 @@ def _tag_view(tag: Tag) -> dict[str, Any]:
         "module": tag.module_name,
         "sync_class": naming.python_resource_class(tag.class_name),
         "async_class": naming.python_resource_class(tag.class_name, asynchronous=True),
+        "summary": f"{tag.name}: {first_sentence(tag.description)}" if tag.description else tag.name,
         "doc": docstring([f"{tag.name}: {first_sentence(tag.description)}" if tag.description else tag.name], 8),
     }
 
@@ -1111,7 +1130,7 @@ class ResourceBuilder:
         annotation = " | ".join(distinct)
         if len(distinct) == 1:
             return annotation, distinct[0]
-        return annotation, layout_dict([(literal(v), t) for v, t in per_version.items()], 16)
+        return annotation, layout.dictionary([(literal(v), t) for v, t in per_version.items()], 16, "responses=", ",").removeprefix("responses=")
 
     def request_types(self, op: Operation) -> tuple[str, str]:
         """(``body`` annotation, ``request_types=`` argument)."""
@@ -1146,7 +1165,7 @@ class ResourceBuilder:
         for version in op.versions:
             if version.request is not None:
                 mapping[version.version] = per_version.get(version.request.version, distinct[-1])
-        return annotation, layout_dict([(literal(v), t) for v, t in mapping.items()], 16)
+        return annotation, layout.dictionary([(literal(v), t) for v, t in mapping.items()], 16, "request_types=", ",").removeprefix("request_types=")
 
     def method(self, op: Operation) -> dict[str, Any]:
         params = []
@@ -1170,7 +1189,7 @@ class ResourceBuilder:
             sync_return, responses_arg = self.response_types(op)
             async_return = sync_return
         pairs = [(literal(p["wire"]), str(p["name"])) for p in params]
-        arguments = [f"_ops.{self.op_constants[op.operation_id]}", layout_dict(pairs, 16)]
+        arguments = [f"_ops.{self.op_constants[op.operation_id]}", layout.dictionary(pairs, 16, after=",")]
         if body is not None:
             arguments += ["body=body", f"request_types={request_arg}"]
         if responses_arg is not None:
@@ -1178,8 +1197,8 @@ class ResourceBuilder:
         arguments += ["version=version", "options=options"]
         return {
             "op": op,
-            "raw_sync": layout_call("to_raw_response_wrapper", [f"resource.{op.python_name}"], 8, f"self.{op.python_name} = "),
-            "raw_async": layout_call("async_to_raw_response_wrapper", [f"resource.{op.python_name}"], 8, f"self.{op.python_name} = "),
+            "raw_sync": layout.call("to_raw_response_wrapper", [f"resource.{op.python_name}"], 8, f"self.{op.python_name} = "),
+            "raw_async": layout.call("async_to_raw_response_wrapper", [f"resource.{op.python_name}"], 8, f"self.{op.python_name} = "),
             "arguments": arguments,
             "params": params,
             "body": body,
@@ -1273,6 +1292,7 @@ def _resource_jobs(
                     "imports": builder.imports.lines("..models."),
                     "raw_sync_class": view["sync_class"] + "WithRawResponse",
                     "raw_async_class": view["async_class"] + "WithRawResponse",
+                    "class_doc": docstring([view["summary"]], 4),
                     "doc": docstring([f"The {tag.name} resource.", tag.description], 0),
                 },
             )

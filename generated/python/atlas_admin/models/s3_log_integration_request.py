@@ -67,7 +67,8 @@ class S3LogIntegrationRequest(AtlasModel):
     bucket default encryption settings.
     """
     log_types: Annotated[
-        list[OpenEnum[S3LogIntegrationRequestLogTypesItem]], Check(min_items=1, max_items=4)
+        list[OpenEnum[S3LogIntegrationRequestLogTypesItem]],
+        Check(min_items=1, max_items=4),
     ]
     """Array of log types to export to S3. Valid values: MONGOD, MONGOS, MONGOD_AUDIT,
     MONGOS_AUDIT.

@@ -25,8 +25,8 @@ __all__ = [
 
 
 class AccessTrackingResource:
-    """Access Tracking: Returns access logs for authentication attempts made to Atlas
-    database deployments.
+    """Access Tracking: Returns access logs for authentication attempts made to Atlas database
+    deployments.
     """
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -125,8 +125,8 @@ class AccessTrackingResource:
 
 
 class AsyncAccessTrackingResource:
-    """Access Tracking: Returns access logs for authentication attempts made to Atlas
-    database deployments.
+    """Access Tracking: Returns access logs for authentication attempts made to Atlas database
+    deployments.
     """
 
     def __init__(self, client: AsyncAPIClient) -> None:
@@ -225,8 +225,11 @@ class AsyncAccessTrackingResource:
 
 
 class AccessTrackingResourceWithRawResponse:
-    """``AccessTrackingResource`` methods that return the :class:`APIResponse` (status, headers,
-    ``parse()``) instead of the parsed result."""
+    """The methods of :class:`AccessTrackingResource`, returning raw responses.
+
+    Each returns the :class:`APIResponse` (status, headers, ``parse()``) instead of the
+    parsed result.
+    """
 
     def __init__(self, resource: AccessTrackingResource) -> None:
         self.get_group_db_access_history_cluster = to_raw_response_wrapper(
@@ -236,8 +239,11 @@ class AccessTrackingResourceWithRawResponse:
 
 
 class AsyncAccessTrackingResourceWithRawResponse:
-    """``AsyncAccessTrackingResource`` methods that return the :class:`APIResponse` (status, headers,
-    ``parse()``) instead of the parsed result."""
+    """The methods of :class:`AsyncAccessTrackingResource`, returning raw responses.
+
+    Each returns the :class:`APIResponse` (status, headers, ``parse()``) instead of the
+    parsed result.
+    """
 
     def __init__(self, resource: AsyncAccessTrackingResource) -> None:
         self.get_group_db_access_history_cluster = async_to_raw_response_wrapper(

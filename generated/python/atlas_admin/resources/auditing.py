@@ -149,16 +149,22 @@ class AsyncAuditingResource:
 
 
 class AuditingResourceWithRawResponse:
-    """``AuditingResource`` methods that return the :class:`APIResponse` (status, headers,
-    ``parse()``) instead of the parsed result."""
+    """The methods of :class:`AuditingResource`, returning raw responses.
+
+    Each returns the :class:`APIResponse` (status, headers, ``parse()``) instead of the
+    parsed result.
+    """
 
     def __init__(self, resource: AuditingResource) -> None:
         self.get_group_audit_log = to_raw_response_wrapper(resource.get_group_audit_log)
 
 
 class AsyncAuditingResourceWithRawResponse:
-    """``AsyncAuditingResource`` methods that return the :class:`APIResponse` (status, headers,
-    ``parse()``) instead of the parsed result."""
+    """The methods of :class:`AsyncAuditingResource`, returning raw responses.
+
+    Each returns the :class:`APIResponse` (status, headers, ``parse()``) instead of the
+    parsed result.
+    """
 
     def __init__(self, resource: AsyncAuditingResource) -> None:
         self.get_group_audit_log = async_to_raw_response_wrapper(resource.get_group_audit_log)

@@ -26,8 +26,8 @@ __all__ = [
 
 
 class PushBasedLogExportResource:
-    """Push-Based Log Export: You can continually push logs from mongod, mongos, and audit
-    logs to an AWS S3 bucket.
+    """Push-Based Log Export: You can continually push logs from mongod, mongos, and audit logs
+    to an AWS S3 bucket.
     """
 
     def __init__(self, client: SyncAPIClient) -> None:
@@ -98,8 +98,8 @@ class PushBasedLogExportResource:
 
 
 class AsyncPushBasedLogExportResource:
-    """Push-Based Log Export: You can continually push logs from mongod, mongos, and audit
-    logs to an AWS S3 bucket.
+    """Push-Based Log Export: You can continually push logs from mongod, mongos, and audit logs
+    to an AWS S3 bucket.
     """
 
     def __init__(self, client: AsyncAPIClient) -> None:
@@ -170,8 +170,11 @@ class AsyncPushBasedLogExportResource:
 
 
 class PushBasedLogExportResourceWithRawResponse:
-    """``PushBasedLogExportResource`` methods that return the :class:`APIResponse` (status, headers,
-    ``parse()``) instead of the parsed result."""
+    """The methods of :class:`PushBasedLogExportResource`, returning raw responses.
+
+    Each returns the :class:`APIResponse` (status, headers, ``parse()``) instead of the
+    parsed result.
+    """
 
     def __init__(self, resource: PushBasedLogExportResource) -> None:
         self.create_group_log_integration = to_raw_response_wrapper(
@@ -180,8 +183,11 @@ class PushBasedLogExportResourceWithRawResponse:
 
 
 class AsyncPushBasedLogExportResourceWithRawResponse:
-    """``AsyncPushBasedLogExportResource`` methods that return the :class:`APIResponse` (status, headers,
-    ``parse()``) instead of the parsed result."""
+    """The methods of :class:`AsyncPushBasedLogExportResource`, returning raw responses.
+
+    Each returns the :class:`APIResponse` (status, headers, ``parse()``) instead of the
+    parsed result.
+    """
 
     def __init__(self, resource: AsyncPushBasedLogExportResource) -> None:
         self.create_group_log_integration = async_to_raw_response_wrapper(

@@ -198,8 +198,11 @@ class AsyncStreamsResource:
 
 
 class StreamsResourceWithRawResponse:
-    """``StreamsResource`` methods that return the :class:`APIResponse` (status, headers,
-    ``parse()``) instead of the parsed result."""
+    """The methods of :class:`StreamsResource`, returning raw responses.
+
+    Each returns the :class:`APIResponse` (status, headers, ``parse()``) instead of the
+    parsed result.
+    """
 
     def __init__(self, resource: StreamsResource) -> None:
         self.download_group_stream_audit_logs = to_raw_response_wrapper(
@@ -209,8 +212,11 @@ class StreamsResourceWithRawResponse:
 
 
 class AsyncStreamsResourceWithRawResponse:
-    """``AsyncStreamsResource`` methods that return the :class:`APIResponse` (status, headers,
-    ``parse()``) instead of the parsed result."""
+    """The methods of :class:`AsyncStreamsResource`, returning raw responses.
+
+    Each returns the :class:`APIResponse` (status, headers, ``parse()``) instead of the
+    parsed result.
+    """
 
     def __init__(self, resource: AsyncStreamsResource) -> None:
         self.download_group_stream_audit_logs = async_to_raw_response_wrapper(

@@ -29,7 +29,12 @@ def group() -> None:
     epilog="\x08\nExample:\n  atlas-admin api weirdNamesV2 createOddNames --from my-from --version 2025-01-01 --file body.json",
 )
 @click.option(
-    "--from", "from_", type=str, metavar="string", required=True, help="A keyword. Type: string."
+    "--from",
+    "from_",
+    type=str,
+    metavar="string",
+    required=True,
+    help="A keyword. Type: string.",
 )
 @click.option(
     "--format",

@@ -25,7 +25,9 @@ CloudRegionConfig = Annotated[
         Tag("UnknownVariant"),
     ],
     discriminator(
-        "providerName", "provider_name", {"AWS": "AWSRegionConfig", "TENANT": "TenantRegionConfig"}
+        "providerName",
+        "provider_name",
+        {"AWS": "AWSRegionConfig", "TENANT": "TenantRegionConfig"},
     ),
 ]
 """Parent of the provider-specific region configurations.

@@ -451,8 +451,11 @@ class AsyncClustersResource:
 
 
 class ClustersResourceWithRawResponse:
-    """``ClustersResource`` methods that return the :class:`APIResponse` (status, headers,
-    ``parse()``) instead of the parsed result."""
+    """The methods of :class:`ClustersResource`, returning raw responses.
+
+    Each returns the :class:`APIResponse` (status, headers, ``parse()``) instead of the
+    parsed result.
+    """
 
     def __init__(self, resource: ClustersResource) -> None:
         self.delete_group_cluster = to_raw_response_wrapper(resource.delete_group_cluster)
@@ -465,8 +468,11 @@ class ClustersResourceWithRawResponse:
 
 
 class AsyncClustersResourceWithRawResponse:
-    """``AsyncClustersResource`` methods that return the :class:`APIResponse` (status, headers,
-    ``parse()``) instead of the parsed result."""
+    """The methods of :class:`AsyncClustersResource`, returning raw responses.
+
+    Each returns the :class:`APIResponse` (status, headers, ``parse()``) instead of the
+    parsed result.
+    """
 
     def __init__(self, resource: AsyncClustersResource) -> None:
         self.delete_group_cluster = async_to_raw_response_wrapper(resource.delete_group_cluster)

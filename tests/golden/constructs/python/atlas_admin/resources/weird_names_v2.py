@@ -161,16 +161,22 @@ class AsyncWeirdNamesV2Resource:
 
 
 class WeirdNamesV2ResourceWithRawResponse:
-    """``WeirdNamesV2Resource`` methods that return the :class:`APIResponse` (status, headers,
-    ``parse()``) instead of the parsed result."""
+    """The methods of :class:`WeirdNamesV2Resource`, returning raw responses.
+
+    Each returns the :class:`APIResponse` (status, headers, ``parse()``) instead of the
+    parsed result.
+    """
 
     def __init__(self, resource: WeirdNamesV2Resource) -> None:
         self.create_odd_names = to_raw_response_wrapper(resource.create_odd_names)
 
 
 class AsyncWeirdNamesV2ResourceWithRawResponse:
-    """``AsyncWeirdNamesV2Resource`` methods that return the :class:`APIResponse` (status, headers,
-    ``parse()``) instead of the parsed result."""
+    """The methods of :class:`AsyncWeirdNamesV2Resource`, returning raw responses.
+
+    Each returns the :class:`APIResponse` (status, headers, ``parse()``) instead of the
+    parsed result.
+    """
 
     def __init__(self, resource: AsyncWeirdNamesV2Resource) -> None:
         self.create_odd_names = async_to_raw_response_wrapper(resource.create_odd_names)
