@@ -6,11 +6,13 @@ exactly the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from generator import i18n, output
+from generator import forked, i18n, output
 from generator.cache import cache_dir
 from generator.config import Settings
 from generator.errors import ValidationFailed
@@ -20,7 +22,7 @@ from generator.model import Api, build_model
 from generator.paths import translations_path
 from generator.render import make_environment, render_jobs
 from generator.targets import RenderJob, cli, docs, python
-from generator.validate import Problem, Severity, validate_spec
+from generator.validate import RULES, Problem, Severity, in_file_order, validate_spec
 
 TARGETS: dict[str, Callable[[Api, Settings], list[RenderJob]]] = {
     "python": python.jobs,
@@ -36,11 +38,16 @@ class Generated:
 
 
 def check_spec(spec: LoadedSpec, settings: Settings, *, strict: bool = False) -> list[Problem]:
-    """Every problem of ``spec``: our validation rules, then its translations for the docs.
+    """Every problem of ``spec``: our validation rules, then its translations for the docs."""
+    return validate_spec(spec, strict=strict) + translation_problems(spec, settings, strict=strict)
 
-    A language with no translation file at all gets one warning rather than one per text.
-    """
-    problems = validate_spec(spec, strict=strict)
+
+def translation_problems(
+    spec: LoadedSpec, settings: Settings, *, strict: bool = False
+) -> list[Problem]:
+    """Missing and stale translations, for the docs. A language with no translation file at
+    all gets one warning rather than one per text."""
+    problems: list[Problem] = []
     if "docs" not in settings.targets:
         return problems
     severity: Severity = "error" if strict else "warning"
@@ -69,25 +76,61 @@ def check_spec(spec: LoadedSpec, settings: Settings, *, strict: bool = False) ->
     return problems
 
 
-def validate(spec: LoadedSpec, settings: Settings, *, strict: bool = False) -> list[Problem]:
-    """All problems of ``spec``; raises :class:`ValidationFailed` if any is an error."""
-    problems = check_spec(spec, settings, strict=strict)
-    if any(p.severity == "error" for p in problems):
-        raise ValidationFailed(problems)
-    return problems
+# The OpenAPI schema pass is most of validation's time on a large spec: it runs on another
+# core while the others and the model work (see ``generate_files``).
+_SCHEMA_RULES = tuple(rule for rule in RULES if rule.id == "openapi-schema")
+_OTHER_RULES = tuple(rule for rule in RULES if rule.id != "openapi-schema")
+_FORK_SCHEMA_PASS_FROM = 10_000  # spec nodes; below this a process costs more than it saves
+
+
+@contextmanager
+def schema_pass(spec: LoadedSpec, *, strict: bool) -> Iterator[Callable[[], list[Problem]]]:
+    """The OpenAPI schema rule over ``spec``, started now: on another core for a large spec,
+    else when asked. Yields the function that returns its problems (waiting for them)."""
+    if len(spec.locations) < _FORK_SCHEMA_PASS_FROM or not forked.available():
+        yield lambda: validate_spec(spec, strict=strict, rules=_SCHEMA_RULES)
+        return
+    check = functools.partial(validate_spec, spec, strict=strict, rules=_SCHEMA_RULES)
+    with forked.Workers(check, 1) as worker:
+        yield worker.submit().result
+
+
+def _has_errors(problems: list[Problem]) -> bool:
+    return any(p.severity == "error" for p in problems)
 
 
 def generate_files(
     settings: Settings, *, strict: bool = False, use_cache: bool = True
 ) -> Generated:
     spec = load_spec(settings.spec, display_path=settings.spec_display)
-    warnings = validate(spec, settings, strict=strict)
-    texts: dict[str, dict[str, str]] = {}
-    if "docs" in settings.targets:  # only the docs read translations
-        translations = i18n.load_translations(settings.spec, settings.languages)
-        texts = i18n.current_texts(spec.data, translations)
-    api = build_model(spec, spec_display=settings.spec_display, texts=texts)
-    jobs = [job for target in settings.targets for job in TARGETS[target](api, settings)]
+    # Validation, then the model and the render jobs, while the schema pass runs beside them.
+    # Nothing is rendered before every rule has passed; a spec that fails one is reported
+    # as such even if the model, built early, stumbled over it first.
+    with schema_pass(spec, strict=strict) as schema_problems:
+
+        def every_problem(found: list[Problem]) -> list[Problem]:
+            """``found`` with the schema pass's and the translations', in order; raises
+            :class:`ValidationFailed` if any is an error."""
+            problems = in_file_order(spec, found + schema_problems())
+            problems += translation_problems(spec, settings, strict=strict)
+            if _has_errors(problems):
+                raise ValidationFailed(problems)
+            return problems
+
+        found = validate_spec(spec, strict=strict, rules=_OTHER_RULES)
+        if _has_errors(found):
+            every_problem(found)
+        try:
+            texts: dict[str, dict[str, str]] = {}
+            if "docs" in settings.targets:  # only the docs read translations
+                translations = i18n.load_translations(settings.spec, settings.languages)
+                texts = i18n.current_texts(spec.data, translations)
+            api = build_model(spec, spec_display=settings.spec_display, texts=texts)
+            jobs = [job for target in settings.targets for job in TARGETS[target](api, settings)]
+        except Exception:
+            every_problem(found)  # a spec that fails a rule is reported as such
+            raise
+        warnings = every_problem(found)
     rendered = render_jobs(make_environment(), jobs, catalog=docs.catalog)
     templates = {job.output: job.template for job in jobs}
     files: dict[str, bytes] = {}

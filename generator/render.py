@@ -8,17 +8,16 @@ back. Where ``fork`` is not available, or the batch is small, one process render
 
 from __future__ import annotations
 
-import multiprocessing
+import functools
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2.ext import i18n
 
-from generator import layout
+from generator import forked, layout
 from generator.errors import AtlasgenError
 from generator.filters import FILTERS
 from generator.paths import TEMPLATES_DIR
@@ -48,9 +47,6 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
 _PARALLEL_THRESHOLD = 200  # jobs; below this, starting workers costs more than it saves
 _CHUNKS_PER_WORKER = 8  # small enough that no worker is left alone with a long tail
 
-# What the forked workers render: set just before they start, read by their copy.
-_batch: tuple[jinja2.Environment, Sequence[RenderJob], Callable[[str], Any] | None] | None = None
-
 
 def render_jobs(
     env: jinja2.Environment,
@@ -66,31 +62,18 @@ def render_jobs(
             raise RenderError(f"two templates write {job.output} (second: {job.template})")
         seen.add(job.output)
     workers = min(os.cpu_count() or 1, 1 + len(jobs) // _PARALLEL_THRESHOLD)
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or not forked.available():
         return _render_range(env, jobs, catalog, 0, len(jobs))
     for template in sorted({job.template for job in jobs if not job.verbatim}):
         env.get_template(template)  # compiled once, here, rather than in every worker
-    global _batch
-    _batch = (env, jobs, catalog)
-    try:
-        step = -(-len(jobs) // (workers * _CHUNKS_PER_WORKER))
-        starts = range(0, len(jobs), step)
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            parts = pool.map(_render_chunk, starts, [min(s + step, len(jobs)) for s in starts])
-            rendered: dict[str, str | bytes] = {}
-            for part in parts:
-                rendered.update(part)
-    finally:
-        _batch = None
+    step = -(-len(jobs) // (workers * _CHUNKS_PER_WORKER))
+    starts = range(0, len(jobs), step)
+    stops = [min(start + step, len(jobs)) for start in starts]
+    rendered: dict[str, str | bytes] = {}
+    with forked.Workers(functools.partial(_render_range, env, jobs, catalog), workers) as pool:
+        for part in pool.map(starts, stops):
+            rendered.update(part)
     return rendered
-
-
-def _render_chunk(start: int, stop: int) -> dict[str, str | bytes]:
-    """In a worker: render jobs ``start:stop`` of the batch it inherited."""
-    assert _batch is not None
-    env, jobs, catalog = _batch
-    return _render_range(env, jobs, catalog, start, stop)
 
 
 def _render_range(

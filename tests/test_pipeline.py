@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -190,3 +193,45 @@ def test_validate_reports_a_missing_translation_file_once(project: Path) -> None
     result = run_cli(project, "validate")
     assert result.returncode == 0
     assert result.stderr.count("i18n-missing") == 1 and "no ko translation file (ko.yaml)" in result.stderr
+
+
+def _large_synthetic_spec(tmp_path: Path, damage: Callable[[dict[str, Any]], None]) -> Path:
+    """A synthetic spec big enough for the schema pass to run in its own process, damaged."""
+    location = ROOT / "bench" / "scale" / "synth.py"
+    module_spec = importlib.util.spec_from_file_location("atlasgen_bench_synth", location)
+    assert module_spec is not None and module_spec.loader is not None
+    synth = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(synth)
+    spec = synth.build_spec(120)
+    damage(spec)
+    path = tmp_path / "large.yaml"
+    path.write_text(synth.dump(spec), encoding="utf-8")
+    return path
+
+
+def _break_responses(spec: dict[str, Any]) -> None:
+    first = next(iter(spec["paths"].values()))
+    next(iter(first.values()))["responses"] = "none"  # the model cannot read this
+
+
+def _unknown_info_key(spec: dict[str, Any]) -> None:
+    spec["info"]["colour"] = "blue"  # only the OpenAPI schema forbids it
+
+
+@pytest.mark.parametrize("damage", [_break_responses, _unknown_info_key])
+def test_schema_errors_found_beside_the_model_fail_the_run(
+    tmp_path: Path, damage: Callable[[dict[str, Any]], None]
+) -> None:
+    """The schema pass of a large spec runs in another process while the model is built:
+    its errors still stop the run, and outrank whatever the model made of the spec."""
+    from generator import pipeline
+    from generator.load import load_spec
+
+    path = _large_synthetic_spec(tmp_path, damage)
+    assert len(load_spec(path).locations) >= pipeline._FORK_SCHEMA_PASS_FROM
+    settings = load_settings(ROOT).with_overrides(spec=str(path), out=str(tmp_path / "out"))
+    with pytest.raises(pipeline.ValidationFailed) as failed:
+        generate_files(settings, use_cache=False)
+    rules = {p.rule_id for p in failed.value.problems if p.severity == "error"}
+    assert "openapi-schema" in rules
+    assert not (tmp_path / "out").exists()

@@ -64,7 +64,7 @@ def run(spec: Path, out: Path, cache: Path) -> dict[str, Any]:
         result["total"] = time.perf_counter() - started
         return result
 
-    for stage, name in (("load", "load_spec"), ("validate", "validate"), ("model", "build_model"),
+    for stage, name in (("load", "load_spec"), ("validate", "validate_spec"), ("model", "build_model"),
                         ("render", "render_jobs"), ("format", "format_python")):
         setattr(pipeline, name, timed(stage, getattr(pipeline, name)))
     pipeline.TARGETS = {target: timed("targets", jobs) for target, jobs in pipeline.TARGETS.items()}

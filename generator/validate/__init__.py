@@ -6,25 +6,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from generator.load import LoadedSpec
 from generator.validate.document import Document
 from generator.validate.problems import Problem, Severity, format_problem
-from generator.validate.rules import RULES
+from generator.validate.rules import RULES, Rule
 
-__all__ = ["Problem", "Severity", "format_problem", "validate_spec"]
+__all__ = ["RULES", "Problem", "Rule", "Severity", "format_problem", "in_file_order", "validate_spec"]
 
 
-def validate_spec(spec: LoadedSpec, *, strict: bool = False) -> list[Problem]:
+def validate_spec(
+    spec: LoadedSpec, *, strict: bool = False, rules: Iterable[Rule] = RULES
+) -> list[Problem]:
     """All problems of ``spec`` in file order (then rule id); ``strict`` makes warnings errors."""
     document = Document(spec.data)
-    found: set[Problem] = set()
-    for rule in RULES:
+    found: list[Problem] = []
+    for rule in rules:
         severity: Severity = "error" if strict else rule.severity
         for pointer, message in rule.check(document):
-            found.add(Problem(severity, rule.id, message, pointer, spec.where(pointer)))
+            found.append(Problem(severity, rule.id, message, pointer, spec.where(pointer)))
+    return in_file_order(spec, found)
+
+
+def in_file_order(spec: LoadedSpec, problems: Iterable[Problem]) -> list[Problem]:
+    """``problems`` without repeats, by position in the spec, then rule id and message."""
 
     def position(problem: Problem) -> tuple[int, int, str, str, str]:
         at = spec.locate(problem.pointer)
         return at.line, at.column, problem.rule_id, problem.message, problem.pointer
 
-    return sorted(found, key=position)
+    return sorted(set(problems), key=position)
