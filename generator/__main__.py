@@ -46,7 +46,9 @@ class _Output:
 def _parser() -> argparse.ArgumentParser:
     def verbosity_options(default: object) -> argparse.ArgumentParser:
         options = argparse.ArgumentParser(add_help=False)
-        options.add_argument("-q", "--quiet", action="count", default=default, help="print only errors")
+        options.add_argument(
+            "-q", "--quiet", action="count", default=default, help="print only errors"
+        )
         options.add_argument("-v", "--verbose", action="count", default=default, help="print more")
         return options
 
@@ -132,7 +134,9 @@ def _cmd_generate(args: argparse.Namespace, out: _Output) -> int:
         last_run = manifest.replay(cache, settings, inputs=inputs)
         if last_run is not None:
             _report_warnings(last_run.warnings, out)
-            out.info(f"{settings.out}: up to date ({last_run.files} files, as the last run left them)")
+            out.info(
+                f"{settings.out}: up to date ({last_run.files} files, as the last run left them)"
+            )
             return EXIT_OK
 
     from generator.pipeline import generate_files

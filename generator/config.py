@@ -85,19 +85,28 @@ def load_settings(start: Path | None = None) -> Settings:
     if root is not None:
         pyproject = root / "pyproject.toml"
         try:
-            table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get(
-                "atlasgen", {}
+            table = (
+                tomllib.loads(pyproject.read_text(encoding="utf-8"))
+                .get("tool", {})
+                .get("atlasgen", {})
             )
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{pyproject}: invalid TOML: {exc}") from None
     base = root if (root is not None and table) else start
     known = {
-        "spec", "out", "targets", "python-distribution", "python-package", "cli-command",
+        "spec",
+        "out",
+        "targets",
+        "python-distribution",
+        "python-package",
+        "cli-command",
         "languages",
     }
     unknown = sorted(set(table) - known)
     if unknown:
-        raise ConfigError(f"{base / 'pyproject.toml'}: [tool.atlasgen] has unknown key {unknown[0]!r}")
+        raise ConfigError(
+            f"{base / 'pyproject.toml'}: [tool.atlasgen] has unknown key {unknown[0]!r}"
+        )
     try:
         return Settings(
             project_root=base,

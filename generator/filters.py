@@ -67,7 +67,7 @@ def _split_code_spans(text: str) -> list[tuple[bool, str]]:
     position = 0
     for match in _CODE_SPAN.finditer(text):
         if match.start() > position:
-            pieces.append((False, text[position:match.start()]))
+            pieces.append((False, text[position : match.start()]))
         pieces.append((True, match.group(0)))
         position = match.end()
     if position < len(text):
@@ -83,7 +83,11 @@ def _escape_prose(text: str) -> str:
 def html_code(value: Any) -> str:
     """``<code>`` whose every special character is an entity: safe in any Markdown context."""
     text = value if isinstance(value, str) else to_json(value, indent=None)
-    return "<code>" + "".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in text) + "</code>"
+    return (
+        "<code>"
+        + "".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in text)
+        + "</code>"
+    )
 
 
 def md_code(value: Any) -> str:
@@ -107,7 +111,8 @@ def md_text(text: str) -> str:
     Headings are escaped: a description never adds a section to the page around it.
     """
     escaped = "".join(
-        piece if is_code else _escape_prose(piece) for is_code, piece in _split_code_spans(text.strip())
+        piece if is_code else _escape_prose(piece)
+        for is_code, piece in _split_code_spans(text.strip())
     )
     return _BLOCK_HEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
@@ -158,7 +163,9 @@ def pyliteral(value: Any, indent: int = 0, step: int = 4) -> str:
     """A Python literal laid out as black would: one item a line, trailing commas."""
     inner = " " * (indent + step)
     if isinstance(value, dict) and value:
-        items = [f"{inner}{pyliteral(str(k))}: {pyliteral(v, indent + step)}," for k, v in value.items()]
+        items = [
+            f"{inner}{pyliteral(str(k))}: {pyliteral(v, indent + step)}," for k, v in value.items()
+        ]
         return "{\n" + "\n".join(items) + "\n" + " " * indent + "}"
     if isinstance(value, list) and value:
         items = [f"{inner}{pyliteral(v, indent + step)}," for v in value]
@@ -202,6 +209,7 @@ def isort_names(names: Any) -> list[str]:
 
 def sort_all(names: Any) -> list[str]:
     """``__all__`` entries as ruff's RUF022 wants them: isort-style, case-sensitive."""
+
     def key(name: str) -> tuple[int, str]:
         rank = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
         return rank, name

@@ -158,7 +158,9 @@ def _already_formatted(sources: dict[str, str]) -> set[str]:
         command += [f"--target-version={_TARGET_VERSION.lower()}", folder]
         result = subprocess.run(command, capture_output=True, encoding="utf-8", check=False)
     try:
-        reported = {os.path.realpath(item["filename"]) for item in json.loads(result.stdout or "[]")}
+        reported = {
+            os.path.realpath(item["filename"]) for item in json.loads(result.stdout or "[]")
+        }
     except (ValueError, TypeError, KeyError):
         return set()
     if result.returncode != (1 if reported else 0):

@@ -19,7 +19,9 @@ def fits(line: str) -> bool:
     return "\n" not in line and len(line) <= LINE_LENGTH
 
 
-def bracketed(opening: str, items: Iterable[str], closing: str, indent: int, after: str = "") -> str:
+def bracketed(
+    opening: str, items: Iterable[str], closing: str, indent: int, after: str = ""
+) -> str:
     """``opening`` items ``closing``, starting at column ``indent``; ``opening`` carries what
     precedes the bracket on its line (``x = f(``), ``after`` what follows it (``,``), which
     count towards the line length but are not returned. Items may be laid out already."""

@@ -118,10 +118,14 @@ class _Loader(_BaseLoader):
 
     # Specs are JSON documents written in YAML: an unquoted 2024-01-01 is the string JSON
     # Schema sees (format: date), not a Python date that nothing downstream can serialise.
-    yaml_implicit_resolvers: dict[str, list[tuple[str, Any]]] = {  # noqa: RUF012 - PyYAML's own class attribute
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-    }
+    yaml_implicit_resolvers: dict[str, list[tuple[str, Any]]] = (
+        {  # noqa: RUF012 - PyYAML's own class attribute
+            first: [
+                (tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"
+            ]
+            for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+        }
+    )
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)

@@ -34,7 +34,9 @@ _SHAPING_LIBRARIES = ("black", "ruff", "jinja2", "pyyaml", "babel", "regex")
 def _files_under(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return [path for path in folder.rglob("*") if path.is_file() and "__pycache__" not in path.parts]
+    return [
+        path for path in folder.rglob("*") if path.is_file() and "__pycache__" not in path.parts
+    ]
 
 
 def _library_versions() -> list[str]:

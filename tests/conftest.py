@@ -1,12 +1,17 @@
-"""Shared fixtures: the real HTTP servers the client, CLI and docs tests talk to."""
+"""Shared fixtures: the real HTTP servers the client, CLI and docs tests talk to, and a
+throwaway copy of this project to run the generator in."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from servers.fake_atlas import FakeAtlas, serve_in_subprocess
 from servers.prism import Prism, PrismNotInstalled
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -35,3 +40,17 @@ def prism() -> Iterator[Prism]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of this project's spec, config, templates and generated tree to break safely."""
+    for name in ("pyproject.toml", "specs", "generated"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(
+                source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+            )
+        else:
+            shutil.copy2(source, tmp_path / name)
+    return tmp_path

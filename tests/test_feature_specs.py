@@ -29,7 +29,9 @@ def generate(spec: Path, out: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module", params=SPECS, ids=[s.stem for s in SPECS])
-def feature(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def feature(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Path]:
     """(spec, a directory holding its freshly generated tree)."""
     spec: Path = request.param
     out = tmp_path_factory.mktemp(spec.stem) / "generated"
@@ -59,12 +61,18 @@ def test_generated_client_passes_mypy_strict_and_ruff(feature: tuple[Path, Path]
     package = out / "python"
     mypy = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "atlas_admin"],
-        cwd=package, capture_output=True, text=True, check=False,
+        cwd=package,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert mypy.returncode == 0, mypy.stdout + mypy.stderr
     ruff = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated", "atlas_admin"],
-        cwd=package, capture_output=True, text=True, check=False,
+        cwd=package,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert ruff.returncode == 0, ruff.stdout + ruff.stderr
 
@@ -95,11 +103,17 @@ def test_generated_client_imports_and_round_trips_examples(feature: tuple[Path, 
         for op in api.operations
         for response in op.responses
         for media in response.media_types
-        if media.has_example and media.type is not None and media.type.kind == "ref" and media.type.schema_name
+        if media.has_example
+        and media.type is not None
+        and media.type.kind == "ref"
+        and media.type.schema_name
     ]
     result = subprocess.run(
         [sys.executable, "-c", ROUND_TRIP, json.dumps(examples)],
-        cwd=out / "python", capture_output=True, text=True, check=False,
+        cwd=out / "python",
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(len(examples))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import keyword
 from pathlib import Path
 
 import black
@@ -23,10 +24,8 @@ from generator.config import load_settings
 from generator.filters import black_repr
 
 ROOT = Path(__file__).resolve().parent.parent
-MODE = black.Mode(
-    target_versions={black.TargetVersion.PY310}, line_length=layout.LINE_LENGTH
-)
-CANONICAL = 'def f(a: int) -> int:\n    return a\n'
+MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=layout.LINE_LENGTH)
+CANONICAL = "def f(a: int) -> int:\n    return a\n"
 UNFORMATTED = "def f( a:int )->int :\n  return(a)\n"
 
 
@@ -35,7 +34,9 @@ def black_changes(files: dict[str, str]) -> list[str]:
 
 
 def python_files(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): p.read_text("utf-8") for p in sorted(folder.rglob("*.py"))}
+    return {
+        p.relative_to(folder).as_posix(): p.read_text("utf-8") for p in sorted(folder.rglob("*.py"))
+    }
 
 
 @pytest.mark.parametrize("folder", ["generated", "tests/golden"])
@@ -74,7 +75,9 @@ def test_templates_write_black_style_so_black_never_runs(
 ) -> None:
     """The shipped spec, and a synthetic one with Atlas's shapes and long names: no file
     needs black, and black agrees with every file as written."""
-    path = ROOT / "specs" / "atlas-admin.yaml" if spec == "shipped" else _synthetic_spec(tmp_path, 60)
+    path = (
+        ROOT / "specs" / "atlas-admin.yaml" if spec == "shipped" else _synthetic_spec(tmp_path, 60)
+    )
     settings = load_settings(ROOT).with_overrides(spec=str(path), out=str(tmp_path / "out"))
     generated = pipeline.generate_files(settings, use_cache=False)
     files = {n: c.decode("utf-8") for n, c in generated.files.items() if n.endswith(".py")}
@@ -108,15 +111,21 @@ def test_black_output_is_cached_and_read_back(tmp_path: Path, sent_to_black: lis
 
 
 def test_code_ruff_cannot_parse_is_reported_by_black() -> None:
-    with pytest.raises(formatting.FormatError, match=r"black cannot format x\.py \(rendered from templates/t\.j2\)"):
-        formatting.format_python({"x.py": "def broken(:\n", "y.py": CANONICAL}, {"x.py": "t.j2"}, None)
+    with pytest.raises(
+        formatting.FormatError, match=r"black cannot format x\.py \(rendered from templates/t\.j2\)"
+    ):
+        formatting.format_python(
+            {"x.py": "def broken(:\n", "y.py": CANONICAL}, {"x.py": "t.j2"}, None
+        )
 
 
 # --------------------------------------------------------------------- layout, against black
 def test_bracketed_is_one_line_when_it_fits_else_one_item_a_line() -> None:
     assert layout.call("f", ["a", "b"], 0, "x = ") == "x = f(a, b)"
     long = [f"argument_number_{i:02d}" for i in range(6)]
-    assert layout.call("f", long, 0, "x = ") == "x = f(\n" + "".join(f"    {a},\n" for a in long) + ")"
+    assert (
+        layout.call("f", long, 0, "x = ") == "x = f(\n" + "".join(f"    {a},\n" for a in long) + ")"
+    )
     # what follows the bracket on its line counts too
     wide = "n" * 93  # f(...) ends at column 100; the comma after it would not fit
     assert layout.call("f", [wide], 4, after=",") == f"f(\n        {wide},\n    )"
@@ -131,7 +140,11 @@ def test_assignment_parenthesises_a_long_plain_value() -> None:
     assert layout.assignment(target, called, 8) == f"{target} = {called}"
 
 
-identifiers = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=40).map(lambda s: "n" + s)
+identifiers = (
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=40)
+    .map(lambda s: "n" + s)
+    .filter(lambda name: not keyword.iskeyword(name))  # "not", "nonlocal"
+)
 values = st.one_of(identifiers, st.text(max_size=60).map(black_repr), st.integers().map(str))
 
 
@@ -149,7 +162,11 @@ def test_layouts_are_left_alone_by_black(
     """Whatever the lengths, black keeps what layout wrote, at any indentation."""
     indent = 4 * depth
     inner = indent + 4
-    arguments = [*arguments, layout.dictionary(mapping, inner, "mapping=", ","), layout.tuple_of(items, inner, "items=", ",")]
+    arguments = [
+        *arguments,
+        layout.dictionary(mapping, inner, "mapping=", ","),
+        layout.tuple_of(items, inner, "items=", ","),
+    ]
     lines = [
         layout.call(func, arguments, indent, "result = "),
         layout.assignment("self." + func, "self." + func + "_value", indent),
@@ -170,7 +187,9 @@ def test_discriminated_union_layout_matches_black() -> None:
     for count, width in ((2, 1), (2, 12), (6, 30)):
         names = [f"Variant{i}" + "X" * width for i in range(count)]
         mapping = {f"V{i}": name for i, name in enumerate(names)}
-        value = _discriminated_union("Alias" + "Y" * width, names, "providerName", "provider_name", mapping, nullable=False)
+        value = _discriminated_union(
+            "Alias" + "Y" * width, names, "providerName", "provider_name", mapping, nullable=False
+        )
         source = f"Alias{'Y' * width} = {value}\n"
         assert black.format_str(source, mode=MODE) == source, source
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -24,26 +23,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of this project's spec, config, templates and generated tree to break safely."""
-    for name in ("pyproject.toml", "specs", "generated"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-        else:
-            shutil.copy2(source, tmp_path / name)
-    return tmp_path
 
 
 def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ATLASGEN_CACHE_DIR": str(project / ".cache")}
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args], cwd=project, env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "generator", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -65,7 +59,9 @@ def test_every_generated_file_starts_with_the_header() -> None:
 def test_check_passes_then_fails_with_a_diff_after_a_spec_edit(project: Path) -> None:
     assert run_cli(project, "check").returncode == 0
     spec = project / "specs" / "atlas-admin.yaml"
-    spec.write_text(spec.read_text().replace("Return the Auditing Configuration", "Return the Audit Settings"))
+    spec.write_text(
+        spec.read_text().replace("Return the Auditing Configuration", "Return the Audit Settings")
+    )
     result = run_cli(project, "check")
     assert result.returncode == 1
     assert "+++ b/" in result.stdout and "Return the Audit Settings" in result.stdout
@@ -75,7 +71,10 @@ def test_check_passes_then_fails_with_a_diff_after_a_spec_edit(project: Path) ->
 @pytest.mark.parametrize(
     ("mutate", "expected"),
     [
-        (lambda spec: spec.write_text("openapi: 3.0.1\ninfo: {title: x\n"), "atlas-admin.yaml:3:1: YAML syntax error"),
+        (
+            lambda spec: spec.write_text("openapi: 3.0.1\ninfo: {title: x\n"),
+            "atlas-admin.yaml:3:1: YAML syntax error",
+        ),
         (lambda spec: spec.unlink(), "atlas-admin.yaml: no such file"),
     ],
     ids=["syntax-error", "missing-file"],
@@ -96,9 +95,14 @@ def test_unwritable_output_gets_one_line(project: Path) -> None:
     blocker.write_text("a file where a directory should be")
     result = run_cli(project, "generate", "--out", str(blocker / "out"))
     assert result.returncode == 1
-    assert result.stderr.startswith("atlasgen: cannot write") and f"{blocker} is not a directory" in result.stderr
+    assert (
+        result.stderr.startswith("atlasgen: cannot write")
+        and f"{blocker} is not a directory" in result.stderr
+    )
     assert len(result.stderr.strip().splitlines()) == 1
-    assert not list(project.glob(".*atlasgen-new*")) and not list(blocker.parent.glob(".out.atlasgen-*"))
+    assert not list(project.glob(".*atlasgen-new*")) and not list(
+        blocker.parent.glob(".out.atlasgen-*")
+    )
 
 
 def test_failure_while_formatting_leaves_output_untouched(
@@ -148,7 +152,11 @@ def test_output_is_identical_across_hash_seeds(tmp_path: Path) -> None:
         env = {**os.environ, "PYTHONHASHSEED": seed, "ATLASGEN_CACHE_DIR": ""}
         result = subprocess.run(
             [sys.executable, "-m", "generator", "-q", "generate", "--out", str(out)],
-            cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert result.returncode == 0, result.stderr
         trees.append(snapshot(out))
@@ -162,9 +170,13 @@ def test_generate_to_any_directory_with_any_targets(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "argv", [["generate", "--targets", "rust"], ["generate", "--targets", "cli"]], ids=["unknown", "cli-without-python"]
+    "argv",
+    [["generate", "--targets", "rust"], ["generate", "--targets", "cli"]],
+    ids=["unknown", "cli-without-python"],
 )
-def test_bad_targets_are_one_line_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_targets_are_one_line_errors(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(argv) == 1
     assert capsys.readouterr().err.count("\n") == 1
 
@@ -177,13 +189,18 @@ def test_usage_errors_exit_2() -> None:
 
 def test_validate_reports_stale_translations_as_warnings(project: Path) -> None:
     spec = project / "specs" / "atlas-admin.yaml"
-    spec.write_text(spec.read_text().replace("Return the Auditing Configuration", "Return the Audit Settings"))
+    spec.write_text(
+        spec.read_text().replace("Return the Auditing Configuration", "Return the Audit Settings")
+    )
     result = run_cli(project, "validate")
     assert result.returncode == 0
     assert "3 warning(s)" in result.stderr
     pointer = "/paths/~1api~1atlas~1v2~1groups~1{groupId}~1auditLog/get/summary"
     for language in ("zh", "pt", "ko"):
-        assert f"i18n-stale: the {language} translation was made from different English text" in result.stderr
+        assert (
+            f"i18n-stale: the {language} translation was made from different English text"
+            in result.stderr
+        )
     assert f"(at {pointer})" in result.stderr
     assert run_cli(project, "validate", "--strict").returncode == 1
 
@@ -192,7 +209,10 @@ def test_validate_reports_a_missing_translation_file_once(project: Path) -> None
     (project / "specs" / "i18n" / "ko.yaml").unlink()
     result = run_cli(project, "validate")
     assert result.returncode == 0
-    assert result.stderr.count("i18n-missing") == 1 and "no ko translation file (ko.yaml)" in result.stderr
+    assert (
+        result.stderr.count("i18n-missing") == 1
+        and "no ko translation file (ko.yaml)" in result.stderr
+    )
 
 
 def _large_synthetic_spec(tmp_path: Path, damage: Callable[[dict[str, Any]], None]) -> Path:

@@ -1,4 +1,4 @@
-"""The generator's own code: mypy --strict (configured in pyproject.toml) and ruff."""
+"""The generator's own code: mypy --strict (configured in pyproject.toml), ruff and black."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
 
 
 def test_generator_passes_mypy_strict() -> None:
@@ -18,6 +20,11 @@ def test_generator_passes_mypy_strict() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_generator_and_bench_pass_ruff() -> None:
-    result = run("ruff", "check", "--no-cache", "generator", "bench")
+def test_own_code_passes_ruff() -> None:
+    result = run("ruff", "check", "--no-cache", "generator", "bench", "tests")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_own_code_is_black_formatted() -> None:
+    result = run("black", "--check", "generator", "tests", "bench")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -68,11 +68,26 @@ def main() -> None:
     python = sys.executable
     baseline = median_wall([python, "-c", "pass"], env, args.runs)
     help_time = median_wall([python, "-m", "atlas_admin", "--help"], env, args.runs)
-    group_help = median_wall([python, "-m", "atlas_admin", "api", "streams", "--help"], env, args.runs)
+    group_help = median_wall(
+        [python, "-m", "atlas_admin", "api", "streams", "--help"], env, args.runs
+    )
     with serve_in_subprocess() as url:
-        call_env = {**env, "MONGODB_ATLAS_BASE_URL": url, "MONGODB_ATLAS_ACCESS_TOKEN": DEFAULT_STATIC_TOKEN}
+        call_env = {
+            **env,
+            "MONGODB_ATLAS_BASE_URL": url,
+            "MONGODB_ATLAS_ACCESS_TOKEN": DEFAULT_STATIC_TOKEN,
+        }
         cli = median_wall(
-            [python, "-m", "atlas_admin", "api", "auditing", "getGroupAuditLog", "--groupId", EXAMPLE_GROUP_ID],
+            [
+                python,
+                "-m",
+                "atlas_admin",
+                "api",
+                "auditing",
+                "getGroupAuditLog",
+                "--groupId",
+                EXAMPLE_GROUP_ID,
+            ],
             call_env,
             args.runs,
         )
@@ -91,10 +106,16 @@ def main() -> None:
     print("| measurement | time (ms) | ratio | target |")
     print("| --- | ---: | ---: | --- |")
     print(f"| `python -c pass` | {baseline * ms:.1f} | 1.00x | |")
-    print(f"| `atlas-admin --help` | {help_time * ms:.1f} | {help_ratio:.2f}x | <= {TARGET_HELP_RATIO:.0f}x ({verdict}) |")
-    print(f"| `atlas-admin api streams --help` | {group_help * ms:.1f} | {group_help / baseline:.2f}x | |")
+    print(
+        f"| `atlas-admin --help` | {help_time * ms:.1f} | {help_ratio:.2f}x | <= {TARGET_HELP_RATIO:.0f}x ({verdict}) |"
+    )
+    print(
+        f"| `atlas-admin api streams --help` | {group_help * ms:.1f} | {group_help / baseline:.2f}x | |"
+    )
     print(f"| library: `client.invoke('getGroupAuditLog')` | {library * ms:.1f} | 1.00x | |")
-    print(f"| `atlas-admin api auditing getGroupAuditLog` | {cli * ms:.1f} | {cli / library:.2f}x | vs library |")
+    print(
+        f"| `atlas-admin api auditing getGroupAuditLog` | {cli * ms:.1f} | {cli / library:.2f}x | vs library |"
+    )
 
 
 if __name__ == "__main__":

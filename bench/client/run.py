@@ -60,8 +60,7 @@ def generate() -> Path:
 
 def per_request(package: Path, url: str, requests: int, batch: int = 50) -> dict[str, float]:
     """Median seconds per request, generated client and bare httpx, interleaved in batches."""
-    code = textwrap.dedent(
-        f"""
+    code = textwrap.dedent(f"""
         import json, statistics, sys, time
         import httpx
         from atlas_admin import BearerTokenAuth, Client
@@ -89,8 +88,7 @@ def per_request(package: Path, url: str, requests: int, batch: int = 50) -> dict
                 for _ in range(batch):
                     t = clock(); call(); timings[name].append(clock() - t)
         print(json.dumps({{k: statistics.median(v) for k, v in timings.items()}}))
-        """
-    )
+        """)
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=package, capture_output=True, text=True, check=True
     )
@@ -129,11 +127,14 @@ def download(package: Path, url: str, kind: str, path: Path) -> dict[str, float]
     The child runs under a small parent that waits for it and reads
     ``getrusage(RUSAGE_CHILDREN).ru_maxrss``: the peak of that one child, nothing else.
     """
-    code = "import json, os, time\n" + (
-        f"url, token, group, tenant = {url!r}, {DEFAULT_STATIC_TOKEN!r}, {EXAMPLE_GROUP_ID!r}, {GIB_TENANT!r}\n"
-        f"start, end, path = {START}, {END}, {str(path)!r}\n"
-    ) + textwrap.dedent(DOWNLOAD_CODE[kind]) + (
-        "print(json.dumps({'seconds': elapsed, 'bytes': os.path.getsize(path)}))\n"
+    code = (
+        "import json, os, time\n"
+        + (
+            f"url, token, group, tenant = {url!r}, {DEFAULT_STATIC_TOKEN!r}, {EXAMPLE_GROUP_ID!r}, {GIB_TENANT!r}\n"
+            f"start, end, path = {START}, {END}, {str(path)!r}\n"
+        )
+        + textwrap.dedent(DOWNLOAD_CODE[kind])
+        + ("print(json.dumps({'seconds': elapsed, 'bytes': os.path.getsize(path)}))\n")
     )
     parent = (
         "import json, resource, subprocess, sys\n"
@@ -143,7 +144,11 @@ def download(package: Path, url: str, kind: str, path: Path) -> dict[str, float]
         "print(json.dumps(measured))\n"
     )
     process = subprocess.run(
-        [sys.executable, "-c", parent, code], cwd=package, capture_output=True, text=True, check=True
+        [sys.executable, "-c", parent, code],
+        cwd=package,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     path.unlink()
     measured: dict[str, float] = json.loads(process.stdout)
@@ -179,33 +184,53 @@ def main(argv: list[str] | None = None) -> int:
     ) as url:
         timing = per_request(package, url, args.requests)
         ratio = timing["generated"] / timing["bare"]
-        rows.append((
-            f"per request, median of {args.requests} (getGroupAuditLog)",
-            f"{timing['generated'] * 1e6:.0f} µs",
-            f"{timing['bare'] * 1e6:.0f} µs",
-            f"{ratio:.2f}x (target <= 1.10x)",
-        ))
+        rows.append(
+            (
+                f"per request, median of {args.requests} (getGroupAuditLog)",
+                f"{timing['generated'] * 1e6:.0f} µs",
+                f"{timing['bare'] * 1e6:.0f} µs",
+                f"{ratio:.2f}x (target <= 1.10x)",
+            )
+        )
         target = WORK / "download.gz"
         bare = download(package, url, "bare", target)
         generated = download(package, url, "generated", target)
     bare_rate = bare["bytes"] / MIB / bare["seconds"]
     generated_rate = generated["bytes"] / MIB / generated["seconds"]
-    rows.append((
-        f"{generated['bytes'] / MIB:.0f} MiB gzip download to file, throughput",
-        f"{generated_rate:.0f} MiB/s",
-        f"{bare_rate:.0f} MiB/s",
-        f"{generated_rate / bare_rate:.2f}x (target >= 0.9x)",
-    ))
-    rows.append((
-        "same download, peak RSS of the process",
-        f"{generated['rss_mib']:.0f} MiB",
-        f"{bare['rss_mib']:.0f} MiB",
-        "target <= 64 MiB",
-    ))
+    rows.append(
+        (
+            f"{generated['bytes'] / MIB:.0f} MiB gzip download to file, throughput",
+            f"{generated_rate:.0f} MiB/s",
+            f"{bare_rate:.0f} MiB/s",
+            f"{generated_rate / bare_rate:.2f}x (target >= 0.9x)",
+        )
+    )
+    rows.append(
+        (
+            "same download, peak RSS of the process",
+            f"{generated['rss_mib']:.0f} MiB",
+            f"{bare['rss_mib']:.0f} MiB",
+            "target <= 64 MiB",
+        )
+    )
     plain = import_time(package, "import atlas_admin", args.import_runs)
     client = import_time(package, "from atlas_admin import Client", args.import_runs)
-    rows.append(("`python -c 'import atlas_admin'` (minus bare interpreter start)", f"{plain * 1e3:.0f} ms", "", ""))
-    rows.append(("`from atlas_admin import Client` (loads httpx, pydantic)", f"{client * 1e3:.0f} ms", "", ""))
+    rows.append(
+        (
+            "`python -c 'import atlas_admin'` (minus bare interpreter start)",
+            f"{plain * 1e3:.0f} ms",
+            "",
+            "",
+        )
+    )
+    rows.append(
+        (
+            "`from atlas_admin import Client` (loads httpx, pydantic)",
+            f"{client * 1e3:.0f} ms",
+            "",
+            "",
+        )
+    )
     print(
         f"Client benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}\n"

@@ -66,18 +66,37 @@ class Run:
         return lines[-1][:160] if lines else f"exit {self.returncode}"
 
 
-def measure(command: list[str], *, env: dict[str, str] | None = None, cwd: Path = ROOT, log: Path | None = None) -> Run:
+def measure(
+    command: list[str],
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path = ROOT,
+    log: Path | None = None,
+) -> Run:
     """Run ``command`` in a fresh child; wall time and that child's peak RSS (``wait4``)."""
     log = log or WORK / "last.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as sink:
         start = time.perf_counter()
-        child = subprocess.Popen(command, cwd=cwd, env=env, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        child = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait again
     cpu = usage.ru_utime + usage.ru_stime
-    return Run(seconds, cpu, usage.ru_maxrss / 1024, child.returncode, log.read_text(errors="replace")[-4000:])
+    return Run(
+        seconds,
+        cpu,
+        usage.ru_maxrss / 1024,
+        child.returncode,
+        log.read_text(errors="replace")[-4000:],
+    )
 
 
 def fresh(*paths: Path) -> None:
@@ -90,26 +109,50 @@ def ensure_anchor() -> str | None:
     """``bench/.venv-anchor`` with openapi-python-client; its version, or None if unavailable."""
     binary = ANCHOR_VENV / "bin" / "openapi-python-client"
     if not binary.exists():
-        print(f"creating {ANCHOR_VENV.relative_to(ROOT)} with {ANCHOR_PACKAGE} ...", file=sys.stderr)
+        print(
+            f"creating {ANCHOR_VENV.relative_to(ROOT)} with {ANCHOR_PACKAGE} ...", file=sys.stderr
+        )
         python = shutil.which("python3") or sys.executable
         subprocess.run([python, "-m", "venv", str(ANCHOR_VENV)], check=True)
         installed = subprocess.run(
-            [str(ANCHOR_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", ANCHOR_PACKAGE],
-            capture_output=True, text=True, check=False,
+            [
+                str(ANCHOR_VENV / "bin" / "python"),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                ANCHOR_PACKAGE,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if installed.returncode != 0:
-            print(f"cannot install {ANCHOR_PACKAGE}: {installed.stderr.strip()[-400:]}", file=sys.stderr)
+            print(
+                f"cannot install {ANCHOR_PACKAGE}: {installed.stderr.strip()[-400:]}",
+                file=sys.stderr,
+            )
             return None
     (ANCHOR_VENV / ".gitignore").write_text("# created by bench/scale/run.py\n*\n")
-    version = subprocess.run([str(binary), "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    version = subprocess.run(
+        [str(binary), "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
     return version.rsplit(" ", 1)[-1] or "?"
 
 
 def anchor_command(spec: Path, out: Path) -> tuple[list[str], dict[str, str]]:
     env = {**os.environ, "PATH": f"{ANCHOR_VENV / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"}
     # --path (no --url): nothing is fetched; its post-hooks (ruff) run from its own venv.
-    return [str(ANCHOR_VENV / "bin" / "openapi-python-client"), "generate", "--path", str(spec),
-            "--output-path", str(out), "--overwrite"], env
+    return [
+        str(ANCHOR_VENV / "bin" / "openapi-python-client"),
+        "generate",
+        "--path",
+        str(spec),
+        "--output-path",
+        str(out),
+        "--overwrite",
+    ], env
 
 
 def anchor_dropped(log: str) -> dict[str, int]:
@@ -124,15 +167,37 @@ def anchor_dropped(log: str) -> dict[str, int]:
 # ------------------------------------------------------------------------- atlasgen
 def atlasgen_command(spec: Path, out: Path, cache: Path) -> tuple[list[str], dict[str, str]]:
     env = {**os.environ, "ATLASGEN_CACHE_DIR": str(cache), "PYTHONHASHSEED": "0"}
-    return [sys.executable, "-m", "generator", "generate", "-q", "--spec", str(spec), "--out", str(out)], env
+    return [
+        sys.executable,
+        "-m",
+        "generator",
+        "generate",
+        "-q",
+        "--spec",
+        str(spec),
+        "--out",
+        str(out),
+    ], env
 
 
 def stage_breakdown(spec: Path, work: Path) -> dict:
     out, cache = work / "stages-out", work / "stages-cache"
     fresh(out, cache)
     result = subprocess.run(
-        [sys.executable, str(HERE / "stages.py"), "--spec", str(spec), "--out", str(out), "--cache", str(cache)],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            str(HERE / "stages.py"),
+            "--spec",
+            str(spec),
+            "--out",
+            str(out),
+            "--cache",
+            str(cache),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     try:
         return json.loads(result.stdout.strip().splitlines()[-1])
@@ -147,8 +212,13 @@ def profile(spec: Path, work: Path, label: str, top: int = 15) -> list[str]:
         fresh(out, cache)
     command, env = atlasgen_command(spec, out, cache)
     stats_file = work / f"profile-{label}.pstats"
-    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(stats_file), *command[1:]], cwd=ROOT, env=env,
-                   capture_output=True, check=False)
+    subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(stats_file), *command[1:]],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
     if not stats_file.exists():
         return [f"(no profile for {label})"]
     text_file = work / f"profile-{label}.txt"
@@ -168,14 +238,25 @@ def profile(spec: Path, work: Path, label: str, top: int = 15) -> list[str]:
                 where = where.split("site-packages/", 1)[1]
             if any(s in f"{where}({name})" for s in skip):
                 continue
-            rows.append(f"| {cumtime:7.2f} | {tottime:6.2f} | {calls:>8} | `{where}:{line}({name})` |")
+            rows.append(
+                f"| {cumtime:7.2f} | {tottime:6.2f} | {calls:>8} | `{where}:{line}({name})` |"
+            )
             if len(rows) >= top:
                 break
         return ["| cum s | own s | calls | function |", "| ---: | ---: | ---: | --- |", *rows]
 
-    wrappers = ("<built-in method builtins.exec>", "<module>", "runpy", "__main__.py", "concurrent/futures", "threading.py")
-    heading = (f"cProfile, {label}, total {total:.2f} s (main process only: time waiting for black's workers "
-               "shows as `_thread.lock.acquire`)")
+    wrappers = (
+        "<built-in method builtins.exec>",
+        "<module>",
+        "runpy",
+        "__main__.py",
+        "concurrent/futures",
+        "threading.py",
+    )
+    heading = (
+        f"cProfile, {label}, total {total:.2f} s (main process only: time waiting for black's workers "
+        "shows as `_thread.lock.acquire`)"
+    )
     return [heading, "", "Cumulative:", "", *table(3, wrappers), "", "Own time:", "", *table(2, ())]
 
 
@@ -187,9 +268,15 @@ def pipeline_status() -> str:
         parts.append(f"{target}.py {path.stat().st_size if path.exists() else 0} B")
     validate = ROOT / "generator" / "validate"
     has_validate = validate.is_dir() and any(validate.glob("*.py"))
-    templates = sum(1 for p in (ROOT / "templates").rglob("*") if p.is_file()) if (ROOT / "templates").is_dir() else 0
-    return (f"targets: {', '.join(parts)}; validate/: {'present' if has_validate else 'missing'}; "
-            f"templates: {templates} files")
+    templates = (
+        sum(1 for p in (ROOT / "templates").rglob("*") if p.is_file())
+        if (ROOT / "templates").is_dir()
+        else 0
+    )
+    return (
+        f"targets: {', '.join(parts)}; validate/: {'present' if has_validate else 'missing'}; "
+        f"templates: {templates} files"
+    )
 
 
 def fmt(value: float | None, digits: int = 2) -> str:
@@ -198,11 +285,19 @@ def fmt(value: float | None, digits: int = 2) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="50,200,540,1000", help="comma-separated operation counts")
+    parser.add_argument(
+        "--sizes", default="50,200,540,1000", help="comma-separated operation counts"
+    )
     parser.add_argument("--no-anchor", action="store_true", help="skip openapi-python-client")
-    parser.add_argument("--no-stages", action="store_true", help="skip the in-process stage breakdown")
-    parser.add_argument("--profile", action="store_true", help=f"cProfile a cold and a warm run at N={TARGET_N}")
-    parser.add_argument("--warm-repeat", type=int, default=3, help="warm runs per N (the median is reported)")
+    parser.add_argument(
+        "--no-stages", action="store_true", help="skip the in-process stage breakdown"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help=f"cProfile a cold and a warm run at N={TARGET_N}"
+    )
+    parser.add_argument(
+        "--warm-repeat", type=int, default=3, help="warm runs per N (the median is reported)"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS, help="markdown report to write")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -222,12 +317,22 @@ def main(argv: list[str] | None = None) -> int:
         fresh(out, cache)
         command, env = atlasgen_command(spec, out, cache)
         cold = measure(command, env=env, log=work / "cold.log")
-        warms = [measure(command, env=env, log=work / "warm.log") for _ in range(max(1, args.warm_repeat))]
+        warms = [
+            measure(command, env=env, log=work / "warm.log")
+            for _ in range(max(1, args.warm_repeat))
+        ]
         warm = sorted(warms, key=lambda r: r.seconds)[len(warms) // 2]
         files = sum(1 for p in out.rglob("*") if p.is_file()) if out.is_dir() else 0
         floor = None
         if cold.ok:  # the digest-only proof of "nothing changed" (bench/scale/warm_floor.py)
-            probe = [sys.executable, str(HERE / "warm_floor.py"), "--spec", str(spec), "--out", str(out)]
+            probe = [
+                sys.executable,
+                str(HERE / "warm_floor.py"),
+                "--spec",
+                str(spec),
+                "--out",
+                str(out),
+            ]
             subprocess.run([*probe, "--record"], cwd=ROOT, check=False)
             floor = measure(probe, log=work / "floor.log")
         anchor = None
@@ -251,10 +356,19 @@ def main(argv: list[str] | None = None) -> int:
         stages = {} if args.no_stages else stage_breakdown(spec, work)
         if stages.get("error"):
             notes.append(f"N={n}: stage breakdown: {stages['error']}")
-        results[n] = {"cold": cold, "warm": warm, "anchor": anchor, "files": files, "stages": stages, "counts": counts}
+        results[n] = {
+            "cold": cold,
+            "warm": warm,
+            "anchor": anchor,
+            "files": files,
+            "stages": stages,
+            "counts": counts,
+        }
         ratio = cold.seconds / anchor.seconds if anchor and anchor.ok and cold.ok else None
         status = "" if cold.ok else f" (exit {cold.returncode})"
-        cpu_ratio = cold.cpu_seconds / anchor.cpu_seconds if anchor and anchor.ok and cold.ok else None
+        cpu_ratio = (
+            cold.cpu_seconds / anchor.cpu_seconds if anchor and anchor.ok and cold.ok else None
+        )
         rows.append(
             f"| {n} | {counts['schemas']} | {fmt(cold.seconds)}{status} | {fmt(warm.seconds)} | "
             f"{fmt(max(cold.rss_mib, warm.rss_mib), 0)} | {fmt(anchor.seconds) if anchor else 'n/a'} | "
@@ -276,26 +390,34 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "# Scale benchmark",
         "",
-        (f"`{' '.join(['.venv/bin/python', 'bench/scale/run.py', *(argv if argv is not None else sys.argv[1:])])}` "
-         f"on {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-         f"anchor openapi-python-client {anchor_version or 'n/a'}."),
+        (
+            f"`{' '.join(['.venv/bin/python', 'bench/scale/run.py', *(argv if argv is not None else sys.argv[1:])])}` "
+            f"on {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"anchor openapi-python-client {anchor_version or 'n/a'}."
+        ),
         "",
         f"Pipeline at the time: {pipeline_status()}.",
         "",
-        ("Synthetic Atlas-shaped specs from `bench/scale/synth.py` (the same spec for both generators). "
-         "Cold: fresh `ATLASGEN_CACHE_DIR` and output directory; warm: the same command again, nothing changed "
-         f"(median of {max(1, args.warm_repeat)}). RSS: peak of the child's process tree (largest single process). "
-         "CPU: user + system seconds of the whole process tree; on a shared machine it is steadier than wall time. "
-         "Warm floor: `bench/scale/warm_floor.py`, what proving \"nothing changed\" from digests alone costs "
-         "(inputs hashed, every output file hashed against the last run's manifest)."),
+        (
+            "Synthetic Atlas-shaped specs from `bench/scale/synth.py` (the same spec for both generators). "
+            "Cold: fresh `ATLASGEN_CACHE_DIR` and output directory; warm: the same command again, nothing changed "
+            f"(median of {max(1, args.warm_repeat)}). RSS: peak of the child's process tree (largest single process). "
+            "CPU: user + system seconds of the whole process tree; on a shared machine it is steadier than wall time. "
+            'Warm floor: `bench/scale/warm_floor.py`, what proving "nothing changed" from digests alone costs '
+            "(inputs hashed, every output file hashed against the last run's manifest)."
+        ),
         "",
-        ("| N ops | schemas | atlasgen cold s | warm s | RSS MiB | anchor s | anchor RSS MiB | ratio cold/anchor "
-         "| CPU s cold / warm / anchor | CPU ratio | warm floor s | files |"),
+        (
+            "| N ops | schemas | atlasgen cold s | warm s | RSS MiB | anchor s | anchor RSS MiB | ratio cold/anchor "
+            "| CPU s cold / warm / anchor | CPU ratio | warm floor s | files |"
+        ),
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         *rows,
         "",
-        ("Stage breakdown of one more cold run, in-process: wall seconds (CPU seconds, black's workers "
-         "included); `n/a`: the stage did not run."),
+        (
+            "Stage breakdown of one more cold run, in-process: wall seconds (CPU seconds, black's workers "
+            "included); `n/a`: the stage did not run."
+        ),
         "",
         "| N ops | load | validate | model | targets | render | format | write | total | .py files |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -306,10 +428,14 @@ def main(argv: list[str] | None = None) -> int:
         small, large = min(sizes), max(sizes)
         if results[small]["cold"].ok and results[large]["cold"].ok:
             growth = results[large]["cold"].seconds / results[small]["cold"].seconds
-            lines += [f"Growth: cold time x{growth:.1f} from N={small} to N={large} (operations x{large / small:.1f}).", ""]
+            lines += [
+                f"Growth: cold time x{growth:.1f} from N={small} to N={large} (operations x{large / small:.1f}).",
+                "",
+            ]
         per_op = [
             f"N={n}: {1000 * (r['stages'].get('total') or 0) / n:.1f} ms/op in-process"
-            for n, r in results.items() if r["stages"].get("total")
+            for n, r in results.items()
+            if r["stages"].get("total")
         ]
         if per_op:
             lines += ["Per operation: " + "; ".join(per_op) + ".", ""]
@@ -317,12 +443,22 @@ def main(argv: list[str] | None = None) -> int:
         r = results[TARGET_N]
         anchor = r["anchor"]
         checks = [
-            ("cold <= 0.4 x anchor", anchor is not None and anchor.ok and r["cold"].ok
-             and r["cold"].seconds <= TARGETS["cold_ratio"] * anchor.seconds),
+            (
+                "cold <= 0.4 x anchor",
+                anchor is not None
+                and anchor.ok
+                and r["cold"].ok
+                and r["cold"].seconds <= TARGETS["cold_ratio"] * anchor.seconds,
+            ),
             ("warm < 0.5 s", r["warm"].ok and r["warm"].seconds < TARGETS["warm_s"]),
             ("peak RSS < 300 MiB", max(r["cold"].rss_mib, r["warm"].rss_mib) < TARGETS["rss_mib"]),
         ]
-        lines += [f"Targets at N={TARGET_N}: " + "; ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in checks) + ".", ""]
+        lines += [
+            f"Targets at N={TARGET_N}: "
+            + "; ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in checks)
+            + ".",
+            "",
+        ]
     if notes:
         lines += ["Notes:", "", *[f"- {note}" for note in notes], ""]
     if args.profile:

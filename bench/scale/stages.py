@@ -30,7 +30,9 @@ cpu: dict[str, float] = {}
 
 def cpu_seconds() -> float:
     """CPU of this process and of its waited-for children (black's workers)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN
+    )
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
@@ -64,8 +66,13 @@ def run(spec: Path, out: Path, cache: Path) -> dict[str, Any]:
         result["total"] = time.perf_counter() - started
         return result
 
-    for stage, name in (("load", "load_spec"), ("validate", "validate_spec"), ("model", "build_model"),
-                        ("render", "render_jobs"), ("format", "format_python")):
+    for stage, name in (
+        ("load", "load_spec"),
+        ("validate", "validate_spec"),
+        ("model", "build_model"),
+        ("render", "render_jobs"),
+        ("format", "format_python"),
+    ):
         setattr(pipeline, name, timed(stage, getattr(pipeline, name)))
     pipeline.TARGETS = {target: timed("targets", jobs) for target, jobs in pipeline.TARGETS.items()}
     settings = load_settings(ROOT).with_overrides(spec=str(spec), out=str(out))
@@ -77,7 +84,9 @@ def run(spec: Path, out: Path, cache: Path) -> dict[str, Any]:
         result["changed"] = len(changes.added) + len(changes.changed) + len(changes.removed)
     except Exception as exc:  # noqa: BLE001 - reported, the benchmark goes on
         last = traceback.extract_tb(exc.__traceback__)[-1]
-        result["error"] = f"{type(exc).__name__}: {str(exc)[:200]} ({Path(last.filename).name}:{last.lineno})"
+        result["error"] = (
+            f"{type(exc).__name__}: {str(exc)[:200]} ({Path(last.filename).name}:{last.lineno})"
+        )
     result["total"] = time.perf_counter() - started
     return result
 

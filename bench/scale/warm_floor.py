@@ -59,7 +59,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--record", action="store_true", help="write the manifest of this output")
     args = parser.parse_args()
-    manifest = MANIFESTS / (hashlib.sha256(str(args.out.resolve()).encode()).hexdigest()[:16] + ".json")
+    manifest = MANIFESTS / (
+        hashlib.sha256(str(args.out.resolve()).encode()).hexdigest()[:16] + ".json"
+    )
     state = {"inputs": inputs_digest(args.spec), "files": output_digests(args.out)}
     if args.record:
         manifest.parent.mkdir(parents=True, exist_ok=True)
@@ -67,7 +69,15 @@ def main() -> int:
         return 0
     recorded = json.loads(manifest.read_text()) if manifest.exists() else {}
     unchanged = recorded == state
-    print(json.dumps({"unchanged": unchanged, "files": len(state["files"]), "seconds": time.perf_counter() - START}))
+    print(
+        json.dumps(
+            {
+                "unchanged": unchanged,
+                "files": len(state["files"]),
+                "seconds": time.perf_counter() - START,
+            }
+        )
+    )
     return 0
 
 

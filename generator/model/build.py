@@ -93,8 +93,8 @@ class _Builder:
             return _ANY
         ref = node.get("$ref")
         if isinstance(ref, str):
-            if ref.startswith(_SCHEMA_REF) and "/" not in ref[len(_SCHEMA_REF):]:
-                name = unescape_pointer_token(ref[len(_SCHEMA_REF):])
+            if ref.startswith(_SCHEMA_REF) and "/" not in ref[len(_SCHEMA_REF) :]:
+                name = unescape_pointer_token(ref[len(_SCHEMA_REF) :])
                 if name not in self.raw_schemas:
                     raise self.fail(pointer, f"$ref {ref!r} does not resolve")
                 return TypeRef(kind="ref", schema_name=name)
@@ -124,14 +124,18 @@ class _Builder:
             )
         kind = node.get("type")
         if kind == "array":
-            items = self.type_of(node.get("items"), pointer_join(pointer, "items"), f"{context_name}Item")
+            items = self.type_of(
+                node.get("items"), pointer_join(pointer, "items"), f"{context_name}Item"
+            )
             return TypeRef(kind="array", items=items)
         if kind == "object" or "properties" in node or "additionalProperties" in node:
             if node.get("properties"):
                 return self.hoist(node, pointer, context_name)
             extra = node.get("additionalProperties")
             if isinstance(extra, dict) and extra:
-                value = self.type_of(extra, pointer_join(pointer, "additionalProperties"), f"{context_name}Value")
+                value = self.type_of(
+                    extra, pointer_join(pointer, "additionalProperties"), f"{context_name}Value"
+                )
                 return TypeRef(kind="map", value_type=value)
             return TypeRef(kind="map", value_type=None)
         if kind in ("string", "integer", "number", "boolean"):
@@ -208,7 +212,9 @@ class _Builder:
             fields, parents, extra = self._collect_fields(node, pointer, name, set())
             additional = None
             if isinstance(extra, dict) and extra:
-                additional = self.type_of(extra, pointer_join(pointer, "additionalProperties"), f"{name}Value")
+                additional = self.type_of(
+                    extra, pointer_join(pointer, "additionalProperties"), f"{name}Value"
+                )
             elif extra is True or (extra is None and not fields):
                 additional = _ANY
             return Schema(
@@ -220,8 +226,12 @@ class _Builder:
                 references=tuple(sorted(_field_refs(fields) | set(parents))),
                 **common,
             )
-        alias = self.type_of({k: v for k, v in node.items() if k != "description"}, pointer, f"{name}Value")
-        return Schema(kind="alias", alias_of=alias, references=tuple(sorted(_type_refs(alias))), **common)
+        alias = self.type_of(
+            {k: v for k, v in node.items() if k != "description"}, pointer, f"{name}Value"
+        )
+        return Schema(
+            kind="alias", alias_of=alias, references=tuple(sorted(_type_refs(alias))), **common
+        )
 
     def _discriminator(self, node: dict[str, Any], variants: list[str]) -> Discriminator | None:
         raw = node.get("discriminator")
@@ -259,7 +269,7 @@ class _Builder:
                 target, target_pointer = self.resolve(part, part_pointer)
                 ref = part["$ref"]
                 if ref.startswith(_SCHEMA_REF):
-                    parents.append(unescape_pointer_token(ref[len(_SCHEMA_REF):]))
+                    parents.append(unescape_pointer_token(ref[len(_SCHEMA_REF) :]))
                 if ref in visiting:
                     continue
                 sub_fields, _, sub_extra = self._collect_fields(
@@ -276,13 +286,13 @@ class _Builder:
         required = set(node.get("required") or [])
         for wire_name, prop in (node.get("properties") or {}).items():
             prop_pointer = pointer_join(pointer, "properties", wire_name)
-            merged[wire_name] = self._field(str(wire_name), prop, prop_pointer, owner, str(wire_name) in required)
+            merged[wire_name] = self._field(
+                str(wire_name), prop, prop_pointer, owner, str(wire_name) in required
+            )
         for wire_name in required & set(merged):  # required may be restated without properties
             merged[wire_name] = _replace_required(merged[wire_name])
         names = naming.unique_names(naming.python_field(w) for w in merged)
-        fields = tuple(
-            _with_python_name(f, n) for f, n in zip(merged.values(), names, strict=True)
-        )
+        fields = tuple(_with_python_name(f, n) for f, n in zip(merged.values(), names, strict=True))
         return fields, list(dict.fromkeys(parents)), extra
 
     def _field(self, wire_name: str, prop: Any, pointer: str, owner: str, required: bool) -> Field:
@@ -312,7 +322,9 @@ class _Builder:
             node, node_pointer = self.resolve(item, pointer_join(pointer, index))
             if not isinstance(node, dict):
                 continue
-            schema, schema_pointer = self.resolve(node.get("schema") or {}, pointer_join(node_pointer, "schema"))
+            schema, schema_pointer = self.resolve(
+                node.get("schema") or {}, pointer_join(node_pointer, "schema")
+            )
             schema = schema if isinstance(schema, dict) else {}
             wire = str(node.get("name", ""))
             type_ref = self.type_of(schema, schema_pointer, naming.pascal_case(wire))
@@ -324,29 +336,31 @@ class _Builder:
                 constraints = Constraints(**{**constraints.__dict__, "pattern": None})
             unit = node.get("x-epoch-unit") or schema.get("x-epoch-unit")
             docs = node.get("externalDocs") or schema.get("externalDocs") or {}
-            params.append((
-                Parameter(
-                    wire_name=wire,
-                    python_name=naming.python_parameter(wire),
-                    cli_flag=wire,
-                    location=node.get("in", "query"),
-                    type=type_ref,
-                    required=bool(node.get("required")) or node.get("in") == "path",
-                    description=_text(node.get("description")),
-                    pointer=node_pointer,
-                    constraints=constraints,
-                    has_default="default" in schema,
-                    default=schema.get("default"),
-                    example=node.get("example", schema.get("example")),
-                    time_unit=unit if unit in ("seconds", "milliseconds") else None,
-                    requires=tuple(str(r) for r in node.get("x-requires") or ()),
-                    deprecated=bool(node.get("deprecated")),
-                    documented_pattern=documented,
-                    external_docs_url=docs.get("url"),
-                    external_docs_description=docs.get("description"),
-                ),
-                index,
-            ))
+            params.append(
+                (
+                    Parameter(
+                        wire_name=wire,
+                        python_name=naming.python_parameter(wire),
+                        cli_flag=wire,
+                        location=node.get("in", "query"),
+                        type=type_ref,
+                        required=bool(node.get("required")) or node.get("in") == "path",
+                        description=_text(node.get("description")),
+                        pointer=node_pointer,
+                        constraints=constraints,
+                        has_default="default" in schema,
+                        default=schema.get("default"),
+                        example=node.get("example", schema.get("example")),
+                        time_unit=unit if unit in ("seconds", "milliseconds") else None,
+                        requires=tuple(str(r) for r in node.get("x-requires") or ()),
+                        deprecated=bool(node.get("deprecated")),
+                        documented_pattern=documented,
+                        external_docs_url=docs.get("url"),
+                        external_docs_description=docs.get("description"),
+                    ),
+                    index,
+                )
+            )
         return params
 
     def media_types(self, content: Any, pointer: str, context_name: str) -> tuple[MediaType, ...]:
@@ -387,13 +401,19 @@ class _Builder:
             node = node if isinstance(node, dict) else {}
             headers = []
             for header_name, header in sorted((node.get("headers") or {}).items()):
-                header, header_pointer = self.resolve(header, pointer_join(node_pointer, "headers", header_name))
+                header, header_pointer = self.resolve(
+                    header, pointer_join(node_pointer, "headers", header_name)
+                )
                 header = header if isinstance(header, dict) else {}
                 headers.append(
                     Header(
                         name=str(header_name),
                         description=_text(header.get("description")),
-                        type=self.type_of(header.get("schema"), pointer_join(header_pointer, "schema"), header_name),
+                        type=self.type_of(
+                            header.get("schema"),
+                            pointer_join(header_pointer, "schema"),
+                            header_name,
+                        ),
                     )
                 )
             suffix = "Response" if status.startswith("2") else f"Error{status}"
@@ -402,14 +422,18 @@ class _Builder:
                     status=status,
                     description=_text(node.get("description")),
                     is_success=status.startswith("2"),
-                    media_types=self.media_types(node.get("content"), pointer_join(node_pointer, "content"), op_name + suffix),
+                    media_types=self.media_types(
+                        node.get("content"), pointer_join(node_pointer, "content"), op_name + suffix
+                    ),
                     headers=tuple(headers),
                     component_name=ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None,
                 )
             )
         return tuple(result)
 
-    def operation(self, path: str, method: str, node: dict[str, Any], path_params: list[Any]) -> Operation:
+    def operation(
+        self, path: str, method: str, node: dict[str, Any], path_params: list[Any]
+    ) -> Operation:
         pointer = pointer_join("/paths", path, method)
         op_id = str(node.get("operationId") or naming.lower_camel(f"{method} {path}"))
         op_name = naming.pascal_case(op_id)
@@ -417,7 +441,9 @@ class _Builder:
         alias = str(alias) if alias and alias != op_id else None
         merged: dict[tuple[str, str], tuple[Parameter, int]] = {}
         path_level = self.parameters(path_params, pointer_join("/paths", path, "parameters"))
-        op_level = self.parameters(node.get("parameters") or [], pointer_join(pointer, "parameters"))
+        op_level = self.parameters(
+            node.get("parameters") or [], pointer_join(pointer, "parameters")
+        )
         for param, index in path_level + [(p, i + 1000) for p, i in op_level]:
             merged[(param.location, param.wire_name)] = (param, index)
         order = [seg[1:-1] for seg in re.findall(r"\{[^}]+\}", path)]
@@ -439,9 +465,15 @@ class _Builder:
             body = RequestBody(
                 required=bool(body_node.get("required")),
                 description=_text(body_node.get("description")),
-                media_types=self.media_types(body_node.get("content"), pointer_join(body_pointer, "content"), op_name + "Request"),
+                media_types=self.media_types(
+                    body_node.get("content"),
+                    pointer_join(body_pointer, "content"),
+                    op_name + "Request",
+                ),
             )
-        responses = self.responses(node.get("responses"), pointer_join(pointer, "responses"), op_name)
+        responses = self.responses(
+            node.get("responses"), pointer_join(pointer, "responses"), op_name
+        )
         tags = node.get("tags") or ["Default"]
         roles = node.get("x-rolesRequirements") or ()
         return Operation(
@@ -471,14 +503,20 @@ class _Builder:
     # ----------------------------------------------------------------- the API
     def build(self, spec_display: str, serial: int) -> Api:
         for name in sorted(self.raw_schemas):
-            self.build_schema(name, self.raw_schemas[name], pointer_join("/components/schemas", name))
+            self.build_schema(
+                name, self.raw_schemas[name], pointer_join("/components/schemas", name)
+            )
         operations: list[Operation] = []
         for path, item in (self.data.get("paths") or {}).items():
             if not isinstance(item, dict):
                 continue
             for method in HTTP_METHODS:
                 if isinstance(item.get(method), dict):
-                    operations.append(self.operation(str(path), method, item[method], item.get("parameters") or []))
+                    operations.append(
+                        self.operation(
+                            str(path), method, item[method], item.get("parameters") or []
+                        )
+                    )
         tag_info = {
             str(t.get("name")): (_text(t.get("description")), pointer_join("/tags", index))
             for index, t in enumerate(self.data.get("tags") or [])
@@ -496,7 +534,11 @@ class _Builder:
         for tag_name, attr, class_name, group, slug in zip(
             tag_names, attrs, classes, groups, slugs, strict=True
         ):
-            ops = tuple(sorted((op for op in operations if op.tag == tag_name), key=lambda o: o.operation_id))
+            ops = tuple(
+                sorted(
+                    (op for op in operations if op.tag == tag_name), key=lambda o: o.operation_id
+                )
+            )
             tags.append(
                 Tag(
                     name=tag_name,
@@ -512,7 +554,9 @@ class _Builder:
             )
         self._reject_alias_cycles()
         schemas = self._unique_schema_names()
-        dates = sorted(v.version for op in operations for v in op.versions if v.version != "preview")
+        dates = sorted(
+            v.version for op in operations for v in op.versions if v.version != "preview"
+        )
         newest = dates[-1] if dates else "0000-00-00"
         info = self.data.get("info") or {}
         servers = self.data.get("servers") or [{}]
@@ -520,7 +564,9 @@ class _Builder:
             title=_text(info.get("title")),
             description=_text(info.get("description")),
             api_version=str(info.get("version", "")),
-            server_url=str((servers[0] or {}).get("url") or "https://cloud.mongodb.com").rstrip("/"),
+            server_url=str((servers[0] or {}).get("url") or "https://cloud.mongodb.com").rstrip(
+                "/"
+            ),
             spec_path=spec_display,
             tags=tuple(tags),
             schemas=schemas,
@@ -538,7 +584,7 @@ class _Builder:
 
         def visit(name: str, trail: list[str]) -> None:
             if name in trail:
-                cycle = " -> ".join([*trail[trail.index(name):], name])
+                cycle = " -> ".join([*trail[trail.index(name) :], name])
                 raise self.fail(
                     self.schemas[name].pointer,
                     f"schema {name!r} refers to itself through arrays, maps or oneOf/anyOf "
@@ -559,7 +605,8 @@ class _Builder:
         modules = naming.unique_names(s.module_name for s in ordered)
         classes = naming.unique_names(s.class_name for s in ordered)
         return tuple(
-            _replace(s, module_name=m, class_name=c) for s, m, c in zip(ordered, modules, classes, strict=True)
+            _replace(s, module_name=m, class_name=c)
+            for s, m, c in zip(ordered, modules, classes, strict=True)
         )
 
     def _security(self) -> tuple[SecurityScheme, ...]:
@@ -700,7 +747,12 @@ def _unique_operation_names(operations: list[Operation]) -> list[Operation]:
             alias = next(taken) if op.python_alias else None
             renamed[op.operation_id] = (python_name, alias)
     return [
-        _replace(op, python_name=renamed[op.operation_id][0], python_alias=renamed[op.operation_id][1], doc_slug=slug)
+        _replace(
+            op,
+            python_name=renamed[op.operation_id][0],
+            python_alias=renamed[op.operation_id][1],
+            doc_slug=slug,
+        )
         for op, slug in zip(ordered, slugs, strict=True)
     ]
 

@@ -15,9 +15,25 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+
 
 # Attributes of pydantic.BaseModel that a field must not shadow.
 _PYDANTIC_RESERVED = frozenset(
-    {"construct", "copy", "dict", "json", "parse_obj", "parse_raw", "parse_file", "schema",
-     "schema_json", "validate", "update_forward_refs", "from_orm", "model_config",
-     "model_fields", "model_computed_fields", "model_extra", "model_fields_set"}
+    {
+        "construct",
+        "copy",
+        "dict",
+        "json",
+        "parse_obj",
+        "parse_raw",
+        "parse_file",
+        "schema",
+        "schema_json",
+        "validate",
+        "update_forward_refs",
+        "from_orm",
+        "model_config",
+        "model_fields",
+        "model_computed_fields",
+        "model_extra",
+        "model_fields_set",
+    }
 )
 # Names a generated method already uses for its own keyword arguments.
 CALL_RESERVED = frozenset(

@@ -30,7 +30,12 @@ from generator.targets.docs import sample
 
 TEMPLATES = "cli"
 # Flags every command may have besides its parameters (click parameter name, flag).
-OWN_FLAGS = {"version": "cli_version", "file": "cli_file", "output": "cli_output", "outputFile": "cli_output_file"}
+OWN_FLAGS = {
+    "version": "cli_version",
+    "file": "cli_file",
+    "output": "cli_output",
+    "outputFile": "cli_output_file",
+}
 PROJECT_ALIAS = "projectId"
 PROJECT_ENV = "MONGODB_ATLAS_PROJECT_ID"
 _CLICK_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
@@ -46,12 +51,18 @@ def jobs(api: Api, settings: Settings) -> list[RenderJob]:
     }
     groups = [_group_view(api, tag, settings) for tag in api.tags]
     result = [
-        RenderJob(f"{TEMPLATES}/__init__.py.j2", f"{root}/cli/__init__.py", {**common, "groups": groups}),
+        RenderJob(
+            f"{TEMPLATES}/__init__.py.j2", f"{root}/cli/__init__.py", {**common, "groups": groups}
+        ),
         RenderJob(f"{TEMPLATES}/_runtime.py.j2", f"{root}/cli/_runtime.py", common),
         RenderJob(f"{TEMPLATES}/__main__.py.j2", f"{root}/__main__.py", common),
     ]
     result += [
-        RenderJob(f"{TEMPLATES}/group.py.j2", f"{root}/cli/{group['module']}.py", {**common, "group": group})
+        RenderJob(
+            f"{TEMPLATES}/group.py.j2",
+            f"{root}/cli/{group['module']}.py",
+            {**common, "group": group},
+        )
         for group in groups
     ]
     return result
@@ -95,21 +106,30 @@ def _group_view(api: Api, tag: Tag, settings: Settings) -> dict[str, Any]:
 
 def _command_view(api: Api, tag: Tag, op: Operation, settings: Settings) -> dict[str, Any]:
     for p in op.parameters:
-        if p.cli_flag in OWN_FLAGS or (p.cli_flag == PROJECT_ALIAS and any(q.cli_flag == "groupId" for q in op.parameters)):
-            raise ValueError(f"{op.operation_id}: parameter --{p.cli_flag} clashes with a flag of the command line")
+        if p.cli_flag in OWN_FLAGS or (
+            p.cli_flag == PROJECT_ALIAS and any(q.cli_flag == "groupId" for q in op.parameters)
+        ):
+            raise ValueError(
+                f"{op.operation_id}: parameter --{p.cli_flag} clashes with a flag of the command line"
+            )
     options = [_parameter_option(p) for p in op.parameters]
     versions = op.versions
     newest = op.newest_version.version if versions else None
     if versions:
         listed = ", ".join(
-            v.version + (f" (sunset {v.sunset})" if v.sunset else "") + (" (preview)" if v.preview else "")
+            v.version
+            + (f" (sunset {v.sunset})" if v.sunset else "")
+            + (" (preview)" if v.preview else "")
             for v in versions
         )
         options.append(
             OptionView(
                 ("--version",),
                 OWN_FLAGS["version"],
-                (("metavar", black_repr("YYYY-MM-DD")), ("help", black_repr(f"API version: {listed}. Default: {newest}, the newest."))),
+                (
+                    ("metavar", black_repr("YYYY-MM-DD")),
+                    ("help", black_repr(f"API version: {listed}. Default: {newest}, the newest.")),
+                ),
             )
         )
     if op.request_body is not None:
@@ -121,7 +141,12 @@ def _command_view(api: Api, tag: Tag, op: Operation, settings: Settings) -> dict
                 (
                     ("type", 'click.File("r", encoding="utf-8")'),
                     ("metavar", black_repr("PATH")),
-                    ("help", black_repr(f"{required}JSON file with the request body ('-' reads standard input).")),
+                    (
+                        "help",
+                        black_repr(
+                            f"{required}JSON file with the request body ('-' reads standard input)."
+                        ),
+                    ),
                 ),
             )
         )
@@ -133,7 +158,12 @@ def _command_view(api: Api, tag: Tag, op: Operation, settings: Settings) -> dict
                 OWN_FLAGS["output"],
                 (
                     ("type", f"click.Choice({black_repr(list(formats))})"),
-                    ("help", black_repr(f"Response format: {', '.join(formats)}. Default: the version's first.")),
+                    (
+                        "help",
+                        black_repr(
+                            f"Response format: {', '.join(formats)}. Default: the version's first."
+                        ),
+                    ),
                 ),
             )
         )
@@ -144,7 +174,12 @@ def _command_view(api: Api, tag: Tag, op: Operation, settings: Settings) -> dict
                 OWN_FLAGS["outputFile"],
                 (
                     ("metavar", black_repr("PATH")),
-                    ("help", black_repr("File to write the download to (written whole or not at all); else standard output, which must not be a terminal.")),
+                    (
+                        "help",
+                        black_repr(
+                            "File to write the download to (written whole or not at all); else standard output, which must not be a terminal."
+                        ),
+                    ),
                 ),
             )
         )
@@ -168,10 +203,14 @@ def _command_help(op: Operation, settings: Settings, tag: Tag) -> str:
         parts.append("Required roles (any of): " + ", ".join(op.roles) + ".")
     if op.versions:
         listed = ", ".join(
-            v.version + (f" (sunset {v.sunset})" if v.sunset else "") + (" (preview)" if v.preview else "")
+            v.version
+            + (f" (sunset {v.sunset})" if v.sunset else "")
+            + (" (preview)" if v.preview else "")
             for v in op.versions
         )
-        parts.append(f"API versions: {listed}; the newest, {op.newest_version.version}, unless --version.")
+        parts.append(
+            f"API versions: {listed}; the newest, {op.newest_version.version}, unless --version."
+        )
     if op.cli_alias and op.cli_alias != op.cli_name:
         parts.append(f"Alias: {settings.cli_command} api {tag.cli_name} {op.cli_alias}")
     if op.docs_url:
@@ -192,7 +231,12 @@ def _parameter_option(p: Parameter) -> OptionView:
     kwargs: list[tuple[str, str]] = []
     kind = p.type.primitive if p.type.kind in ("primitive", "enum") else None
     text = [first_sentence(p.description)]
-    type_name = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean"}.get(kind or "", "string")
+    type_name = {
+        "string": "string",
+        "integer": "integer",
+        "number": "number",
+        "boolean": "boolean",
+    }.get(kind or "", "string")
     facts = [f"Type: {type_name}."]
     if p.deprecated:
         facts.insert(0, "Deprecated.")
@@ -205,16 +249,22 @@ def _parameter_option(p: Parameter) -> OptionView:
         facts.append(f"Pattern (documented, not checked): {p.documented_pattern} .")
     if c.minimum is not None or c.maximum is not None:
         low = "" if c.minimum is None else ("> " if c.exclusive_minimum else ">= ") + str(c.minimum)
-        high = "" if c.maximum is None else ("< " if c.exclusive_maximum else "<= ") + str(c.maximum)
+        high = (
+            "" if c.maximum is None else ("< " if c.exclusive_maximum else "<= ") + str(c.maximum)
+        )
         facts.append("Range: " + ", ".join(x for x in (low, high) if x) + ".")
     if c.min_length is not None or c.max_length is not None:
-        facts.append(f"Length: {c.min_length or 0}..{'' if c.max_length is None else c.max_length}.")
+        facts.append(
+            f"Length: {c.min_length or 0}..{'' if c.max_length is None else c.max_length}."
+        )
     if p.time_unit:
         facts.append(f"UNIX epoch {p.time_unit}.")
     if p.requires:
         facts.append("Requires " + ", ".join("--" + r for r in p.requires) + ".")
     if p.has_default and p.default is not None:
-        default = ("true" if p.default else "false") if isinstance(p.default, bool) else str(p.default)
+        default = (
+            ("true" if p.default else "false") if isinstance(p.default, bool) else str(p.default)
+        )
         facts.append(f"Default: {default}.")
     if p.wire_name == "groupId":
         decls += ("--" + PROJECT_ALIAS,)
@@ -222,9 +272,17 @@ def _parameter_option(p: Parameter) -> OptionView:
         facts.append(f"Alias --{PROJECT_ALIAS}; env {PROJECT_ENV}.")
     if kind == "boolean":
         # Atlas CLI style: a bare ``--envelope`` is true; ``--envelope=false`` is accepted too.
-        kwargs += [("type", "click.BOOL"), ("is_flag", "False"), ("flag_value", "True"), ("metavar", black_repr("[true|false]"))]
+        kwargs += [
+            ("type", "click.BOOL"),
+            ("is_flag", "False"),
+            ("flag_value", "True"),
+            ("metavar", black_repr("[true|false]")),
+        ]
     else:
-        kwargs += [("type", _CLICK_TYPES.get(kind or "string", "str")), ("metavar", black_repr(type_name))]
+        kwargs += [
+            ("type", _CLICK_TYPES.get(kind or "string", "str")),
+            ("metavar", black_repr(type_name)),
+        ]
     if p.required:
         kwargs.append(("required", "True"))
     kwargs.append(("help", black_repr(" ".join(t for t in (*text, *facts) if t))))

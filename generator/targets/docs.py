@@ -268,7 +268,11 @@ def type_label(api: Api, type_ref: TypeRef | None, depth: int = 0) -> str:
     if type_ref is None or type_ref.kind == "any" or depth > _MAX_DEPTH:
         return "any"
     if type_ref.kind == "primitive":
-        return f"{type_ref.primitive} ({type_ref.format})" if type_ref.format else str(type_ref.primitive)
+        return (
+            f"{type_ref.primitive} ({type_ref.format})"
+            if type_ref.format
+            else str(type_ref.primitive)
+        )
     if type_ref.kind == "enum":
         return type_ref.primitive or "string"
     if type_ref.kind == "array":
@@ -618,7 +622,9 @@ def responses(
         if media is None and response.media_types:
             media = response.media_types[-1]
         download = media is not None and media.format != "json"
-        fields = rows(media.type) if response.is_success and media is not None and not download else ()
+        fields = (
+            rows(media.type) if response.is_success and media is not None and not download else ()
+        )
         docs.append(
             ResponseDoc(
                 response=response,

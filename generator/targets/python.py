@@ -50,8 +50,19 @@ STATIC_MODULES = (
 # Names the model modules import; a schema class must not shadow them.
 HELPER_NAMES = frozenset(
     {
-        "Annotated", "Any", "AtlasModel", "Check", "ClassVar", "Enum", "Field", "Literal",
-        "OpenEnum", "Tag", "Union", "UnknownVariant", "UnknownVariantCheck",
+        "Annotated",
+        "Any",
+        "AtlasModel",
+        "Check",
+        "ClassVar",
+        "Enum",
+        "Field",
+        "Literal",
+        "OpenEnum",
+        "Tag",
+        "Union",
+        "UnknownVariant",
+        "UnknownVariantCheck",
     }
 )
 DEFAULT_TOKEN_PATH = "/api/oauth/token"
@@ -71,16 +82,35 @@ def jobs(api: Api, settings: Settings) -> list[RenderJob]:
         "error_schema": error_schema,
     }
     result = [
-        RenderJob(f"{TEMPLATES}/pyproject.toml.j2", "python/pyproject.toml", {**common, "cli": "cli" in settings.targets, "cli_command": settings.cli_command}),
-        RenderJob(f"{TEMPLATES}/README.md.j2", "python/README.md", {**common, **_readme_context(api, models, settings)}),
+        RenderJob(
+            f"{TEMPLATES}/pyproject.toml.j2",
+            "python/pyproject.toml",
+            {**common, "cli": "cli" in settings.targets, "cli_command": settings.cli_command},
+        ),
+        RenderJob(
+            f"{TEMPLATES}/README.md.j2",
+            "python/README.md",
+            {**common, **_readme_context(api, models, settings)},
+        ),
         RenderJob(f"{TEMPLATES}/py.typed.j2", f"{root}/py.typed", {}),
         RenderJob(f"{PACKAGE_TEMPLATES}/__init__.py.j2", f"{root}/__init__.py", common),
-        RenderJob(f"{PACKAGE_TEMPLATES}/_constants.py.j2", f"{root}/_constants.py", {**common, "token_path": _token_path(api)}),
+        RenderJob(
+            f"{PACKAGE_TEMPLATES}/_constants.py.j2",
+            f"{root}/_constants.py",
+            {**common, "token_path": _token_path(api)},
+        ),
         RenderJob(f"{PACKAGE_TEMPLATES}/_errors.py.j2", f"{root}/_errors.py", common),
         RenderJob(f"{PACKAGE_TEMPLATES}/_base_client.py.j2", f"{root}/_base_client.py", common),
-        RenderJob(f"{PACKAGE_TEMPLATES}/_client.py.j2", f"{root}/_client.py", {**common, "tags": [_tag_view(t) for t in api.tags]}),
+        RenderJob(
+            f"{PACKAGE_TEMPLATES}/_client.py.j2",
+            f"{root}/_client.py",
+            {**common, "tags": [_tag_view(t) for t in api.tags]},
+        ),
     ]
-    result += [RenderJob(f"{PACKAGE_TEMPLATES}/{name}.j2", f"{root}/{name}", common) for name in STATIC_MODULES]
+    result += [
+        RenderJob(f"{PACKAGE_TEMPLATES}/{name}.j2", f"{root}/{name}", common)
+        for name in STATIC_MODULES
+    ]
     result += operations.jobs(root, common)
     result += _resource_jobs(api, models, operations.op_constant, root, common)
     result += models.jobs(root, common)
@@ -158,7 +188,9 @@ def docstring(sections: Iterable[str | list[str]], indent: int) -> str:
 def _item_lines(name: str, text: str, indent: int, step: int = 4) -> list[str]:
     """One ``name: text`` entry of an Args/Raises list, continuation lines indented."""
     flat = " ".join(text.split())
-    wrapped = wrap_words(f"{name}: {flat}" if flat else f"{name}:", DOC_WIDTH - indent - step, " " * step)
+    wrapped = wrap_words(
+        f"{name}: {flat}" if flat else f"{name}:", DOC_WIDTH - indent - step, " " * step
+    )
     return [" " * step + line for line in wrapped]
 
 
@@ -212,7 +244,9 @@ class Imports:
             if module.startswith("."):
                 package, _, name = module.rpartition(".")
                 package = package or "."
-                froms[2].append((_module_key(package), from_import(package, [f"{name} as {alias}"])))
+                froms[2].append(
+                    (_module_key(package), from_import(package, [f"{name} as {alias}"]))
+                )
             else:
                 plain[0].append(((module,), f"import {module} as {alias}"))
         for module, names in self.modules.items():
@@ -225,7 +259,9 @@ class Imports:
                 froms[2].append((_module_key(full), from_import(full, names)))
         lines: list[str] = []
         for group in range(3):
-            block = [line for _, line in sorted(plain[group])] + [line for _, line in sorted(froms[group])]
+            block = [line for _, line in sorted(plain[group])] + [
+                line for _, line in sorted(froms[group])
+            ]
             if block:
                 if lines:
                     lines.append("")
@@ -335,7 +371,9 @@ class ModelPlan:
                     owner = self._owner_of(pointer, schema)
                     if owner.kind not in ("object", "alias"):
                         owner = schema  # a union's property: defined by its first user
-                    if key not in found or (found[key][0].kind != "object" and owner.kind == "object"):
+                    if key not in found or (
+                        found[key][0].kind != "object" and owner.kind == "object"
+                    ):
                         found[key] = (owner, wire_name, node, description)
         taken = set(self._class_names.values()) | HELPER_NAMES
         result: dict[tuple[str, str], InlineEnum] = {}
@@ -431,7 +469,9 @@ class ModelPlan:
         return groups, home
 
     # ----------------------------------------------------------------- annotations
-    def annotation(self, type_ref: TypeRef | None, imports: Imports, key: tuple[str, str] | None) -> str:
+    def annotation(
+        self, type_ref: TypeRef | None, imports: Imports, key: tuple[str, str] | None
+    ) -> str:
         """A Python annotation for ``type_ref``, valid at runtime (pydantic evaluates it)."""
         if type_ref is None:
             imports.typing.add("Any")
@@ -450,8 +490,13 @@ class ModelPlan:
             schema = self.schemas[type_ref.schema_name]
             name = self.class_name(schema.name)
             imports.model(self.home[schema.name], name)
-            if schema.kind == "enum" and _enum_base(schema.enum_values, schema.primitive) is not None:
-                return self.open_enum(name, _enum_base(schema.enum_values, schema.primitive) or "str", imports)
+            if (
+                schema.kind == "enum"
+                and _enum_base(schema.enum_values, schema.primitive) is not None
+            ):
+                return self.open_enum(
+                    name, _enum_base(schema.enum_values, schema.primitive) or "str", imports
+                )
             return name
         if kind == "array":
             item_key = (key[0], key[1] + "[]") if key else None
@@ -477,7 +522,9 @@ class ModelPlan:
                 imports.aliased.add(("datetime", "_dt"))
                 return "_dt.date"
             return "str"
-        return {"integer": "int", "number": "float", "boolean": "bool"}.get(type_ref.primitive or "", "str")
+        return {"integer": "int", "number": "float", "boolean": "bool"}.get(
+            type_ref.primitive or "", "str"
+        )
 
     def _use_enum(self, module: str, class_name: str, imports: Imports) -> None:
         imports.model(module, class_name)
@@ -517,7 +564,10 @@ class ModelPlan:
         if f.read_only:
             notes.append("Read-only: set by the API, never sent.")
         if f.write_only:
-            notes.append("Write-only: sent, never returned." + (" Required in requests." if f.required else ""))
+            notes.append(
+                "Write-only: sent, never returned."
+                + (" Required in requests." if f.required else "")
+            )
         if f.deprecated:
             notes.append("Deprecated.")
         doc = docstring([f.description, " ".join(notes)], 4)
@@ -530,7 +580,9 @@ class ModelPlan:
             schema = self.schemas[node.schema_name]
             if schema.kind == "enum" and value in schema.enum_values:
                 name = self.class_name(schema.name)
-                member = dict(zip(schema.enum_values, (m for m, _ in _members(schema.enum_values))))[value]
+                member = dict(
+                    zip(schema.enum_values, (m for m, _ in _members(schema.enum_values)))
+                )[value]
                 return f"{name}.{member}"
             return "None"
         if node.kind == "enum":
@@ -540,15 +592,24 @@ class ModelPlan:
                 return f"{inline.class_name}.{member}"
             return literal(value) if value in node.values else "None"
         expected: dict[str, tuple[type, ...]] = {
-            "string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,),
+            "string": (str,),
+            "integer": (int,),
+            "number": (int, float),
+            "boolean": (bool,),
         }
-        if node.kind == "primitive" and node.primitive in expected and node.format not in ("date-time", "date"):
+        if (
+            node.kind == "primitive"
+            and node.primitive in expected
+            and node.format not in ("date-time", "date")
+        ):
             ok = isinstance(value, expected[node.primitive]) and (
                 node.primitive == "boolean" or not isinstance(value, bool)
             )
             return literal(value) if ok else "None"
-        if node.kind == "array" and isinstance(value, list) and all(
-            isinstance(v, (str, int, float, bool)) for v in value
+        if (
+            node.kind == "array"
+            and isinstance(value, list)
+            and all(isinstance(v, (str, int, float, bool)) for v in value)
         ):
             return f"lambda: {literal(value)}" if value else "list"
         if node.kind == "map" and isinstance(value, dict) and not value:
@@ -564,10 +625,14 @@ class ModelPlan:
                 schema = self.schemas[name]
                 if schema.module_name != module:
                     exported = [self.class_name(name)] + [
-                        e.class_name for e in self.inline_enums.values() if self.enum_module(e) == module and e.owner == name
+                        e.class_name
+                        for e in self.inline_enums.values()
+                        if self.enum_module(e) == module and e.owner == name
                     ]
                     yield "models/reexport.py.j2", schema.module_name, {
-                        "home": module, "names": sorted(exported), "schema_name": name,
+                        "home": module,
+                        "names": sorted(exported),
+                        "schema_name": name,
                     }
 
     def _group_view(self, group: list[str], module: str) -> dict[str, Any]:
@@ -578,17 +643,38 @@ class ModelPlan:
         members = set(group)
         for inline in sorted(self.inline_enums.values(), key=lambda e: e.class_name):
             if inline.owner in members:
-                enums.append(self._enum_view(inline.class_name, inline.values, inline.base, inline.description, imports))
+                enums.append(
+                    self._enum_view(
+                        inline.class_name, inline.values, inline.base, inline.description, imports
+                    )
+                )
         for name in group:
             schema = self.schemas[name]
             if schema.kind == "enum":
                 base = _enum_base(schema.enum_values, schema.primitive)
                 if base is not None:
-                    enums.append(self._enum_view(self.class_name(name), schema.enum_values, base, schema.description, imports))
+                    enums.append(
+                        self._enum_view(
+                            self.class_name(name),
+                            schema.enum_values,
+                            base,
+                            schema.description,
+                            imports,
+                        )
+                    )
                 else:
                     imports.typing.add("Literal")
                     values = ", ".join(literal(v) for v in schema.enum_values) or "None"
-                    aliases.append((name, {"name": self.class_name(name), "value": f"Literal[{values}]", "doc": docstring([schema.description], 0)}))
+                    aliases.append(
+                        (
+                            name,
+                            {
+                                "name": self.class_name(name),
+                                "value": f"Literal[{values}]",
+                                "doc": docstring([schema.description], 0),
+                            },
+                        )
+                    )
             elif schema.kind == "object":
                 objects.append(self._object_view(schema, imports))
             elif schema.kind == "union":
@@ -597,12 +683,27 @@ class ModelPlan:
                 value = self.annotation(schema.alias_of, imports, (schema.pointer, ""))
                 if schema.nullable:
                     value += " | None"
-                aliases.append((name, {"name": self.class_name(name), "value": value, "doc": docstring([schema.description], 0)}))
+                aliases.append(
+                    (
+                        name,
+                        {
+                            "name": self.class_name(name),
+                            "value": value,
+                            "doc": docstring([schema.description], 0),
+                        },
+                    )
+                )
         ordered = self._order_aliases(aliases, members)
         for names in imports.models.values():
-            names.difference_update({e["name"] for e in enums} | {o["name"] for o in objects} | {a["name"] for a in ordered})
+            names.difference_update(
+                {e["name"] for e in enums}
+                | {o["name"] for o in objects}
+                | {a["name"] for a in ordered}
+            )
         imports.models = {m: n for m, n in imports.models.items() if n and m != module}
-        exported = sorted({e["name"] for e in enums} | {o["name"] for o in objects} | {a["name"] for a in ordered})
+        exported = sorted(
+            {e["name"] for e in enums} | {o["name"] for o in objects} | {a["name"] for a in ordered}
+        )
         return {
             "imports": imports.lines("."),
             "enums": enums,
@@ -615,11 +716,17 @@ class ModelPlan:
     def _module_description(self, group: list[str]) -> str:
         if len(group) == 1:
             schema = self.schemas[group[0]]
-            return docstring([f"The {self.class_name(schema.name)} model (schema ``{schema.name}``)."], 0)
+            return docstring(
+                [f"The {self.class_name(schema.name)} model (schema ``{schema.name}``)."], 0
+            )
         names = ", ".join(self.class_name(n) for n in group)
-        return docstring([f"Models that refer to each other in a cycle, defined together: {names}."], 0)
+        return docstring(
+            [f"Models that refer to each other in a cycle, defined together: {names}."], 0
+        )
 
-    def _order_aliases(self, aliases: list[tuple[str, dict[str, Any]]], members: set[str]) -> list[dict[str, Any]]:
+    def _order_aliases(
+        self, aliases: list[tuple[str, dict[str, Any]]], members: set[str]
+    ) -> list[dict[str, Any]]:
         """Module-level aliases evaluate their members at import: define dependencies first."""
         pending = dict(aliases)
         ordered: list[dict[str, Any]] = []
@@ -634,33 +741,66 @@ class ModelPlan:
                 ordered.append(pending.pop(name))
         return ordered
 
-    def _enum_view(self, class_name: str, values: tuple[Any, ...], base: str, description: str, imports: Imports) -> dict[str, Any]:
+    def _enum_view(
+        self,
+        class_name: str,
+        values: tuple[Any, ...],
+        base: str,
+        description: str,
+        imports: Imports,
+    ) -> dict[str, Any]:
         imports.add("enum", "Enum")
         return {
             "name": class_name,
             "base": base,
             "members": _members(values),
-            "doc": docstring([description or f"Values of {class_name}.", "Responses may carry values this client does not know yet: such a field holds the plain value instead of a member."], 4),
+            "doc": docstring(
+                [
+                    description or f"Values of {class_name}.",
+                    "Responses may carry values this client does not know yet: such a field holds the plain value instead of a member.",
+                ],
+                4,
+            ),
         }
 
     def _object_view(self, schema: Schema, imports: Imports) -> dict[str, Any]:
         imports.add(".._models", "AtlasModel")
         fields = [self.field_view(schema, f, imports) for f in schema.fields]
-        read_only = sorted({n for f in schema.fields if f.read_only for n in (f.wire_name, f.python_name)})
+        read_only = sorted(
+            {n for f in schema.fields if f.read_only for n in (f.wire_name, f.python_name)}
+        )
         if read_only:
             imports.typing.add("ClassVar")
-        renamed = {f.python_name: f.wire_name for f in schema.fields if f.python_name != f.wire_name}
+        renamed = {
+            f.python_name: f.wire_name for f in schema.fields if f.python_name != f.wire_name
+        }
         config = None
         if renamed:
             imports.add(".._models", "wire_names")
-            config = layout.call("wire_names", [f"{k}={literal(v)}" for k, v in renamed.items()], 4, "model_config = ")
+            config = layout.call(
+                "wire_names",
+                [f"{k}={literal(v)}" for k, v in renamed.items()],
+                4,
+                "model_config = ",
+            )
         extra = "" if schema.allows_additional else " Fields it does not declare are kept too."
         return {
             "name": self.class_name(schema.name),
             "fields": fields,
-            "read_only": layout.call("frozenset", [layout.set_of([literal(n) for n in read_only], 8)], 4, "__read_only_fields__: ClassVar[frozenset[str]] = ") if read_only else None,
+            "read_only": (
+                layout.call(
+                    "frozenset",
+                    [layout.set_of([literal(n) for n in read_only], 8)],
+                    4,
+                    "__read_only_fields__: ClassVar[frozenset[str]] = ",
+                )
+                if read_only
+                else None
+            ),
             "config": config,
-            "doc": docstring([schema.description or f"The ``{schema.name}`` schema.", extra.strip()], 4),
+            "doc": docstring(
+                [schema.description or f"The ``{schema.name}`` schema.", extra.strip()], 4
+            ),
         }
 
     def _union_view(self, schema: Schema, imports: Imports) -> dict[str, Any]:
@@ -668,9 +808,11 @@ class ModelPlan:
         names = [self.class_name(v) for v in variants]
         for variant, name in zip(variants, names, strict=True):
             imports.model(self.home[variant], name)
-        discriminated = schema.discriminator is not None and all(
-            self.schemas[v].kind == "object" for v in variants
-        ) and variants
+        discriminated = (
+            schema.discriminator is not None
+            and all(self.schemas[v].kind == "object" for v in variants)
+            and variants
+        )
         if discriminated:
             assert schema.discriminator is not None
             imports.typing.add("Annotated")
@@ -678,7 +820,11 @@ class ModelPlan:
             imports.add(".._models", "UnknownVariant")
             imports.add(".._models", "UnknownVariantCheck")
             imports.add(".._models", "discriminator")
-            mapping = {value: self.class_name(target) for value, target in schema.discriminator.mapping if target in variants}
+            mapping = {
+                value: self.class_name(target)
+                for value, target in schema.discriminator.mapping
+                if target in variants
+            }
             value = _discriminated_union(
                 self.class_name(schema.name),
                 names,
@@ -701,7 +847,11 @@ class ModelPlan:
                 f"The variant is chosen by ``{schema.discriminator.property_name}``; "  # type: ignore[union-attr]
                 "a value this client does not know yet gives an ``UnknownVariant`` in responses."
             )
-        return {"name": self.class_name(schema.name), "value": value, "doc": docstring([description, notes], 0)}
+        return {
+            "name": self.class_name(schema.name),
+            "value": value,
+            "doc": docstring([description, notes], 0),
+        }
 
     # ----------------------------------------------------------------- jobs
     def exports(self) -> list[tuple[str, str]]:
@@ -719,12 +869,20 @@ class ModelPlan:
                 {
                     **common,
                     "exports": sorted(self.exports(), key=lambda e: _module_key("." + e[1])),
-                    "export_names": sorted([name for name, _ in self.exports()] + ["UnknownVariant"]),
+                    "export_names": sorted(
+                        [name for name, _ in self.exports()] + ["UnknownVariant"]
+                    ),
                 },
             )
         ]
         for template, module, context in self.module_views():
-            result.append(RenderJob(f"{PACKAGE_TEMPLATES}/{template}", f"{root}/models/{module}.py", {**common, **context}))
+            result.append(
+                RenderJob(
+                    f"{PACKAGE_TEMPLATES}/{template}",
+                    f"{root}/models/{module}.py",
+                    {**common, **context},
+                )
+            )
         return result
 
 
@@ -732,28 +890,47 @@ def _check_args(constraints: Constraints) -> str:
     pairs = [
         (name, getattr(constraints, name))
         for name in (
-            "pattern", "minimum", "maximum", "exclusive_minimum", "exclusive_maximum",
-            "min_length", "max_length", "min_items", "max_items", "unique_items",
+            "pattern",
+            "minimum",
+            "maximum",
+            "exclusive_minimum",
+            "exclusive_maximum",
+            "min_length",
+            "max_length",
+            "min_items",
+            "max_items",
+            "unique_items",
         )
     ]
     defaults = {"exclusive_minimum": False, "exclusive_maximum": False, "unique_items": False}
     return ", ".join(
-        f"{name}={literal(value)}" for name, value in pairs if value is not None and value != defaults.get(name)
+        f"{name}={literal(value)}"
+        for name, value in pairs
+        if value is not None and value != defaults.get(name)
     )
 
 
 # --------------------------------------------------------------------- operations metadata
 def _parameter_fields(p: Parameter) -> list[tuple[str, str]]:
-    kind = {"primitive": p.type.primitive, "enum": p.type.primitive, "array": "array", "map": "object"}.get(
-        p.type.kind, "any"
-    ) or "string"
+    kind = {
+        "primitive": p.type.primitive,
+        "enum": p.type.primitive,
+        "array": "array",
+        "map": "object",
+    }.get(p.type.kind, "any") or "string"
     items = p.type.items if p.type.kind == "array" else None
     item_kind = None
     enum: tuple[Any, ...] = p.type.values if p.type.kind == "enum" else ()
     if items is not None:
-        item_kind = {"primitive": items.primitive, "enum": items.primitive}.get(items.kind, "any") or "string"
+        item_kind = {"primitive": items.primitive, "enum": items.primitive}.get(
+            items.kind, "any"
+        ) or "string"
         enum = items.values if items.kind == "enum" else ()
-    fmt = p.type.format if p.type.kind == "primitive" else (items.format if items is not None and items.kind == "primitive" else None)
+    fmt = (
+        p.type.format
+        if p.type.kind == "primitive"
+        else (items.format if items is not None and items.kind == "primitive" else None)
+    )
     c = p.constraints
     candidates: list[tuple[str, Any, Any]] = [
         ("name", p.wire_name, None),
@@ -781,7 +958,11 @@ def _parameter_fields(p: Parameter) -> list[tuple[str, str]]:
         ("requires", tuple(p.requires), ()),
         ("deprecated", p.deprecated, False),
     ]
-    return [(key, literal(value)) for key, value, default in candidates if value != default or key in ("name", "python_name", "location", "type")]
+    return [
+        (key, literal(value))
+        for key, value, default in candidates
+        if value != default or key in ("name", "python_name", "location", "type")
+    ]
 
 
 def _accept(version: ApiVersion, download: bool) -> str:
@@ -821,7 +1002,9 @@ class OperationPlan:
         constants = naming.unique_names(
             [naming.python_constant(op.python_name) for op in api.operations] + ["OPERATIONS"]
         )
-        self.op_constant = {op.operation_id: c for op, c in zip(api.operations, constants, strict=False)}
+        self.op_constant = {
+            op.operation_id: c for op, c in zip(api.operations, constants, strict=False)
+        }
         # The same parameter (every field equal) gets one constant wherever it is used.
         by_key: dict[tuple[tuple[str, str], ...], list[str]] = {}
         for tag in api.tags:
@@ -833,8 +1016,9 @@ class OperationPlan:
                         users.append(tag.module_name)
         keys = sorted(by_key, key=lambda k: (dict(k)["python_name"], k))
         names = naming.unique_names(
-            list(constants) + [naming.python_constant(literal_eval_str(dict(k)["python_name"])) for k in keys]
-        )[len(constants):]
+            list(constants)
+            + [naming.python_constant(literal_eval_str(dict(k)["python_name"])) for k in keys]
+        )[len(constants) :]
         self.param_constant = dict(zip(keys, names, strict=True))
         self.shared = {k for k, users in by_key.items() if len(users) > 1}
         self.local = {k: users[0] for k, users in by_key.items() if len(users) == 1}
@@ -848,7 +1032,9 @@ class OperationPlan:
         for tag in self.api.tags:
             for op in tag.operations:
                 constant = self.op_constant[op.operation_id]
-                for name in dict.fromkeys(filter(None, (op.operation_id, op.alias, op.python_name, op.python_alias))):
+                for name in dict.fromkeys(
+                    filter(None, (op.operation_id, op.alias, op.python_name, op.python_alias))
+                ):
                     index.append((name, tag.module_name, constant))
         operations = list(self.api.operations)
         result = [
@@ -865,8 +1051,17 @@ class OperationPlan:
             )
         ]
         if self.shared:
-            shared = [self._parameter_block(k) for k in sorted(self.shared, key=lambda k: self.param_constant[k])]
-            result.append(RenderJob(f"{base}/_shared.py.j2", f"{root}/_operations/_shared.py", {**common, "parameters": shared}))
+            shared = [
+                self._parameter_block(k)
+                for k in sorted(self.shared, key=lambda k: self.param_constant[k])
+            ]
+            result.append(
+                RenderJob(
+                    f"{base}/_shared.py.j2",
+                    f"{root}/_operations/_shared.py",
+                    {**common, "parameters": shared},
+                )
+            )
         for tag in self.api.tags:
             local = [
                 self._parameter_block(k)
@@ -874,7 +1069,12 @@ class OperationPlan:
                 if self.local[k] == tag.module_name
             ]
             shared_names = sorted(
-                {self.constant_of(p) for op in tag.operations for p in op.parameters if tuple(_parameter_fields(p)) in self.shared}
+                {
+                    self.constant_of(p)
+                    for op in tag.operations
+                    for p in op.parameters
+                    if tuple(_parameter_fields(p)) in self.shared
+                }
             )
             ops = [self._operation_view(op) for op in tag.operations]
             result.append(
@@ -885,7 +1085,11 @@ class OperationPlan:
                         **common,
                         "tag": tag,
                         "operations": ops,
-                        "operations_tuple": layout.tuple_of([op["constant"] for op in ops], 0, "OPERATIONS: tuple[OperationSpec, ...] = "),
+                        "operations_tuple": layout.tuple_of(
+                            [op["constant"] for op in ops],
+                            0,
+                            "OPERATIONS: tuple[OperationSpec, ...] = ",
+                        ),
                         "local_parameters": local,
                         "shared_imports": shared_names,
                     },
@@ -921,14 +1125,23 @@ class OperationPlan:
         if op.roles:
             fields.append(("roles", literal(tuple(op.roles))))
         versions = [
-            layout.call("VersionSpec", [f"{k}={v}" for k, v in _version_fields(op, version)], 8, after=",")
+            layout.call(
+                "VersionSpec", [f"{k}={v}" for k, v in _version_fields(op, version)], 8, after=","
+            )
             for version in op.versions
         ]
         arguments = [f"{k}={v}" for k, v in fields]
         arguments.append(layout.tuple_of(versions, 4, "versions=", after=","))
-        arguments.append(layout.tuple_of([self.constant_of(p) for p in op.parameters], 4, "parameters=", after=","))
+        arguments.append(
+            layout.tuple_of(
+                [self.constant_of(p) for p in op.parameters], 4, "parameters=", after=","
+            )
+        )
         constant = self.op_constant[op.operation_id]
-        return {"constant": constant, "block": layout.call("OperationSpec", arguments, 0, f"{constant} = ")}
+        return {
+            "constant": constant,
+            "block": layout.call("OperationSpec", arguments, 0, f"{constant} = "),
+        }
 
 
 def _discriminated_union(
@@ -954,8 +1167,7 @@ def _discriminated_union(
     check = [literal(property_name), literal(python_name)]
     pairs = [(literal(k), literal(v)) for k, v in mapping.items()]
     one_line = (
-        f"Annotated[{' | '.join(flat)}, "
-        f"discriminator({', '.join(check)}, {literal(mapping)})]"
+        f"Annotated[{' | '.join(flat)}, " f"discriminator({', '.join(check)}, {literal(mapping)})]"
     )
     if nullable:  # black splits ``Annotated[...] | None`` otherwise: it formats this one
         return f"{one_line} | None"
@@ -986,7 +1198,9 @@ def _tag_spec_block(tag: Tag) -> str:
         f"cli_name={literal(tag.cli_name)}",
         f"module={literal(tag.module_name)}",
         f"description={literal(tag.description)}",
-        layout.tuple_of([literal(op.operation_id) for op in tag.operations], 8, "operation_ids=", after=","),
+        layout.tuple_of(
+            [literal(op.operation_id) for op in tag.operations], 8, "operation_ids=", after=","
+        ),
     ]
     return layout.call("TagSpec", arguments, 4, after=",")
 
@@ -1007,8 +1221,12 @@ def _tag_view(tag: Tag) -> dict[str, Any]:
         "module": tag.module_name,
         "sync_class": naming.python_resource_class(tag.class_name),
         "async_class": naming.python_resource_class(tag.class_name, asynchronous=True),
-        "summary": f"{tag.name}: {first_sentence(tag.description)}" if tag.description else tag.name,
-        "doc": docstring([f"{tag.name}: {first_sentence(tag.description)}" if tag.description else tag.name], 8),
+        "summary": (
+            f"{tag.name}: {first_sentence(tag.description)}" if tag.description else tag.name
+        ),
+        "doc": docstring(
+            [f"{tag.name}: {first_sentence(tag.description)}" if tag.description else tag.name], 8
+        ),
     }
 
 
@@ -1025,7 +1243,9 @@ def _parameter_annotation(p: Parameter, plan: ModelPlan, imports: Imports) -> st
         item = t.items
         if item is not None and item.kind in ("primitive", "enum"):
             inner = _parameter_annotation(
-                Parameter(p.wire_name, p.python_name, p.cli_flag, p.location, item, True, "", ""), plan, imports
+                Parameter(p.wire_name, p.python_name, p.cli_flag, p.location, item, True, "", ""),
+                plan,
+                imports,
             )
         else:
             imports.typing.add("Any")
@@ -1052,7 +1272,11 @@ def _param_default(p: Parameter) -> str | None:
             "number": isinstance(p.default, (int, float)) and not isinstance(p.default, bool),
             "boolean": isinstance(p.default, bool),
         }
-        if t.kind == "primitive" and ok.get(t.primitive or "") and t.format not in ("date-time", "date"):
+        if (
+            t.kind == "primitive"
+            and ok.get(t.primitive or "")
+            and t.format not in ("date-time", "date")
+        ):
             return literal(p.default)
         if t.kind == "enum" and p.default in t.values:
             return literal(p.default)
@@ -1071,9 +1295,13 @@ def _constraint_text(p: Parameter) -> str:
     elif c.maximum is not None:
         notes.append(f"At most {c.maximum}.")
     if c.min_length is not None or c.max_length is not None:
-        notes.append(f"Length {c.min_length or 0} to {c.max_length if c.max_length is not None else 'any'}.")
+        notes.append(
+            f"Length {c.min_length or 0} to {c.max_length if c.max_length is not None else 'any'}."
+        )
     if c.min_items is not None or c.max_items is not None:
-        notes.append(f"{c.min_items or 0} to {c.max_items if c.max_items is not None else 'any'} items.")
+        notes.append(
+            f"{c.min_items or 0} to {c.max_items if c.max_items is not None else 'any'} items."
+        )
     if p.type.kind == "enum":
         notes.append("One of " + ", ".join(f"``{v}``" for v in p.type.values) + ".")
     if p.time_unit is not None:
@@ -1123,14 +1351,20 @@ class ResourceBuilder:
         for version in op.versions:
             json_media = [m for m in version.responses if m.format == "json"]
             media = json_media[0] if json_media else None
-            per_version[version.version] = self.type_expression(media.type) if media is not None and media.type is not None else "None"
+            per_version[version.version] = (
+                self.type_expression(media.type)
+                if media is not None and media.type is not None
+                else "None"
+            )
         distinct = list(dict.fromkeys(per_version.values()))
         if not distinct:
             return "None", "None"
         annotation = " | ".join(distinct)
         if len(distinct) == 1:
             return annotation, distinct[0]
-        return annotation, layout.dictionary([(literal(v), t) for v, t in per_version.items()], 16, "responses=", ",").removeprefix("responses=")
+        return annotation, layout.dictionary(
+            [(literal(v), t) for v, t in per_version.items()], 16, "responses=", ","
+        ).removeprefix("responses=")
 
     def request_types(self, op: Operation) -> tuple[str, str]:
         """(``body`` annotation, ``request_types=`` argument)."""
@@ -1141,11 +1375,23 @@ class ResourceBuilder:
             t = media.type
             expression = self.type_expression(t)
             per_version[media.version or ""] = expression
-            if t is not None and t.kind == "ref" and self.plan.schemas.get(t.schema_name or "") is not None and self.plan.schemas[t.schema_name or ""].kind == "object":
+            if (
+                t is not None
+                and t.kind == "ref"
+                and self.plan.schemas.get(t.schema_name or "") is not None
+                and self.plan.schemas[t.schema_name or ""].kind == "object"
+            ):
                 self.imports.abc.add("Mapping")
                 self.imports.typing.add("Any")
                 annotations.append(f"{expression} | Mapping[str, Any]")
-            elif t is not None and t.kind == "array" and t.items is not None and t.items.kind == "ref" and self.plan.schemas.get(t.items.schema_name or "") is not None and self.plan.schemas[t.items.schema_name or ""].kind == "object":
+            elif (
+                t is not None
+                and t.kind == "array"
+                and t.items is not None
+                and t.items.kind == "ref"
+                and self.plan.schemas.get(t.items.schema_name or "") is not None
+                and self.plan.schemas[t.items.schema_name or ""].kind == "object"
+            ):
                 self.imports.abc.add("Sequence")
                 self.imports.abc.add("Mapping")
                 self.imports.typing.add("Any")
@@ -1165,7 +1411,9 @@ class ResourceBuilder:
         for version in op.versions:
             if version.request is not None:
                 mapping[version.version] = per_version.get(version.request.version, distinct[-1])
-        return annotation, layout.dictionary([(literal(v), t) for v, t in mapping.items()], 16, "request_types=", ",").removeprefix("request_types=")
+        return annotation, layout.dictionary(
+            [(literal(v), t) for v, t in mapping.items()], 16, "request_types=", ","
+        ).removeprefix("request_types=")
 
     def method(self, op: Operation) -> dict[str, Any]:
         params = []
@@ -1174,22 +1422,40 @@ class ResourceBuilder:
             default = _param_default(p)
             if default == "None":
                 annotation += " | None"
-            params.append({"name": p.python_name, "wire": p.wire_name, "annotation": annotation, "default": default})
+            params.append(
+                {
+                    "name": p.python_name,
+                    "wire": p.wire_name,
+                    "annotation": annotation,
+                    "default": default,
+                }
+            )
         body = None
         request_arg = None
         if op.request_body is not None:
             body_annotation, request_arg = self.request_types(op)
-            body = {"annotation": body_annotation if op.request_body.required else f"{body_annotation} | None",
-                    "default": None if op.request_body.required else "None"}
+            body = {
+                "annotation": (
+                    body_annotation if op.request_body.required else f"{body_annotation} | None"
+                ),
+                "default": None if op.request_body.required else "None",
+            }
         if op.is_download:
             self.imports.add(".._response", "DownloadResponse")
             self.imports.add(".._response", "AsyncDownloadResponse")
-            sync_return, async_return, responses_arg = "DownloadResponse", "AsyncDownloadResponse", None
+            sync_return, async_return, responses_arg = (
+                "DownloadResponse",
+                "AsyncDownloadResponse",
+                None,
+            )
         else:
             sync_return, responses_arg = self.response_types(op)
             async_return = sync_return
         pairs = [(literal(p["wire"]), str(p["name"])) for p in params]
-        arguments = [f"_ops.{self.op_constants[op.operation_id]}", layout.dictionary(pairs, 16, after=",")]
+        arguments = [
+            f"_ops.{self.op_constants[op.operation_id]}",
+            layout.dictionary(pairs, 16, after=","),
+        ]
         if body is not None:
             arguments += ["body=body", f"request_types={request_arg}"]
         if responses_arg is not None:
@@ -1197,8 +1463,18 @@ class ResourceBuilder:
         arguments += ["version=version", "options=options"]
         return {
             "op": op,
-            "raw_sync": layout.call("to_raw_response_wrapper", [f"resource.{op.python_name}"], 8, f"self.{op.python_name} = "),
-            "raw_async": layout.call("async_to_raw_response_wrapper", [f"resource.{op.python_name}"], 8, f"self.{op.python_name} = "),
+            "raw_sync": layout.call(
+                "to_raw_response_wrapper",
+                [f"resource.{op.python_name}"],
+                8,
+                f"self.{op.python_name} = ",
+            ),
+            "raw_async": layout.call(
+                "async_to_raw_response_wrapper",
+                [f"resource.{op.python_name}"],
+                8,
+                f"self.{op.python_name} = ",
+            ),
             "arguments": arguments,
             "params": params,
             "body": body,
@@ -1219,7 +1495,9 @@ class ResourceBuilder:
         newest = op.newest_version.version if op.versions else None
         if op.versions:
             listed = ", ".join(
-                v.version + (f" (sunset {v.sunset})" if v.sunset else "") + (" (preview)" if v.preview else "")
+                v.version
+                + (f" (sunset {v.sunset})" if v.sunset else "")
+                + (" (preview)" if v.preview else "")
                 for v in op.versions
             )
             sections.append(f"API versions: {listed}; the newest, {newest}, unless pinned.")
@@ -1228,7 +1506,9 @@ class ResourceBuilder:
                     sections.append(f"Changed in {v.version}: {v.changelog}")
         args: list[str] = ["Args:"]
         for p in op.parameters:
-            text = " ".join(part for part in (first_sentence(p.description), _constraint_text(p)) if part)
+            text = " ".join(
+                part for part in (first_sentence(p.description), _constraint_text(p)) if part
+            )
             if p.deprecated:
                 text = "Deprecated. " + text
             args += _item_lines(p.python_name, text, 8)
@@ -1243,7 +1523,9 @@ class ResourceBuilder:
             8,
         )
         args += _item_lines(
-            "options", "``timeout`` (this call's, instead of the client's), ``extra_headers``, ``extra_query``.", 8
+            "options",
+            "``timeout`` (this call's, instead of the client's), ``extra_headers``, ``extra_query``.",
+            8,
         )
         sections.append(args)
         if op.is_download:
@@ -1256,7 +1538,9 @@ class ResourceBuilder:
         sections.append(["Returns:", *["    " + line for line in _wrap(returns_text, 12)]])
         statuses = sorted({r.status for r in op.error_responses})
         raises = ["Raises:"]
-        raises += _item_lines("ParameterError, UnsupportedVersionError", "Before sending anything.", 8)
+        raises += _item_lines(
+            "ParameterError, UnsupportedVersionError", "Before sending anything.", 8
+        )
         documented = f" (documented: {', '.join(statuses)})" if statuses else ""
         raises += _item_lines("APIStatusError", f"A subclass per error status{documented}.", 8)
         raises += _item_lines("APIConnectionError", "No response, after the retries.", 8)
@@ -1303,17 +1587,31 @@ def _resource_jobs(
 # --------------------------------------------------------------------- README
 def _readme_context(api: Api, plan: ModelPlan, settings: Settings) -> dict[str, Any]:
     operations = list(api.operations)
-    json_op = next((op for op in operations if not op.is_download and op.request_body is None), operations[0] if operations else None)
+    json_op = next(
+        (op for op in operations if not op.is_download and op.request_body is None),
+        operations[0] if operations else None,
+    )
     download_op = next((op for op in operations if op.is_download), None)
-    body_op = next((op for op in operations if op.request_body is not None and op.request_body.media_types), None)
+    body_op = next(
+        (op for op in operations if op.request_body is not None and op.request_body.media_types),
+        None,
+    )
     return {
         "tags": [_tag_view(t) for t in api.tags],
         "json_op": json_op,
-        "json_tag": next((t for t in api.tags if json_op in t.operations), None) if json_op else None,
+        "json_tag": (
+            next((t for t in api.tags if json_op in t.operations), None) if json_op else None
+        ),
         "download_op": download_op,
-        "download_tag": next((t for t in api.tags if download_op in t.operations), None) if download_op else None,
+        "download_tag": (
+            next((t for t in api.tags if download_op in t.operations), None)
+            if download_op
+            else None
+        ),
         "body_op": body_op,
-        "body_tag": next((t for t in api.tags if body_op in t.operations), None) if body_op else None,
+        "body_tag": (
+            next((t for t in api.tags if body_op in t.operations), None) if body_op else None
+        ),
         "cli": "cli" in settings.targets,
         "cli_command": settings.cli_command,
         "sample_args": {op.operation_id: _sample_args(op) for op in operations},

@@ -13,7 +13,15 @@ from generator.validate.document import Document
 from generator.validate.problems import Problem, Severity, format_problem
 from generator.validate.rules import RULES, Rule
 
-__all__ = ["RULES", "Problem", "Rule", "Severity", "format_problem", "in_file_order", "validate_spec"]
+__all__ = [
+    "RULES",
+    "Problem",
+    "Rule",
+    "Severity",
+    "format_problem",
+    "in_file_order",
+    "validate_spec",
+]
 
 
 def validate_spec(

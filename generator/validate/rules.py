@@ -159,7 +159,9 @@ def media_type_versioned(document: Document) -> Iterator[Finding]:
     An operation must name at least one version: every call chooses one.
     """
     for operation in document.operations():
-        holders = [(operation.value.get("requestBody"), pointer_join(operation.pointer, "requestBody"))]
+        holders = [
+            (operation.value.get("requestBody"), pointer_join(operation.pointer, "requestBody"))
+        ]
         responses = operation.value.get("responses")
         for status, response in responses.items() if isinstance(responses, dict) else ():
             if str(status).startswith("2"):

@@ -26,7 +26,9 @@ Runner = Callable[..., subprocess.CompletedProcess[bytes]]
 def generate_cli(out: Path, spec: Path | None = None) -> Path:
     """Generate the package with its CLI from ``spec`` (the shipped one by default) into
     ``out``; returns the folder it imports from."""
-    settings = dataclasses.replace(SETTINGS, spec=spec or SETTINGS.spec, out=out, targets=("python", "cli"))
+    settings = dataclasses.replace(
+        SETTINGS, spec=spec or SETTINGS.spec, out=out, targets=("python", "cli")
+    )
     write_tree(out, generate_files(settings).files)
     return out / "python"
 

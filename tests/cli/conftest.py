@@ -31,7 +31,9 @@ def atlas_env(fake_atlas: Any) -> dict[str, str]:
 def cli(cli_path: Path, atlas_env: dict[str, str]) -> Runner:
     """Run ``atlas-admin`` against the fake Atlas: ``cli(*args, env=..., input=...)``."""
 
-    def run(*args: str, env: Mapping[str, str] | None = None, **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
+    def run(
+        *args: str, env: Mapping[str, str] | None = None, **kwargs: Any
+    ) -> subprocess.CompletedProcess[bytes]:
         return run_in(cli_path, args, {**atlas_env, **(env or {})}, **kwargs)
 
     return run

@@ -25,15 +25,22 @@ DOWNLOAD = ["api", "streams", "downloadAuditLogs", "--groupId", GROUP, "--tenant
 WINDOW = ["--startDate", "1636466948", "--endDate", "1636481348"]
 
 
-
 def _last(atlas: Any) -> Any:
     return atlas.requests[-1]
 
 
 def test_get_access_history_prints_the_json_body(cli: Runner, fake_atlas: Any) -> None:
     result = cli(
-        "api", "accessTracking", "getGroupDbAccessHistoryCluster",
-        "--groupId", GROUP, "--clusterName", "Cluster0", "--nLogs", "10", "--authResult",
+        "api",
+        "accessTracking",
+        "getGroupDbAccessHistoryCluster",
+        "--groupId",
+        GROUP,
+        "--clusterName",
+        "Cluster0",
+        "--nLogs",
+        "10",
+        "--authResult",
     )
     assert result.returncode == 0, result.stderr.decode()
     data = json.loads(result.stdout)
@@ -47,15 +54,23 @@ def test_get_access_history_prints_the_json_body(cli: Runner, fake_atlas: Any) -
 
 def test_alias_and_boolean_with_a_value(cli: Runner, fake_atlas: Any) -> None:
     result = cli(
-        "api", "accessTracking", "getAccessHistoryCluster",
-        "--groupId", GROUP, "--clusterName", "Cluster0", "--authResult=false",
+        "api",
+        "accessTracking",
+        "getAccessHistoryCluster",
+        "--groupId",
+        GROUP,
+        "--clusterName",
+        "Cluster0",
+        "--authResult=false",
     )
     assert result.returncode == 0, result.stderr.decode()
     assert _last(fake_atlas).query == {"authResult": "false"}
 
 
 def test_get_audit_log(cli: Runner, fake_atlas: Any) -> None:
-    result = cli("api", "auditing", "getGroupAuditLog", "--groupId", GROUP, "--version", "2024-05-30")
+    result = cli(
+        "api", "auditing", "getGroupAuditLog", "--groupId", GROUP, "--version", "2024-05-30"
+    )
     assert result.returncode == 0, result.stderr.decode()
     assert isinstance(json.loads(result.stdout), dict)
     assert _last(fake_atlas).path == f"/api/atlas/v2/groups/{GROUP}/auditLog"
@@ -66,7 +81,13 @@ def test_create_log_integration_from_a_file(cli: Runner, fake_atlas: Any, tmp_pa
     body = tmp_path / "body.json"
     body.write_text(json.dumps(BODY), encoding="utf-8")
     result = cli(
-        "api", "pushBasedLogExport", "createGroupLogIntegration", "--groupId", GROUP, "--file", str(body)
+        "api",
+        "pushBasedLogExport",
+        "createGroupLogIntegration",
+        "--groupId",
+        GROUP,
+        "--file",
+        str(body),
     )
     assert result.returncode == 0, result.stderr.decode()
     assert json.loads(result.stdout)["bucketName"] == "my-log-bucket"
@@ -78,7 +99,13 @@ def test_create_log_integration_from_a_file(cli: Runner, fake_atlas: Any, tmp_pa
 
 def test_create_log_integration_from_stdin(cli: Runner, fake_atlas: Any) -> None:
     result = cli(
-        "api", "pushBasedLogExport", "createGroupLogIntegration", "--projectId", GROUP, "--file", "-",
+        "api",
+        "pushBasedLogExport",
+        "createGroupLogIntegration",
+        "--projectId",
+        GROUP,
+        "--file",
+        "-",
         input=json.dumps(BODY).encode(),
     )
     assert result.returncode == 0, result.stderr.decode()
@@ -95,7 +122,13 @@ def test_a_missing_body_is_a_usage_error(cli: Runner, fake_atlas: Any) -> None:
 def test_an_invalid_body_names_the_field_and_sends_nothing(cli: Runner, fake_atlas: Any) -> None:
     bad = {**BODY, "logTypes": ["NOPE"]}
     result = cli(
-        "api", "pushBasedLogExport", "createGroupLogIntegration", "--groupId", GROUP, "--file", "-",
+        "api",
+        "pushBasedLogExport",
+        "createGroupLogIntegration",
+        "--groupId",
+        GROUP,
+        "--file",
+        "-",
         input=json.dumps(bad).encode(),
     )
     assert result.returncode == 2, result.stderr.decode()
@@ -106,7 +139,13 @@ def test_an_invalid_body_names_the_field_and_sends_nothing(cli: Runner, fake_atl
 
 def test_a_body_that_is_not_json(cli: Runner, fake_atlas: Any) -> None:
     result = cli(
-        "api", "pushBasedLogExport", "createGroupLogIntegration", "--groupId", GROUP, "--file", "-",
+        "api",
+        "pushBasedLogExport",
+        "createGroupLogIntegration",
+        "--groupId",
+        GROUP,
+        "--file",
+        "-",
         input=b"{nope",
     )
     assert result.returncode == 2
@@ -122,7 +161,9 @@ def test_download_each_version_to_a_file(
     result = cli(*DOWNLOAD, *WINDOW, *extra, "--outputFile", str(target))
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout == b""
-    assert gzip.decompress(target.read_bytes()) == fake_atlas.audit_log_payload("ws1", 1636466948, 1636481348)
+    assert gzip.decompress(target.read_bytes()) == fake_atlas.audit_log_payload(
+        "ws1", 1636466948, 1636481348
+    )
     accept = _last(fake_atlas).headers["accept"]
     assert accept == f"application/vnd.atlas.{version or '2025-02-19'}+gzip"
     assert [p.name for p in tmp_path.iterdir()] == ["logs.gz"]  # no temporary left over
@@ -131,10 +172,14 @@ def test_download_each_version_to_a_file(
 def test_download_to_a_pipe_streams_the_gzip(cli: Runner, fake_atlas: Any) -> None:
     result = cli(*DOWNLOAD, *WINDOW)
     assert result.returncode == 0, result.stderr.decode()
-    assert gzip.decompress(result.stdout) == fake_atlas.audit_log_payload("ws1", 1636466948, 1636481348)
+    assert gzip.decompress(result.stdout) == fake_atlas.audit_log_payload(
+        "ws1", 1636466948, 1636481348
+    )
 
 
-def test_download_to_a_terminal_is_refused(cli_path: Path, atlas_env: dict[str, str], fake_atlas: Any) -> None:
+def test_download_to_a_terminal_is_refused(
+    cli_path: Path, atlas_env: dict[str, str], fake_atlas: Any
+) -> None:
     leader, follower = pty.openpty()
     try:
         env = {**base_environment(cli_path), **atlas_env}
@@ -170,7 +215,18 @@ def test_a_dropped_download_leaves_no_file(cli: Runner, fake_atlas: Any, tmp_pat
         (401, ["api", "auditing", "getGroupAuditLog", "--groupId", GROUP]),
         (403, ["api", "auditing", "getGroupAuditLog", "--groupId", GROUP]),
         (404, ["api", "auditing", "getGroupAuditLog", "--groupId", GROUP]),
-        (409, ["api", "accessTracking", "getAccessHistoryCluster", "--groupId", GROUP, "--clusterName", "c"]),
+        (
+            409,
+            [
+                "api",
+                "accessTracking",
+                "getAccessHistoryCluster",
+                "--groupId",
+                GROUP,
+                "--clusterName",
+                "c",
+            ],
+        ),
         (429, DOWNLOAD),
         (500, ["api", "auditing", "getGroupAuditLog", "--groupId", GROUP]),
     ],
@@ -189,7 +245,12 @@ def test_each_error_status(cli: Runner, fake_atlas: Any, status: int, command: l
 def test_api_error_fields_are_shown(cli: Runner, fake_atlas: Any) -> None:
     fake_atlas.fail(
         404,
-        body={"error": 404, "errorCode": "GROUP_NOT_FOUND", "detail": "No group with ID x exists.", "reason": "Not Found"},
+        body={
+            "error": 404,
+            "errorCode": "GROUP_NOT_FOUND",
+            "detail": "No group with ID x exists.",
+            "reason": "Not Found",
+        },
     )
     result = cli("api", "auditing", "getGroupAuditLog", "--groupId", GROUP)
     assert result.returncode == 1
@@ -215,7 +276,11 @@ def test_missing_credentials(cli_path: Path, fake_atlas: Any) -> None:
     assert result.returncode == 1
     stderr = result.stderr.decode()
     assert len(stderr.strip().splitlines()) == 1
-    for variable in ("MONGODB_ATLAS_PUBLIC_API_KEY", "MONGODB_ATLAS_PRIVATE_API_KEY", "MONGODB_ATLAS_CLIENT_ID"):
+    for variable in (
+        "MONGODB_ATLAS_PUBLIC_API_KEY",
+        "MONGODB_ATLAS_PRIVATE_API_KEY",
+        "MONGODB_ATLAS_CLIENT_ID",
+    ):
         assert variable in stderr
     assert fake_atlas.requests == []
 
@@ -233,7 +298,9 @@ def test_missing_credentials(cli_path: Path, fake_atlas: Any) -> None:
         (["--clusterName", "c"], "--groupId"),
     ],
 )
-def test_a_bad_flag_value_names_the_flag(cli: Runner, fake_atlas: Any, args: list[str], flag: str) -> None:
+def test_a_bad_flag_value_names_the_flag(
+    cli: Runner, fake_atlas: Any, args: list[str], flag: str
+) -> None:
     result = cli("api", "accessTracking", "getAccessHistoryCluster", *args)
     assert result.returncode == 2, result.stderr.decode()
     assert flag in result.stderr.decode()
@@ -248,7 +315,14 @@ def test_project_id_alias_and_environment(cli: Runner, fake_atlas: Any) -> None:
     by_env = cli("api", "auditing", "getGroupAuditLog", env={"MONGODB_ATLAS_PROJECT_ID": other})
     assert by_env.returncode == 0, by_env.stderr.decode()
     assert _last(fake_atlas).path == f"/api/atlas/v2/groups/{other}/auditLog"
-    flag_wins = cli("api", "auditing", "getGroupAuditLog", "--groupId", GROUP, env={"MONGODB_ATLAS_PROJECT_ID": other})
+    flag_wins = cli(
+        "api",
+        "auditing",
+        "getGroupAuditLog",
+        "--groupId",
+        GROUP,
+        env={"MONGODB_ATLAS_PROJECT_ID": other},
+    )
     assert flag_wins.returncode == 0
     assert _last(fake_atlas).path == f"/api/atlas/v2/groups/{GROUP}/auditLog"
     bad_env = cli("api", "auditing", "getGroupAuditLog", env={"MONGODB_ATLAS_PROJECT_ID": "nope"})
@@ -256,7 +330,10 @@ def test_project_id_alias_and_environment(cli: Runner, fake_atlas: Any) -> None:
 
 
 def test_bearer_token_from_the_environment(cli_path: Path, fake_atlas: Any) -> None:
-    env = {"MONGODB_ATLAS_BASE_URL": fake_atlas.url, "MONGODB_ATLAS_ACCESS_TOKEN": "fake-atlas-static-token"}
+    env = {
+        "MONGODB_ATLAS_BASE_URL": fake_atlas.url,
+        "MONGODB_ATLAS_ACCESS_TOKEN": "fake-atlas-static-token",
+    }
     result = run_in(cli_path, ["api", "auditing", "getGroupAuditLog", "--groupId", GROUP], env)
     assert result.returncode == 0, result.stderr.decode()
     assert _last(fake_atlas).headers["authorization"] == "Bearer fake-atlas-static-token"

@@ -16,7 +16,9 @@ from cli_support import GOLDEN, SEEDS, SETTINGS, base_environment, run_in
 from generator.load import load_spec
 from generator.model import build_model
 
-API = build_model(load_spec(SETTINGS.spec, display_path=SETTINGS.spec_display), spec_display=SETTINGS.spec_display)
+API = build_model(
+    load_spec(SETTINGS.spec, display_path=SETTINGS.spec_display), spec_display=SETTINGS.spec_display
+)
 COMMAND = SETTINGS.cli_command
 HEAVY = ("httpx", "pydantic", "pydantic_core")
 
@@ -71,7 +73,10 @@ def test_command_help_shows_what_the_model_says(cli_path: Path) -> None:
 def _seed_lines() -> list[str]:
     lines = []
     for page in sorted(SEEDS.glob("*.txt")):
-        lines += [m.group(0).strip() for m in re.finditer(r"^atlas api .*$", page.read_text(encoding="utf-8"), re.MULTILINE)]
+        lines += [
+            m.group(0).strip()
+            for m in re.finditer(r"^atlas api .*$", page.read_text(encoding="utf-8"), re.MULTILINE)
+        ]
     return lines
 
 
@@ -101,7 +106,11 @@ def test_help_imports_neither_httpx_nor_pydantic(cli_path: Path, words: list[str
         "sys.stderr.write(repr(loaded))\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", probe], env=base_environment(cli_path), capture_output=True, timeout=60, check=False
+        [sys.executable, "-c", probe],
+        env=base_environment(cli_path),
+        capture_output=True,
+        timeout=60,
+        check=False,
     )
     assert result.stdout.startswith(b"Usage:"), result.stderr.decode()
     assert result.stderr.decode().strip() == "[]"
@@ -113,17 +122,32 @@ def test_without_click_one_line_and_exit_1(cli_path: Path, tmp_path: Path) -> No
     env = base_environment(cli_path)
     env["PYTHONPATH"] = f"{tmp_path}{os.pathsep}{cli_path}"
     result = subprocess.run(
-        [sys.executable, "-m", "atlas_admin", "--help"], env=env, capture_output=True, timeout=60, check=False
+        [sys.executable, "-m", "atlas_admin", "--help"],
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 1
-    assert result.stderr.decode() == f"{COMMAND} needs click: pip install '{SETTINGS.python_distribution}[cli]'\n"
+    assert (
+        result.stderr.decode()
+        == f"{COMMAND} needs click: pip install '{SETTINGS.python_distribution}[cli]'\n"
+    )
 
 
 def test_shell_completion(cli_path: Path) -> None:
-    env = {"_ATLAS_ADMIN_COMPLETE": "bash_complete", "COMP_WORDS": "atlas-admin api str", "COMP_CWORD": "2"}
+    env = {
+        "_ATLAS_ADMIN_COMPLETE": "bash_complete",
+        "COMP_WORDS": "atlas-admin api str",
+        "COMP_CWORD": "2",
+    }
     result = run_in(cli_path, [], env)
     assert "streams" in result.stdout.decode()
-    env = {"_ATLAS_ADMIN_COMPLETE": "bash_complete", "COMP_WORDS": "atlas-admin api streams downloadGroupStreamAuditLogs --ten", "COMP_CWORD": "4"}
+    env = {
+        "_ATLAS_ADMIN_COMPLETE": "bash_complete",
+        "COMP_WORDS": "atlas-admin api streams downloadGroupStreamAuditLogs --ten",
+        "COMP_CWORD": "4",
+    }
     assert "--tenantName" in run_in(cli_path, [], env).stdout.decode()
 
 

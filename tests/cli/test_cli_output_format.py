@@ -27,7 +27,9 @@ COMMAND = ["api", "auditing", "getGroupAuditLog", "--groupId", GROUP]
 def two_format_cli(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("two-formats")
     spec = yaml.safe_load((ROOT / "specs" / "atlas-admin.yaml").read_text(encoding="utf-8"))
-    content = spec["paths"]["/api/atlas/v2/groups/{groupId}/auditLog"]["get"]["responses"]["200"]["content"]
+    content = spec["paths"]["/api/atlas/v2/groups/{groupId}/auditLog"]["get"]["responses"]["200"][
+        "content"
+    ]
     content[CSV] = {"schema": {"type": "string", "format": "binary"}}
     (folder / "spec.yaml").write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     return generate_cli(folder / "out", folder / "spec.yaml")
@@ -90,7 +92,9 @@ def test_short_output_flag_with_an_output_file(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["audit.csv"]
 
 
-def test_a_format_the_operation_lacks_is_a_usage_error(two_format_cli: Path, server: tuple[str, list[str]]) -> None:
+def test_a_format_the_operation_lacks_is_a_usage_error(
+    two_format_cli: Path, server: tuple[str, list[str]]
+) -> None:
     url, accepted = server
     result = run_in(two_format_cli, [*COMMAND, "--output", "gzip"], _env(url))
     assert result.returncode == 2

@@ -14,7 +14,17 @@ def test_cli_request_passes_prism_validation(cli_path: Path, prism: Any) -> None
     before = prism.log.count("Request received")
     result = run_in(
         cli_path,
-        ["api", "accessTracking", "getAccessHistoryCluster", "--groupId", GROUP, "--clusterName", "Cluster0", "--nLogs", "5"],
+        [
+            "api",
+            "accessTracking",
+            "getAccessHistoryCluster",
+            "--groupId",
+            GROUP,
+            "--clusterName",
+            "Cluster0",
+            "--nLogs",
+            "5",
+        ],
         env,
     )
     assert result.returncode == 0, result.stderr.decode() + prism.log[-2000:]

@@ -95,7 +95,9 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def quick_backoff(aa: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
     """Exponential backoff in milliseconds (a Retry-After is still honoured as sent)."""
-    monkeypatch.setattr(importlib.import_module("atlas_admin._base_client"), "INITIAL_RETRY_DELAY", 0.01)
+    monkeypatch.setattr(
+        importlib.import_module("atlas_admin._base_client"), "INITIAL_RETRY_DELAY", 0.01
+    )
 
 
 @pytest.fixture
@@ -109,14 +111,17 @@ def digest_client(aa: ModuleType, fake_atlas: FakeAtlas) -> Iterator[Any]:
 @pytest.fixture
 def oauth_client(aa: ModuleType, fake_atlas: FakeAtlas) -> Iterator[Any]:
     with aa.Client(
-        base_url=fake_atlas.url, auth=aa.ServiceAccountAuth(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
+        base_url=fake_atlas.url,
+        auth=aa.ServiceAccountAuth(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET),
     ) as client:
         yield client
 
 
 @pytest.fixture
 def bearer_client(aa: ModuleType, fake_atlas: FakeAtlas) -> Iterator[Any]:
-    with aa.Client(base_url=fake_atlas.url, auth=aa.BearerTokenAuth(DEFAULT_STATIC_TOKEN)) as client:
+    with aa.Client(
+        base_url=fake_atlas.url, auth=aa.BearerTokenAuth(DEFAULT_STATIC_TOKEN)
+    ) as client:
         yield client
 
 
@@ -125,5 +130,6 @@ def api_requests(fake: FakeAtlas) -> list[Any]:
     return [
         r
         for r in fake.requests
-        if r.path.startswith("/api/atlas/") and not (r.status == 401 and "authorization" not in r.headers)
+        if r.path.startswith("/api/atlas/")
+        and not (r.status == 401 and "authorization" not in r.headers)
     ]

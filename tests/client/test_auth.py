@@ -42,10 +42,14 @@ def test_digest_api_key(aa: ModuleType, algorithm: str) -> None:
         assert all(f"algorithm={algorithm}" in r.headers["authorization"] for r in answered)
 
 
-def test_wrong_private_key_is_an_authentication_error_without_the_key(aa: ModuleType, fake_atlas: FakeAtlas) -> None:
+def test_wrong_private_key_is_an_authentication_error_without_the_key(
+    aa: ModuleType, fake_atlas: FakeAtlas
+) -> None:
     secret = "99999999-8888-7777-6666-555555555555"
     with (
-        aa.Client(base_url=fake_atlas.url, auth=aa.DigestApiKeyAuth(DEFAULT_PUBLIC_KEY, secret)) as client,
+        aa.Client(
+            base_url=fake_atlas.url, auth=aa.DigestApiKeyAuth(DEFAULT_PUBLIC_KEY, secret)
+        ) as client,
         pytest.raises(aa.AuthenticationError) as caught,
     ):
         client.auditing.get_group_audit_log(group_id=GROUP)
@@ -53,7 +57,9 @@ def test_wrong_private_key_is_an_authentication_error_without_the_key(aa: Module
     assert secret not in str(caught.value) and secret not in repr(client)
 
 
-def test_oauth_token_is_fetched_once_and_cached(aa: ModuleType, oauth_client: Any, fake_atlas: FakeAtlas) -> None:
+def test_oauth_token_is_fetched_once_and_cached(
+    aa: ModuleType, oauth_client: Any, fake_atlas: FakeAtlas
+) -> None:
     for _ in range(4):
         oauth_client.auditing.get_group_audit_log(group_id=GROUP)
     assert fake_atlas.tokens_issued == 1
@@ -78,7 +84,9 @@ def test_oauth_token_is_refreshed_before_it_expires(aa: ModuleType) -> None:
         assert all(r.status == 200 for r in api_requests(fake))  # never sent an expired token
 
 
-def test_oauth_401_refreshes_once_and_retries_once(aa: ModuleType, oauth_client: Any, fake_atlas: FakeAtlas) -> None:
+def test_oauth_401_refreshes_once_and_retries_once(
+    aa: ModuleType, oauth_client: Any, fake_atlas: FakeAtlas
+) -> None:
     oauth_client.auditing.get_group_audit_log(group_id=GROUP)
     fake_atlas.revoke_tokens()
     assert oauth_client.auditing.get_group_audit_log(group_id=GROUP).enabled is False
@@ -96,7 +104,9 @@ def test_oauth_401_after_refresh_is_an_authentication_error(
     assert [r.status for r in api_requests(fake_atlas)] == [401, 401]
 
 
-def test_oauth_bad_secret_never_leaks(aa: ModuleType, fake_atlas: FakeAtlas, caplog: pytest.LogCaptureFixture) -> None:
+def test_oauth_bad_secret_never_leaks(
+    aa: ModuleType, fake_atlas: FakeAtlas, caplog: pytest.LogCaptureFixture
+) -> None:
     secret = "mdb_sa_sk_this-is-very-secret"
     caplog.set_level(logging.DEBUG)
     auth = aa.ServiceAccountAuth(DEFAULT_CLIENT_ID, secret)
@@ -110,7 +120,9 @@ def test_oauth_bad_secret_never_leaks(aa: ModuleType, fake_atlas: FakeAtlas, cap
     assert all(secret not in text for text in texts)
 
 
-def test_oauth_token_fetched_once_by_concurrent_threads(aa: ModuleType, oauth_client: Any, fake_atlas: FakeAtlas) -> None:
+def test_oauth_token_fetched_once_by_concurrent_threads(
+    aa: ModuleType, oauth_client: Any, fake_atlas: FakeAtlas
+) -> None:
     fake_atlas.delay(0.3, TOKEN_PATH)  # a slow token endpoint: every thread waits for it
     barrier = threading.Barrier(12)
 
@@ -124,7 +136,9 @@ def test_oauth_token_fetched_once_by_concurrent_threads(aa: ModuleType, oauth_cl
     assert len(api_requests(fake_atlas)) == 12
 
 
-def test_oauth_token_fetched_once_by_concurrent_tasks(aa: ModuleType, fake_atlas: FakeAtlas) -> None:
+def test_oauth_token_fetched_once_by_concurrent_tasks(
+    aa: ModuleType, fake_atlas: FakeAtlas
+) -> None:
     fake_atlas.delay(0.3, TOKEN_PATH)
 
     async def main() -> None:
@@ -135,7 +149,9 @@ def test_oauth_token_fetched_once_by_concurrent_tasks(aa: ModuleType, fake_atlas
             )
             assert all(r.audit_filter == "string" for r in results)
             fake_atlas.revoke_tokens()
-            again = await asyncio.gather(*(client.auditing.get_group_audit_log(group_id=GROUP) for _ in range(6)))
+            again = await asyncio.gather(
+                *(client.auditing.get_group_audit_log(group_id=GROUP) for _ in range(6))
+            )
             assert len(again) == 6
 
     asyncio.run(main())
@@ -148,7 +164,9 @@ def test_bearer_token(aa: ModuleType, bearer_client: Any, fake_atlas: FakeAtlas)
     assert DEFAULT_STATIC_TOKEN not in repr(bearer_client)
 
 
-def test_environment_service_account(aa: ModuleType, fake_atlas: FakeAtlas, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_service_account(
+    aa: ModuleType, fake_atlas: FakeAtlas, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MONGODB_ATLAS_CLIENT_ID", DEFAULT_CLIENT_ID)
     monkeypatch.setenv("MONGODB_ATLAS_CLIENT_SECRET", DEFAULT_CLIENT_SECRET)
     monkeypatch.setenv("MONGODB_ATLAS_PUBLIC_API_KEY", "ignored-when-a-service-account-is-set")
@@ -160,7 +178,9 @@ def test_environment_service_account(aa: ModuleType, fake_atlas: FakeAtlas, monk
     assert fake_atlas.tokens_issued == 1
 
 
-def test_environment_api_key(aa: ModuleType, fake_atlas: FakeAtlas, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_api_key(
+    aa: ModuleType, fake_atlas: FakeAtlas, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MONGODB_ATLAS_PUBLIC_API_KEY", DEFAULT_PUBLIC_KEY)
     monkeypatch.setenv("MONGODB_ATLAS_PRIVATE_API_KEY", DEFAULT_PRIVATE_KEY)
     with aa.Client(base_url=fake_atlas.url) as client:
@@ -169,7 +189,9 @@ def test_environment_api_key(aa: ModuleType, fake_atlas: FakeAtlas, monkeypatch:
         assert DEFAULT_PRIVATE_KEY not in repr(client)
 
 
-def test_environment_access_token(aa: ModuleType, fake_atlas: FakeAtlas, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_access_token(
+    aa: ModuleType, fake_atlas: FakeAtlas, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MONGODB_ATLAS_ACCESS_TOKEN", DEFAULT_STATIC_TOKEN)
     with aa.Client(base_url=fake_atlas.url) as client:
         assert isinstance(client.auth, aa.BearerTokenAuth)
@@ -193,7 +215,9 @@ def test_missing_credentials_names_the_variables(aa: ModuleType) -> None:
         aa.AsyncClient()
 
 
-def test_half_a_pair_names_the_missing_variable(aa: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_half_a_pair_names_the_missing_variable(
+    aa: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MONGODB_ATLAS_CLIENT_ID", "mdb_sa_id_x")
     with pytest.raises(aa.MissingCredentialsError) as caught:
         aa.Client()
@@ -210,7 +234,9 @@ def test_auth_none_sends_no_credentials(aa: ModuleType, fake_atlas: FakeAtlas) -
     assert "authorization" not in fake_atlas.requests[-1].headers
 
 
-def test_secrets_absent_from_reprs_and_logs(aa: ModuleType, fake_atlas: FakeAtlas, caplog: pytest.LogCaptureFixture) -> None:
+def test_secrets_absent_from_reprs_and_logs(
+    aa: ModuleType, fake_atlas: FakeAtlas, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG, logger="atlas_admin")
     digest = aa.DigestApiKeyAuth(DEFAULT_PUBLIC_KEY, DEFAULT_PRIVATE_KEY)
     oauth = aa.ServiceAccountAuth(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
@@ -220,7 +246,11 @@ def test_secrets_absent_from_reprs_and_logs(aa: ModuleType, fake_atlas: FakeAtla
         with aa.Client(base_url=fake_atlas.url, auth=auth) as client:
             client.auditing.get_group_audit_log(group_id=GROUP)
             texts = [repr(auth), str(auth), repr(client)]
-            assert all(secret not in text for text in texts for secret in (DEFAULT_PRIVATE_KEY, DEFAULT_CLIENT_SECRET, DEFAULT_STATIC_TOKEN))
+            assert all(
+                secret not in text
+                for text in texts
+                for secret in (DEFAULT_PRIVATE_KEY, DEFAULT_CLIENT_SECRET, DEFAULT_STATIC_TOKEN)
+            )
     assert "retrying" in caplog.text  # the log is on, and says nothing secret
     for secret in (DEFAULT_PRIVATE_KEY, DEFAULT_CLIENT_SECRET, DEFAULT_STATIC_TOKEN):
         assert secret not in caplog.text

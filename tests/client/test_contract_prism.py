@@ -20,8 +20,17 @@ BODY = {
 }
 # Every operation's fullest valid call (keyword arguments of its method).
 CALLS: dict[str, dict[str, Any]] = {
-    "createGroupLogIntegration": {"group_id": GROUP, "body": {**BODY, "type": "S3_LOG_EXPORT"}, "pretty": True},
-    "downloadGroupStreamAuditLogs": {"group_id": GROUP, "tenant_name": "workspace-1", "start_date": 1636466948, "end_date": 1636481348},
+    "createGroupLogIntegration": {
+        "group_id": GROUP,
+        "body": {**BODY, "type": "S3_LOG_EXPORT"},
+        "pretty": True,
+    },
+    "downloadGroupStreamAuditLogs": {
+        "group_id": GROUP,
+        "tenant_name": "workspace-1",
+        "start_date": 1636466948,
+        "end_date": 1636481348,
+    },
     "getGroupAuditLog": {"group_id": GROUP, "envelope": False, "pretty": True},
     "getGroupDbAccessHistoryCluster": {
         "group_id": GROUP,
@@ -36,11 +45,23 @@ CALLS: dict[str, dict[str, Any]] = {
 # Invalid input per operation: (keyword arguments, wire name of the parameter at fault).
 INVALID: list[tuple[str, dict[str, Any], str]] = [
     ("getGroupAuditLog", {"group_id": "0123"}, "groupId"),
-    ("getGroupDbAccessHistoryCluster", {"group_id": GROUP, "cluster_name": "Cluster0", "n_logs": 20001}, "nLogs"),
-    ("getGroupDbAccessHistoryCluster", {"group_id": GROUP, "cluster_name": "Cluster0", "start": 1}, "start"),
+    (
+        "getGroupDbAccessHistoryCluster",
+        {"group_id": GROUP, "cluster_name": "Cluster0", "n_logs": 20001},
+        "nLogs",
+    ),
+    (
+        "getGroupDbAccessHistoryCluster",
+        {"group_id": GROUP, "cluster_name": "Cluster0", "start": 1},
+        "start",
+    ),
     ("getGroupDbAccessHistoryCluster", {"group_id": GROUP, "cluster_name": "-bad"}, "clusterName"),
     ("downloadGroupStreamAuditLogs", {"group_id": "g", "tenant_name": "t"}, "groupId"),
-    ("createGroupLogIntegration", {"group_id": GROUP, "body": {**BODY, "logTypes": []}}, "body.logTypes"),
+    (
+        "createGroupLogIntegration",
+        {"group_id": GROUP, "body": {**BODY, "logTypes": []}},
+        "body.logTypes",
+    ),
 ]
 
 
@@ -53,7 +74,9 @@ def _versions(aa: ModuleType) -> list[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def client(aa: ModuleType, prism: Prism) -> Any:
     # Prism cannot check real digest (see tests/servers/prism.py); any bearer token passes.
-    with aa.Client(base_url=prism.url, auth=aa.BearerTokenAuth("contract-test"), max_retries=0) as client:
+    with aa.Client(
+        base_url=prism.url, auth=aa.BearerTokenAuth("contract-test"), max_retries=0
+    ) as client:
         yield client
 
 
@@ -70,13 +93,17 @@ def test_every_operation_is_covered(aa: ModuleType) -> None:
     assert sorted(CALLS) == sorted({operation_id for operation_id, _ in _versions(aa)})
 
 
-@pytest.mark.parametrize("operation_version", [
-    ("createGroupLogIntegration", "2025-03-12"),
-    ("downloadGroupStreamAuditLogs", "2023-02-01"),
-    ("downloadGroupStreamAuditLogs", "2025-02-19"),
-    ("getGroupAuditLog", "2024-05-30"),
-    ("getGroupDbAccessHistoryCluster", "2024-05-30"),
-], ids=lambda v: f"{v[0]}-{v[1]}")
+@pytest.mark.parametrize(
+    "operation_version",
+    [
+        ("createGroupLogIntegration", "2025-03-12"),
+        ("downloadGroupStreamAuditLogs", "2023-02-01"),
+        ("downloadGroupStreamAuditLogs", "2025-02-19"),
+        ("getGroupAuditLog", "2024-05-30"),
+        ("getGroupDbAccessHistoryCluster", "2024-05-30"),
+    ],
+    ids=lambda v: f"{v[0]}-{v[1]}",
+)
 def test_prism_accepts_every_operation_and_version(
     aa: ModuleType, client: Any, prism: Prism, operation_version: tuple[str, str]
 ) -> None:
@@ -94,9 +121,16 @@ def test_prism_accepts_every_operation_and_version(
         assert parsed is not None
 
 
-@pytest.mark.parametrize(("operation_id", "arguments", "parameter"), INVALID, ids=[f"{o}-{p}" for o, _, p in INVALID])
+@pytest.mark.parametrize(
+    ("operation_id", "arguments", "parameter"), INVALID, ids=[f"{o}-{p}" for o, _, p in INVALID]
+)
 def test_invalid_input_is_rejected_before_sending(
-    aa: ModuleType, client: Any, prism: Prism, operation_id: str, arguments: dict[str, Any], parameter: str
+    aa: ModuleType,
+    client: Any,
+    prism: Prism,
+    operation_id: str,
+    arguments: dict[str, Any],
+    parameter: str,
 ) -> None:
     before = prism.log.count("Request received")
     with pytest.raises(aa.ParameterError) as caught:
@@ -109,8 +143,12 @@ def test_prism_itself_rejects_what_the_client_refuses(client: Any, prism: Prism)
     """The same invalid values, sent raw, are refused by Prism: the client's checks mirror the spec."""
     import httpx
 
-    headers = {"Authorization": "Bearer contract-test", "Accept": "application/vnd.atlas.2024-05-30+json"}
+    headers = {
+        "Authorization": "Bearer contract-test",
+        "Accept": "application/vnd.atlas.2024-05-30+json",
+    }
     response = httpx.get(
-        f"{prism.url}/api/atlas/v2/groups/{GROUP}/dbAccessHistory/clusters/Cluster0?nLogs=20001", headers=headers
+        f"{prism.url}/api/atlas/v2/groups/{GROUP}/dbAccessHistory/clusters/Cluster0?nLogs=20001",
+        headers=headers,
     )
     assert response.status_code in (400, 422)

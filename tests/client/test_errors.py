@@ -14,7 +14,12 @@ from servers.fake_atlas import DEFAULT_STATIC_TOKEN, EXAMPLE_GROUP_ID, FakeAtlas
 
 GROUP = EXAMPLE_GROUP_ID
 START, END = 1636466948, 1636481348
-BODY = {"bucketName": "b", "iamRoleId": "507f1f77bcf86cd799439011", "logTypes": ["MONGOD"], "prefixPath": "p/"}
+BODY = {
+    "bucketName": "b",
+    "iamRoleId": "507f1f77bcf86cd799439011",
+    "logTypes": ["MONGOD"],
+    "prefixPath": "p/",
+}
 
 STATUSES = [
     (400, "BadRequestError", "VALIDATION_ERROR"),
@@ -56,17 +61,29 @@ def test_every_error_status_maps_to_its_exception(
     assert len(api_requests(fake_atlas)) == 1
 
 
-def test_bad_request_detail_is_parsed(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas) -> None:
-    fake_atlas.fail(400, body={"error": 400, "errorCode": "VALIDATION_ERROR", "detail": "bad", "reason": "Bad Request",
-                               "badRequestDetail": {"fields": [{"field": "bucketName", "description": "too long"}]},
-                               "parameters": ["bucketName"]})
+def test_bad_request_detail_is_parsed(
+    aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas
+) -> None:
+    fake_atlas.fail(
+        400,
+        body={
+            "error": 400,
+            "errorCode": "VALIDATION_ERROR",
+            "detail": "bad",
+            "reason": "Bad Request",
+            "badRequestDetail": {"fields": [{"field": "bucketName", "description": "too long"}]},
+            "parameters": ["bucketName"],
+        },
+    )
     with pytest.raises(aa.BadRequestError) as caught:
         digest_client.push_based_log_export.create_group_log_integration(group_id=GROUP, body=BODY)
     assert caught.value.parameters == ["bucketName"]
     assert caught.value.api_error.bad_request_detail.fields[0].field == "bucketName"
 
 
-def test_enveloped_error_raises_its_stated_status(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas) -> None:
+def test_enveloped_error_raises_its_stated_status(
+    aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas
+) -> None:
     fake_atlas.fail(404)
     with pytest.raises(aa.NotFoundError) as caught:
         digest_client.auditing.get_group_audit_log(group_id=GROUP, envelope=True)
@@ -74,10 +91,14 @@ def test_enveloped_error_raises_its_stated_status(aa: ModuleType, digest_client:
     assert caught.value.error_code == "RESOURCE_NOT_FOUND"
 
 
-def test_429_retry_after_is_honoured(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas) -> None:
+def test_429_retry_after_is_honoured(
+    aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas
+) -> None:
     fake_atlas.fail(429, retry_after=1)
     started = time.monotonic()
-    logs = digest_client.access_tracking.get_access_history_cluster(group_id=GROUP, cluster_name="Cluster0")
+    logs = digest_client.access_tracking.get_access_history_cluster(
+        group_id=GROUP, cluster_name="Cluster0"
+    )
     elapsed = time.monotonic() - started
     assert logs.access_logs
     assert elapsed >= 0.95, elapsed
@@ -106,14 +127,18 @@ def test_503_then_success(digest_client: Any, fake_atlas: FakeAtlas) -> None:
 def test_max_retries_is_respected(aa: ModuleType, fake_atlas: FakeAtlas) -> None:
     fake_atlas.fail(503, times=10)
     with (
-        aa.Client(base_url=fake_atlas.url, auth=aa.BearerTokenAuth(DEFAULT_STATIC_TOKEN), max_retries=3) as client,
+        aa.Client(
+            base_url=fake_atlas.url, auth=aa.BearerTokenAuth(DEFAULT_STATIC_TOKEN), max_retries=3
+        ) as client,
         pytest.raises(aa.InternalServerError),
     ):
         client.auditing.get_group_audit_log(group_id=GROUP)
     assert len(api_requests(fake_atlas)) == 4
 
 
-def test_post_is_not_retried_on_500_but_get_is(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas) -> None:
+def test_post_is_not_retried_on_500_but_get_is(
+    aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas
+) -> None:
     fake_atlas.fail(500)
     with pytest.raises(aa.InternalServerError):
         digest_client.push_based_log_export.create_group_log_integration(group_id=GROUP, body=BODY)
@@ -126,7 +151,9 @@ def test_post_is_not_retried_on_500_but_get_is(aa: ModuleType, digest_client: An
     assert [r.status for r in api_requests(fake_atlas)][-2:] == [503, 201]
 
 
-def test_connection_errors_are_retried_then_raised(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas) -> None:
+def test_connection_errors_are_retried_then_raised(
+    aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas
+) -> None:
     fake_atlas.drop(after_bytes=0)  # a response cut short: the client got nothing usable
     assert digest_client.auditing.get_group_audit_log(group_id=GROUP).enabled is False
     fake_atlas.drop(after_bytes=0, times=3)
@@ -143,17 +170,23 @@ def test_connection_errors_are_retried_then_raised(aa: ModuleType, digest_client
 def test_timeout(aa: ModuleType, fake_atlas: FakeAtlas) -> None:
     fake_atlas.delay(1.0)
     with (
-        aa.Client(base_url=fake_atlas.url, auth=aa.BearerTokenAuth(DEFAULT_STATIC_TOKEN), max_retries=0) as client,
+        aa.Client(
+            base_url=fake_atlas.url, auth=aa.BearerTokenAuth(DEFAULT_STATIC_TOKEN), max_retries=0
+        ) as client,
         pytest.raises(aa.APITimeoutError),
     ):
         client.auditing.get_group_audit_log(group_id=GROUP, timeout=0.2)
 
 
-def test_dropped_download_leaves_no_partial_file(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas, tmp_path: Path) -> None:
+def test_dropped_download_leaves_no_partial_file(
+    aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas, tmp_path: Path
+) -> None:
     fake_atlas.audit_log_sizes["big"] = 8 * 1024 * 1024
     fake_atlas.drop(after_bytes=512 * 1024)
     target = tmp_path / "audit.gz"
-    download = digest_client.streams.download_audit_logs(group_id=GROUP, tenant_name="big", start_date=START, end_date=END)
+    download = digest_client.streams.download_audit_logs(
+        group_id=GROUP, tenant_name="big", start_date=START, end_date=END
+    )
     with pytest.raises(aa.APIConnectionError):
         download.write_to_file(target)
     assert list(tmp_path.iterdir()) == []
@@ -165,10 +198,14 @@ def test_dropped_download_leaves_no_partial_file(aa: ModuleType, digest_client: 
         digest_client.streams.download_audit_logs(
             group_id=GROUP, tenant_name="big", start_date=START, end_date=END
         ).write_to_file(target)
-    assert [p.name for p in tmp_path.iterdir()] == ["audit.gz"] and target.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == [
+        "audit.gz"
+    ] and target.read_bytes() == b"previous"
 
 
-def test_download_is_retried_before_any_byte(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas, tmp_path: Path) -> None:
+def test_download_is_retried_before_any_byte(
+    aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas, tmp_path: Path
+) -> None:
     fake_atlas.fail(503, path=f"/api/atlas/v2/groups/{GROUP}/streams/t/auditLogs")
     path = digest_client.streams.download_audit_logs(
         group_id=GROUP, tenant_name="t", start_date=START, end_date=END
@@ -177,7 +214,9 @@ def test_download_is_retried_before_any_byte(aa: ModuleType, digest_client: Any,
     assert [r.status for r in api_requests(fake_atlas)] == [503, 200]
 
 
-def test_async_retries_errors_and_dropped_download(aa: ModuleType, fake_atlas: FakeAtlas, tmp_path: Path) -> None:
+def test_async_retries_errors_and_dropped_download(
+    aa: ModuleType, fake_atlas: FakeAtlas, tmp_path: Path
+) -> None:
     fake_atlas.audit_log_sizes["big"] = 4 * 1024 * 1024
 
     async def main() -> None:
@@ -190,7 +229,9 @@ def test_async_retries_errors_and_dropped_download(aa: ModuleType, fake_atlas: F
                 await client.auditing.get_group_audit_log(group_id=GROUP)
             fake_atlas.fail(500)
             with pytest.raises(aa.InternalServerError):
-                await client.push_based_log_export.create_group_log_integration(group_id=GROUP, body=BODY)
+                await client.push_based_log_export.create_group_log_integration(
+                    group_id=GROUP, body=BODY
+                )
             fake_atlas.drop(after_bytes=300 * 1024)
             download = await client.streams.download_audit_logs(
                 group_id=GROUP, tenant_name="big", start_date=START, end_date=END

@@ -36,12 +36,16 @@ def test_resources_and_methods_follow_the_model(aa: ModuleType, digest_client: A
     assert streams.download_audit_logs == streams.download_group_stream_audit_logs
     assert type(streams).download_audit_logs is type(streams).download_group_stream_audit_logs
     access = digest_client.access_tracking
-    assert type(access).get_access_history_cluster is type(access).get_group_db_access_history_cluster
+    assert (
+        type(access).get_access_history_cluster is type(access).get_group_db_access_history_cluster
+    )
     assert callable(digest_client.push_based_log_export.create_group_log_integration)
     assert callable(digest_client.auditing.get_group_audit_log)
 
 
-def test_get_audit_log_parses_into_its_model(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas) -> None:
+def test_get_audit_log_parses_into_its_model(
+    aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas
+) -> None:
     audit = digest_client.auditing.get_group_audit_log(group_id=GROUP)
     assert isinstance(audit, aa.models.AuditLog)
     assert audit.enabled is False and audit.audit_filter == "string"
@@ -51,7 +55,9 @@ def test_get_audit_log_parses_into_its_model(aa: ModuleType, digest_client: Any,
     assert request.query == {}  # defaults (envelope, pretty) are not sent
 
 
-def test_access_history_with_every_parameter(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas) -> None:
+def test_access_history_with_every_parameter(
+    aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas
+) -> None:
     logs = digest_client.access_tracking.get_access_history_cluster(
         group_id=GROUP,
         cluster_name="Cluster0",
@@ -76,7 +82,9 @@ def test_access_history_with_every_parameter(aa: ModuleType, digest_client: Any,
     }
 
 
-def test_create_log_integration_from_a_dict(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas) -> None:
+def test_create_log_integration_from_a_dict(
+    aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas
+) -> None:
     created = digest_client.push_based_log_export.create_group_log_integration(
         group_id=GROUP, body=LOG_INTEGRATION
     )
@@ -90,7 +98,9 @@ def test_create_log_integration_from_a_dict(aa: ModuleType, digest_client: Any, 
     assert request.json() == LOG_INTEGRATION  # unset "type" is not sent
 
 
-def test_create_log_integration_from_a_model(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas) -> None:
+def test_create_log_integration_from_a_model(
+    aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas
+) -> None:
     models = aa.models
     body = models.S3LogIntegrationRequest(
         bucket_name="b",
@@ -99,7 +109,9 @@ def test_create_log_integration_from_a_model(aa: ModuleType, digest_client: Any,
         prefix_path="logs/",
         type_="S3_LOG_EXPORT",
     )
-    created = digest_client.push_based_log_export.create_group_log_integration(group_id=GROUP, body=body)
+    created = digest_client.push_based_log_export.create_group_log_integration(
+        group_id=GROUP, body=body
+    )
     assert created.bucket_name == "b"
     assert api_requests(fake_atlas)[-1].json() == {
         "type": "S3_LOG_EXPORT",
@@ -143,7 +155,9 @@ def test_raw_response_has_status_headers_and_parse(aa: ModuleType, digest_client
     assert isinstance(raw, aa.APIResponse)
     assert raw.status_code == 200 and raw.version == "2024-05-30"
     assert raw.headers["RateLimit-Remaining"] == "99"
-    assert raw.http_response.headers["content-type"].startswith("application/vnd.atlas.2024-05-30+json")
+    assert raw.http_response.headers["content-type"].startswith(
+        "application/vnd.atlas.2024-05-30+json"
+    )
     parsed = raw.parse()
     assert isinstance(parsed, aa.models.AuditLog) and raw.parse() is parsed
     alias = digest_client.streams.with_raw_response.download_audit_logs(
@@ -157,9 +171,17 @@ def test_unknown_response_fields_are_kept_and_unknown_enums_tolerated(
     aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas
 ) -> None:
     operation = next(o for o in fake_atlas._spec.operations if o.operation_id == "getGroupAuditLog")
-    newer = {"auditFilter": "{}", "configurationType": "FILTER_AI", "enabled": True, "newField": [1]}
+    newer = {
+        "auditFilter": "{}",
+        "configurationType": "FILTER_AI",
+        "enabled": True,
+        "newField": [1],
+    }
     fake_atlas._spec = type(fake_atlas._spec)(
-        tuple(o if o is not operation else type(o)(**{**o.__dict__, "example": newer}) for o in fake_atlas._spec.operations),
+        tuple(
+            o if o is not operation else type(o)(**{**o.__dict__, "example": newer})
+            for o in fake_atlas._spec.operations
+        ),
         fake_atlas._spec.errors,
     )
     audit = digest_client.auditing.get_group_audit_log(group_id=GROUP)
@@ -174,10 +196,14 @@ def test_envelope_is_unwrapped(aa: ModuleType, digest_client: Any) -> None:
 
 
 def test_invoke_by_operation_id_with_wire_names(aa: ModuleType, digest_client: Any) -> None:
-    raw = digest_client.invoke("getAccessHistoryCluster", {"groupId": GROUP, "clusterName": "Cluster0", "nLogs": 5})
+    raw = digest_client.invoke(
+        "getAccessHistoryCluster", {"groupId": GROUP, "clusterName": "Cluster0", "nLogs": 5}
+    )
     assert raw.status_code == 200
     assert isinstance(raw.parse(), aa.models.MongoDBAccessLogsList)
-    created = digest_client.invoke("createGroupLogIntegration", {"groupId": GROUP}, body=LOG_INTEGRATION)
+    created = digest_client.invoke(
+        "createGroupLogIntegration", {"groupId": GROUP}, body=LOG_INTEGRATION
+    )
     assert created.status_code == 201
     with pytest.raises(aa.ParameterError) as missing:
         digest_client.invoke("getGroupAuditLog", {})
@@ -187,7 +213,9 @@ def test_invoke_by_operation_id_with_wire_names(aa: ModuleType, digest_client: A
     assert unknown.value.parameter == "bogus"
 
 
-def test_async_client_every_operation(aa: ModuleType, fake_atlas: FakeAtlas, tmp_path: Path) -> None:
+def test_async_client_every_operation(
+    aa: ModuleType, fake_atlas: FakeAtlas, tmp_path: Path
+) -> None:
     fake_atlas.audit_log_sizes["big"] = 2 * 1024 * 1024
 
     async def main() -> None:
@@ -206,11 +234,17 @@ def test_async_client_every_operation(aa: ModuleType, fake_atlas: FakeAtlas, tmp
             assert created.prefix_path == "mongo-logs/"
             for version in ("2023-02-01", "2025-02-19"):
                 download = await client.streams.download_audit_logs(
-                    group_id=GROUP, tenant_name="big", start_date=START, end_date=END, version=version
+                    group_id=GROUP,
+                    tenant_name="big",
+                    start_date=START,
+                    end_date=END,
+                    version=version,
                 )
                 assert isinstance(download, aa.AsyncDownloadResponse)
                 path = await download.write_to_file(tmp_path / f"{version}.gz")
-                assert gzip.decompress(path.read_bytes()) == fake_atlas.audit_log_payload("big", START, END)
+                assert gzip.decompress(path.read_bytes()) == fake_atlas.audit_log_payload(
+                    "big", START, END
+                )
             async with await client.streams.download_audit_logs(
                 group_id=GROUP, tenant_name="t", start_date=START, end_date=END
             ) as streamed:

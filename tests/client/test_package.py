@@ -12,19 +12,25 @@ PYTHON = sys.executable
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(*args: str, cwd: Path, timeout: float = 600, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, cwd: Path, timeout: float = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         args, check=False, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
     )
 
 
 def test_generated_package_passes_mypy_strict(package_dir: Path) -> None:
-    result = run(PYTHON, "-m", "mypy", "--strict", "--no-incremental", "atlas_admin", cwd=package_dir)
+    result = run(
+        PYTHON, "-m", "mypy", "--strict", "--no-incremental", "atlas_admin", cwd=package_dir
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_generated_package_passes_ruff(package_dir: Path) -> None:
-    result = run(PYTHON, "-m", "ruff", "check", "--no-cache", "--isolated", "atlas_admin", cwd=package_dir)
+    result = run(
+        PYTHON, "-m", "ruff", "check", "--no-cache", "--isolated", "atlas_admin", cwd=package_dir
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -94,14 +100,26 @@ def test_wheel_builds_and_installs_in_a_fresh_venv(package_dir: Path, tmp_path: 
     """python -m build --wheel, then pip install it (and its dependencies from the registry)
     into a brand-new venv, and use it from outside the source tree."""
     dist = tmp_path / "dist"
-    build = run(PYTHON, "-m", "build", "--wheel", "--outdir", str(dist), str(package_dir), cwd=tmp_path)
+    build = run(
+        PYTHON, "-m", "build", "--wheel", "--outdir", str(dist), str(package_dir), cwd=tmp_path
+    )
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     (wheel,) = dist.glob("atlas_admin_client-20250312.1-py3-none-any.whl")
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
     environment = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-    install = run(str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel), cwd=tmp_path, env=environment)
+    install = run(
+        str(python),
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        str(wheel),
+        cwd=tmp_path,
+        env=environment,
+    )
     assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
     check = (
         "import atlas_admin, pathlib\n"

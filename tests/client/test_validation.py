@@ -35,11 +35,21 @@ def rejected(aa: ModuleType, fake: FakeAtlas, call: Any, parameter: str, python_
 
 def test_group_id_pattern(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas) -> None:
     error = rejected(
-        aa, fake_atlas, lambda: digest_client.auditing.get_group_audit_log(group_id="not-a-group"), "groupId", "group_id"
+        aa,
+        fake_atlas,
+        lambda: digest_client.auditing.get_group_audit_log(group_id="not-a-group"),
+        "groupId",
+        "group_id",
     )
     assert "^([a-f0-9]{24})$" in str(error)
     # JSON Schema semantics: an unanchored pattern matches anywhere in the value
-    rejected(aa, fake_atlas, lambda: digest_client.auditing.get_group_audit_log(group_id=""), "groupId", "group_id")
+    rejected(
+        aa,
+        fake_atlas,
+        lambda: digest_client.auditing.get_group_audit_log(group_id=""),
+        "groupId",
+        "group_id",
+    )
 
 
 def test_n_logs_bounds(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas) -> None:
@@ -48,7 +58,9 @@ def test_n_logs_bounds(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas
         rejected(
             aa,
             fake_atlas,
-            lambda value=value: access.get_access_history_cluster(group_id=GROUP, cluster_name="c", n_logs=value),
+            lambda value=value: access.get_access_history_cluster(
+                group_id=GROUP, cluster_name="c", n_logs=value
+            ),
             "nLogs",
             "n_logs",
         )
@@ -61,14 +73,19 @@ def test_n_logs_bounds(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas
     )
     access.get_access_history_cluster(group_id=GROUP, cluster_name="c", n_logs=0)
     access.get_access_history_cluster(group_id=GROUP, cluster_name="c", n_logs=20000)
-    assert [r.query.get("nLogs") for r in api_requests(fake_atlas)] == ["0", None]  # the default is not sent
+    assert [r.query.get("nLogs") for r in api_requests(fake_atlas)] == [
+        "0",
+        None,
+    ]  # the default is not sent
 
 
 def test_start_without_end(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas) -> None:
     error = rejected(
         aa,
         fake_atlas,
-        lambda: digest_client.access_tracking.get_access_history_cluster(group_id=GROUP, cluster_name="c", start=1),
+        lambda: digest_client.access_tracking.get_access_history_cluster(
+            group_id=GROUP, cluster_name="c", start=1
+        ),
         "start",
         "start",
     )
@@ -76,7 +93,9 @@ def test_start_without_end(aa: ModuleType, digest_client: Any, fake_atlas: FakeA
     rejected(
         aa,
         fake_atlas,
-        lambda: digest_client.access_tracking.get_access_history_cluster(group_id=GROUP, cluster_name="c", end=1),
+        lambda: digest_client.access_tracking.get_access_history_cluster(
+            group_id=GROUP, cluster_name="c", end=1
+        ),
         "end",
         "end",
     )
@@ -95,20 +114,32 @@ def test_naive_datetime(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtla
     assert "timezone" in str(error)
 
 
-def test_cluster_name_and_ip_address_patterns(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas) -> None:
+def test_cluster_name_and_ip_address_patterns(
+    aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas
+) -> None:
     access = digest_client.access_tracking
-    rejected(aa, fake_atlas, lambda: access.get_access_history_cluster(group_id=GROUP, cluster_name="-x"), "clusterName", "cluster_name")
     rejected(
         aa,
         fake_atlas,
-        lambda: access.get_access_history_cluster(group_id=GROUP, cluster_name="c", ip_address="300.1.1.1"),
+        lambda: access.get_access_history_cluster(group_id=GROUP, cluster_name="-x"),
+        "clusterName",
+        "cluster_name",
+    )
+    rejected(
+        aa,
+        fake_atlas,
+        lambda: access.get_access_history_cluster(
+            group_id=GROUP, cluster_name="c", ip_address="300.1.1.1"
+        ),
         "ipAddress",
         "ip_address",
     )
     access.get_access_history_cluster(group_id=GROUP, cluster_name="c", ip_address="10.0.0.1")
 
 
-def test_time_conversion_seconds_and_milliseconds(digest_client: Any, fake_atlas: FakeAtlas) -> None:
+def test_time_conversion_seconds_and_milliseconds(
+    digest_client: Any, fake_atlas: FakeAtlas
+) -> None:
     moment = datetime(2024, 3, 1, 12, 0, 0, 250_000, tzinfo=timezone(timedelta(hours=2)))
     epoch_seconds = int(moment.timestamp())
     digest_client.streams.download_audit_logs(
@@ -120,11 +151,18 @@ def test_time_conversion_seconds_and_milliseconds(digest_client: Any, fake_atlas
         group_id=GROUP, cluster_name="c", start=moment, end=moment + timedelta(seconds=1)
     )
     query = api_requests(fake_atlas)[-1].query
-    assert query == {"start": str(epoch_seconds * 1000 + 250), "end": str(epoch_seconds * 1000 + 1250)}
+    assert query == {
+        "start": str(epoch_seconds * 1000 + 250),
+        "end": str(epoch_seconds * 1000 + 1250),
+    }
 
 
-def test_documented_pattern_on_an_integer_is_not_enforced(digest_client: Any, fake_atlas: FakeAtlas) -> None:
-    digest_client.streams.download_audit_logs(group_id=GROUP, tenant_name="t", start_date=5, end_date=10).close()
+def test_documented_pattern_on_an_integer_is_not_enforced(
+    digest_client: Any, fake_atlas: FakeAtlas
+) -> None:
+    digest_client.streams.download_audit_logs(
+        group_id=GROUP, tenant_name="t", start_date=5, end_date=10
+    ).close()
     assert api_requests(fake_atlas)[-1].query == {"startDate": "5", "endDate": "10"}
 
 
@@ -132,7 +170,10 @@ def test_path_values_are_escaped(digest_client: Any, fake_atlas: FakeAtlas) -> N
     digest_client.streams.download_audit_logs(
         group_id=GROUP, tenant_name="a b/c?d", start_date=1, end_date=2
     ).close()
-    assert api_requests(fake_atlas)[-1].path == f"/api/atlas/v2/groups/{GROUP}/streams/a%20b%2Fc%3Fd/auditLogs"
+    assert (
+        api_requests(fake_atlas)[-1].path
+        == f"/api/atlas/v2/groups/{GROUP}/streams/a%20b%2Fc%3Fd/auditLogs"
+    )
 
 
 def test_bad_enum_in_body(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas) -> None:
@@ -144,7 +185,9 @@ def test_bad_enum_in_body(aa: ModuleType, digest_client: Any, fake_atlas: FakeAt
     assert "SYSLOG" in str(caught.value) and "MONGOD_AUDIT" in str(caught.value)
     assert isinstance(caught.value, aa.ParameterError)
     with pytest.raises(aa.RequestBodyError, match="type"):
-        digest_client.push_based_log_export.create_group_log_integration(group_id=GROUP, body={**BODY, "type": "SPLUNK"})
+        digest_client.push_based_log_export.create_group_log_integration(
+            group_id=GROUP, body={**BODY, "type": "SPLUNK"}
+        )
     assert fake_atlas.requests == []
 
 
@@ -156,9 +199,13 @@ def test_log_types_item_count(aa: ModuleType, digest_client: Any, fake_atlas: Fa
             )
         assert caught.value.parameter == "body.logTypes"
     with pytest.raises(aa.RequestBodyError, match="iamRoleId|pattern"):
-        digest_client.push_based_log_export.create_group_log_integration(group_id=GROUP, body={**BODY, "iamRoleId": "x"})
+        digest_client.push_based_log_export.create_group_log_integration(
+            group_id=GROUP, body={**BODY, "iamRoleId": "x"}
+        )
     with pytest.raises(aa.RequestBodyError) as missing:
-        digest_client.push_based_log_export.create_group_log_integration(group_id=GROUP, body={"bucketName": "b"})
+        digest_client.push_based_log_export.create_group_log_integration(
+            group_id=GROUP, body={"bucketName": "b"}
+        )
     assert missing.value.parameter.startswith("body.")
     with pytest.raises(aa.ParameterError) as no_body:
         digest_client.invoke("createGroupLogIntegration", {"groupId": GROUP})
@@ -166,10 +213,16 @@ def test_log_types_item_count(aa: ModuleType, digest_client: Any, fake_atlas: Fa
     assert fake_atlas.requests == []
 
 
-def test_read_only_fields_are_never_sent(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas) -> None:
+def test_read_only_fields_are_never_sent(
+    aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas
+) -> None:
     # a response model (id is read-only) sent back as a request body: id is dropped
-    response = aa.models.S3LogIntegrationResponse.model_validate({**BODY, "id": "507f1f77bcf86cd799439012"})
-    created = digest_client.push_based_log_export.create_group_log_integration(group_id=GROUP, body=response)
+    response = aa.models.S3LogIntegrationResponse.model_validate(
+        {**BODY, "id": "507f1f77bcf86cd799439012"}
+    )
+    created = digest_client.push_based_log_export.create_group_log_integration(
+        group_id=GROUP, body=response
+    )
     assert created.id_ != "507f1f77bcf86cd799439012"
     assert "id" not in api_requests(fake_atlas)[-1].json()
     # the same for a nested model at any depth, through the request serialisation context
@@ -185,9 +238,16 @@ def test_models_reject_bad_values_built_in_code(aa: ModuleType) -> None:
     import pydantic
 
     with pytest.raises(pydantic.ValidationError):
-        aa.models.S3LogIntegrationRequest(bucket_name="b", iam_role_id="nope", log_types=["MONGOD"], prefix_path="p")
+        aa.models.S3LogIntegrationRequest(
+            bucket_name="b", iam_role_id="nope", log_types=["MONGOD"], prefix_path="p"
+        )
     with pytest.raises(pydantic.ValidationError):
-        aa.models.S3LogIntegrationRequest(bucket_name="b", iam_role_id="507f1f77bcf86cd799439011", log_types=["X"], prefix_path="p")
+        aa.models.S3LogIntegrationRequest(
+            bucket_name="b",
+            iam_role_id="507f1f77bcf86cd799439011",
+            log_types=["X"],
+            prefix_path="p",
+        )
 
 
 def test_operation_metadata_imports_neither_httpx_nor_pydantic(package_dir: Path) -> None:

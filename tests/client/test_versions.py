@@ -18,7 +18,9 @@ TREE = {"name": "oak", "level": 2, "branches": [{"length": 1.5, "children": [{"l
 
 
 def test_default_is_the_newest_version(digest_client: Any, fake_atlas: FakeAtlas) -> None:
-    with digest_client.streams.download_audit_logs(group_id=GROUP, tenant_name="t", start_date=START, end_date=END):
+    with digest_client.streams.download_audit_logs(
+        group_id=GROUP, tenant_name="t", start_date=START, end_date=END
+    ):
         pass
     assert api_requests(fake_atlas)[-1].headers["accept"] == "application/vnd.atlas.2025-02-19+gzip"
 
@@ -32,31 +34,53 @@ def test_version_per_call(digest_client: Any, fake_atlas: FakeAtlas) -> None:
     assert api_requests(fake_atlas)[-1].headers["accept"] == "application/vnd.atlas.2023-02-01+gzip"
 
 
-def test_unsupported_version_fails_before_any_request(aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas) -> None:
+def test_unsupported_version_fails_before_any_request(
+    aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas
+) -> None:
     with pytest.raises(aa.UnsupportedVersionError) as caught:
-        digest_client.streams.download_audit_logs(group_id=GROUP, tenant_name="t", version="2024-05-30")
+        digest_client.streams.download_audit_logs(
+            group_id=GROUP, tenant_name="t", version="2024-05-30"
+        )
     assert caught.value.supported == ("2023-02-01", "2025-02-19")
     assert "2023-02-01, 2025-02-19" in str(caught.value)
     assert isinstance(caught.value, ValueError)
     assert fake_atlas.requests == []
 
 
-def test_client_default_version_pins_the_newest_not_newer(aa: ModuleType, fake_atlas: FakeAtlas) -> None:
+def test_client_default_version_pins_the_newest_not_newer(
+    aa: ModuleType, fake_atlas: FakeAtlas
+) -> None:
     auth = aa.BearerTokenAuth("fake-atlas-static-token")
     with aa.Client(base_url=fake_atlas.url, auth=auth, default_version="2024-06-01") as client:
-        client.streams.download_audit_logs(group_id=GROUP, tenant_name="t", start_date=START, end_date=END).close()
-        assert api_requests(fake_atlas)[-1].headers["accept"] == "application/vnd.atlas.2023-02-01+gzip"
+        client.streams.download_audit_logs(
+            group_id=GROUP, tenant_name="t", start_date=START, end_date=END
+        ).close()
+        assert (
+            api_requests(fake_atlas)[-1].headers["accept"]
+            == "application/vnd.atlas.2023-02-01+gzip"
+        )
         # the call's own version wins over the client's pin
         client.streams.download_audit_logs(
             group_id=GROUP, tenant_name="t", start_date=START, end_date=END, version="2025-02-19"
         ).close()
-        assert api_requests(fake_atlas)[-1].headers["accept"] == "application/vnd.atlas.2025-02-19+gzip"
+        assert (
+            api_requests(fake_atlas)[-1].headers["accept"]
+            == "application/vnd.atlas.2025-02-19+gzip"
+        )
         # an operation whose only version is newer than the pin speaks that one
         client.push_based_log_export.create_group_log_integration(
             group_id=GROUP,
-            body={"bucketName": "b", "iamRoleId": "507f1f77bcf86cd799439011", "logTypes": ["MONGOD"], "prefixPath": "p"},
+            body={
+                "bucketName": "b",
+                "iamRoleId": "507f1f77bcf86cd799439011",
+                "logTypes": ["MONGOD"],
+                "prefixPath": "p",
+            },
         )
-        assert api_requests(fake_atlas)[-1].headers["accept"] == "application/vnd.atlas.2025-03-12+json"
+        assert (
+            api_requests(fake_atlas)[-1].headers["accept"]
+            == "application/vnd.atlas.2025-03-12+json"
+        )
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         aa.Client(base_url=fake_atlas.url, auth=auth, default_version="2024/06/01")
 
@@ -78,30 +102,47 @@ class Recorder:
 def fixture_client(fixture_package: ModuleType) -> Any:
     recorder = Recorder()
     http_client = httpx.Client(transport=httpx.MockTransport(recorder))
-    client = fixture_package.Client(base_url="https://atlas.invalid", auth=None, http_client=http_client)
+    client = fixture_package.Client(
+        base_url="https://atlas.invalid", auth=None, http_client=http_client
+    )
     client.recorder = recorder
     return client
 
 
 def test_sunset_version_warns(fixture_package: ModuleType, fixture_client: Any) -> None:
-    with pytest.warns(fixture_package.SunsetVersionWarning, match="sunsets on 2026-01-01") as caught:
+    with pytest.warns(
+        fixture_package.SunsetVersionWarning, match="sunsets on 2026-01-01"
+    ) as caught:
         tree = fixture_client.things.get_thing(thing_id="Eiche", version="2023-01-01")
     assert tree.name == "oak"
     assert caught[0].filename == __file__  # attributed to the caller, not the client
-    assert fixture_client.recorder.requests[-1].headers["accept"] == "application/vnd.atlas.2023-01-01+json"
+    assert (
+        fixture_client.recorder.requests[-1].headers["accept"]
+        == "application/vnd.atlas.2023-01-01+json"
+    )
 
 
-def test_preview_version_warns_and_newest_skips_preview(fixture_package: ModuleType, fixture_client: Any) -> None:
+def test_preview_version_warns_and_newest_skips_preview(
+    fixture_package: ModuleType, fixture_client: Any
+) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fixture_client.things.get_thing(thing_id="Eiche")  # newest dated: no warning
-    assert fixture_client.recorder.requests[-1].headers["accept"] == "application/vnd.atlas.2025-01-01+json"
+    assert (
+        fixture_client.recorder.requests[-1].headers["accept"]
+        == "application/vnd.atlas.2025-01-01+json"
+    )
     with pytest.warns(fixture_package.PreviewVersionWarning):
         fixture_client.things.get_thing(thing_id="Eiche", version="preview")
-    assert fixture_client.recorder.requests[-1].headers["accept"] == "application/vnd.atlas.preview+json"
+    assert (
+        fixture_client.recorder.requests[-1].headers["accept"]
+        == "application/vnd.atlas.preview+json"
+    )
 
 
-def test_unicode_property_and_named_group_patterns(fixture_package: ModuleType, fixture_client: Any) -> None:
+def test_unicode_property_and_named_group_patterns(
+    fixture_package: ModuleType, fixture_client: Any
+) -> None:
     fixture_client.things.get_thing(thing_id="Zürich-2", label="abc")  # \p{L} via pydantic-core
     with pytest.raises(fixture_package.ParameterError) as caught:
         fixture_client.things.get_thing(thing_id="2-Zürich")

@@ -84,23 +84,118 @@ BASES = base_specs()
 
 # --------------------------------------------------------------------------- hostile text
 NASTY_STRINGS = (
-    '"""', "'''", '"', "'", "\\", "\\\\", '\\"""', 'ends with a quote"', "ends with a backslash\\",
-    "{{ x }}", "{{", "}}", "{% if x %}", "{% endraw %}", "{#", "#}", "${x}", "%s %(x)s",
-    "</script><script>alert(1)</script>", "<!-- x -->", "<b>bold</b>", "*/", "/*", "`", "```", "~~~",
-    "| a | b |\n| --- | --- |", "a | b", "\\|", "[link](javascript:alert(1))",
-    "创建由唯一ID标识的新日志集成配置。", "用于标识项目的唯一 24-十六进制数字字符串。",
-    "데이터베이스 액세스 기록을 반환합니다.", "프로젝트 소유자 역할이 필요합니다",
+    '"""',
+    "'''",
+    '"',
+    "'",
+    "\\",
+    "\\\\",
+    '\\"""',
+    'ends with a quote"',
+    "ends with a backslash\\",
+    "{{ x }}",
+    "{{",
+    "}}",
+    "{% if x %}",
+    "{% endraw %}",
+    "{#",
+    "#}",
+    "${x}",
+    "%s %(x)s",
+    "</script><script>alert(1)</script>",
+    "<!-- x -->",
+    "<b>bold</b>",
+    "*/",
+    "/*",
+    "`",
+    "```",
+    "~~~",
+    "| a | b |\n| --- | --- |",
+    "a | b",
+    "\\|",
+    "[link](javascript:alert(1))",
+    "创建由唯一ID标识的新日志集成配置。",
+    "用于标识项目的唯一 24-十六进制数字字符串。",
+    "데이터베이스 액세스 기록을 반환합니다.",
+    "프로젝트 소유자 역할이 필요합니다",
     "Retorna a configuração de auditoria; ação não é possível — você já está aqui.",
-    "🚀", "👍🏽", "🏳️‍🌈", "\u200b", "\u200e", "\u2028", "\u2029", "\ufeff", "\x85",
-    "\t", "\r\n", "\n\n", "\x00", "\x01", "\x1b[31m", "\x7f",
-    "# not a comment", "-- x", "@decorator", "lambda: 0", "__import__('os')", "0x1F", "1e309", "-0",
-    "None", "True", "null", "~", "yes", "no", "on", "", " ", "  leading and trailing  ",
+    "🚀",
+    "👍🏽",
+    "🏳️‍🌈",
+    "\u200b",
+    "\u200e",
+    "\u2028",
+    "\u2029",
+    "\ufeff",
+    "\x85",
+    "\t",
+    "\r\n",
+    "\n\n",
+    "\x00",
+    "\x01",
+    "\x1b[31m",
+    "\x7f",
+    "# not a comment",
+    "-- x",
+    "@decorator",
+    "lambda: 0",
+    "__import__('os')",
+    "0x1F",
+    "1e309",
+    "-0",
+    "None",
+    "True",
+    "null",
+    "~",
+    "yes",
+    "no",
+    "on",
+    "",
+    " ",
+    "  leading and trailing  ",
 )
 PYTHON_NAMES = (
-    "class", "def", "from", "import", "return", "lambda", "async", "await", "None", "True", "False",
-    "self", "cls", "body", "version", "timeout", "stream", "extra_headers", "extra_query",
-    "list", "dict", "type", "id", "format", "json", "copy", "schema", "model_config", "model_fields",
-    "__init__", "__class__", "_private", "123abc", "a-b", "a.b", "a b", "a/b", "a~b", "A", "a", "_",
+    "class",
+    "def",
+    "from",
+    "import",
+    "return",
+    "lambda",
+    "async",
+    "await",
+    "None",
+    "True",
+    "False",
+    "self",
+    "cls",
+    "body",
+    "version",
+    "timeout",
+    "stream",
+    "extra_headers",
+    "extra_query",
+    "list",
+    "dict",
+    "type",
+    "id",
+    "format",
+    "json",
+    "copy",
+    "schema",
+    "model_config",
+    "model_fields",
+    "__init__",
+    "__class__",
+    "_private",
+    "123abc",
+    "a-b",
+    "a.b",
+    "a b",
+    "a/b",
+    "a~b",
+    "A",
+    "a",
+    "_",
 )
 
 
@@ -115,17 +210,31 @@ def hostile_text() -> st.SearchStrategy[str]:
 
 
 def hostile_name() -> st.SearchStrategy[str]:
-    return st.one_of(st.sampled_from(PYTHON_NAMES), st.sampled_from(NASTY_STRINGS), st.text(min_size=1, max_size=12))
+    return st.one_of(
+        st.sampled_from(PYTHON_NAMES),
+        st.sampled_from(NASTY_STRINGS),
+        st.text(min_size=1, max_size=12),
+    )
 
 
 def json_values() -> st.SearchStrategy[Any]:
     scalars = st.one_of(
-        st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=False, allow_infinity=False),
+        st.none(),
+        st.booleans(),
+        st.integers(-(2**70), 2**70),
+        st.floats(allow_nan=False, allow_infinity=False),
         st.sampled_from(NASTY_STRINGS),
     )
     return st.recursive(
         scalars,
-        lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(("type", "$ref", "x", "properties", "items", "enum")), inner, max_size=3)),
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3),
+            st.dictionaries(
+                st.sampled_from(("type", "$ref", "x", "properties", "items", "enum")),
+                inner,
+                max_size=3,
+            ),
+        ),
         max_leaves=6,
     )
 
@@ -145,7 +254,9 @@ def node_paths(spec: Any) -> list[Path_]:
         if isinstance(node, dict):
             stack.extend((value, (*path, key)) for key, value in reversed(list(node.items())))
         elif isinstance(node, list):
-            stack.extend((value, (*path, index)) for index, value in reversed(list(enumerate(node))))
+            stack.extend(
+                (value, (*path, index)) for index, value in reversed(list(enumerate(node)))
+            )
     return found
 
 
@@ -195,7 +306,23 @@ def _retype(draw: Draw, spec: dict[str, Any]) -> str:
 
 def _text(draw: Draw, spec: dict[str, Any]) -> str:
     texts = [p for p in node_paths(spec) if isinstance(get(spec, p), str)]
-    preferred = [p for p in texts if p[-1] in ("description", "summary", "title", "example", "pattern", "default", "name", "operationId", "x-sunset", "x-xgen-operation-id-override")]
+    preferred = [
+        p
+        for p in texts
+        if p[-1]
+        in (
+            "description",
+            "summary",
+            "title",
+            "example",
+            "pattern",
+            "default",
+            "name",
+            "operationId",
+            "x-sunset",
+            "x-xgen-operation-id-override",
+        )
+    ]
     path = draw(st.sampled_from(preferred or texts))
     value = draw(hostile_text())
     get(spec, path[:-1])[path[-1]] = value
@@ -204,7 +331,13 @@ def _text(draw: Draw, spec: dict[str, Any]) -> str:
 
 def _rename_key(draw: Draw, spec: dict[str, Any]) -> str:
     """A hostile key where names come from: properties, schemas, paths, tags, enums."""
-    holders = [p for p in node_paths(spec) if p[-1] in ("properties", "schemas", "paths", "mapping", "content", "responses") and isinstance(get(spec, p), dict) and get(spec, p)]
+    holders = [
+        p
+        for p in node_paths(spec)
+        if p[-1] in ("properties", "schemas", "paths", "mapping", "content", "responses")
+        and isinstance(get(spec, p), dict)
+        and get(spec, p)
+    ]
     path = draw(st.sampled_from(holders))
     holder = get(spec, path)
     old = draw(st.sampled_from(sorted(holder, key=str)))
@@ -216,10 +349,22 @@ def _rename_key(draw: Draw, spec: dict[str, Any]) -> str:
 
 
 BAD_REFS = (
-    "#/components/schemas/DoesNotExist", "#/components/parameters/nope", "#/components/responses/nope",
-    "#/components/schemas/", "#/", "#", "", "other.yaml#/components/schemas/X", "https://example.com/x.yaml",
-    "#/paths/~1nope", "#/components/schemas/ApiError/properties/nope", "#components/schemas/ApiError",
-    "#/components/schemas/Api%20Error", "#/info", "#/components/schemas/~2", "#/components/schemas/ApiError/required/9",
+    "#/components/schemas/DoesNotExist",
+    "#/components/parameters/nope",
+    "#/components/responses/nope",
+    "#/components/schemas/",
+    "#/",
+    "#",
+    "",
+    "other.yaml#/components/schemas/X",
+    "https://example.com/x.yaml",
+    "#/paths/~1nope",
+    "#/components/schemas/ApiError/properties/nope",
+    "#components/schemas/ApiError",
+    "#/components/schemas/Api%20Error",
+    "#/info",
+    "#/components/schemas/~2",
+    "#/components/schemas/ApiError/required/9",
 )
 
 
@@ -250,20 +395,44 @@ def _circular_ref(draw: Draw, spec: dict[str, Any]) -> str:
     names = sorted(schemas) or ["Loop"]
     a = draw(st.sampled_from(names))
     b = draw(st.sampled_from(names))
-    form = draw(st.sampled_from(("pair", "self", "allOf-self", "property-self", "items-self", "oneOf-self", "parameter-self", "response-self")))
+    form = draw(
+        st.sampled_from(
+            (
+                "pair",
+                "self",
+                "allOf-self",
+                "property-self",
+                "items-self",
+                "oneOf-self",
+                "parameter-self",
+                "response-self",
+            )
+        )
+    )
     ref = lambda name: {"$ref": f"#/components/schemas/{name}"}
     if form == "pair":
         schemas[a], schemas[b] = ref(b), ref(a)
     elif form == "self":
         schemas[a] = ref(a)
     elif form == "allOf-self":
-        schemas[a] = {"allOf": [ref(a), {"type": "object", "properties": {"x": {"type": "string"}}}]}
+        schemas[a] = {
+            "allOf": [ref(a), {"type": "object", "properties": {"x": {"type": "string"}}}]
+        }
     elif form == "property-self":  # legitimate recursion (a tree)
-        schemas[a] = {"type": "object", "properties": {"child": ref(a), "children": {"type": "array", "items": ref(a)}}}
+        schemas[a] = {
+            "type": "object",
+            "properties": {"child": ref(a), "children": {"type": "array", "items": ref(a)}},
+        }
     elif form == "items-self":
         schemas[a] = {"type": "array", "items": ref(a)}
     elif form == "oneOf-self":
-        schemas[a] = {"oneOf": [ref(a), ref(b)], "discriminator": {"propertyName": "type", "mapping": {"x": f"#/components/schemas/{a}"}}}
+        schemas[a] = {
+            "oneOf": [ref(a), ref(b)],
+            "discriminator": {
+                "propertyName": "type",
+                "mapping": {"x": f"#/components/schemas/{a}"},
+            },
+        }
     elif form == "parameter-self":
         params = _mapping(components, "parameters")
         name = draw(st.sampled_from(sorted(params) or ["loop"]))
@@ -279,23 +448,40 @@ def _circular_ref(draw: Draw, spec: dict[str, Any]) -> str:
 
 def _twins(name: str) -> list[str]:
     """Spellings that a snake_case/PascalCase/kebab-case naming rule maps to ``name``'s."""
-    words = re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+", name) or ["x"]
+    words = re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+", name) or [
+        "x"
+    ]
     lower = [w.lower() for w in words]
     return [
-        "_".join(lower), "-".join(lower), " ".join(lower), "".join(w.capitalize() for w in lower),
-        lower[0] + "".join(w.capitalize() for w in lower[1:]), "_".join(lower).upper(), name + "_", "_" + name,
-        ".".join(lower), name,
+        "_".join(lower),
+        "-".join(lower),
+        " ".join(lower),
+        "".join(w.capitalize() for w in lower),
+        lower[0] + "".join(w.capitalize() for w in lower[1:]),
+        "_".join(lower).upper(),
+        name + "_",
+        "_" + name,
+        ".".join(lower),
+        name,
     ]
 
 
 def _collide(draw: Draw, spec: dict[str, Any]) -> str:
-    form = draw(st.sampled_from(("operation", "operation-keyword", "schema", "parameter", "property", "tag", "enum")))
+    form = draw(
+        st.sampled_from(
+            ("operation", "operation-keyword", "schema", "parameter", "property", "tag", "enum")
+        )
+    )
     ops = operations(spec)
     if form.startswith("operation") and ops:
         path = draw(st.sampled_from(ops))
         op = copy.deepcopy(get(spec, path))
         original = str(op.get("operationId", "op"))
-        new_id = draw(st.sampled_from(_twins(original))) if form == "operation" else draw(st.sampled_from(PYTHON_NAMES))
+        new_id = (
+            draw(st.sampled_from(_twins(original)))
+            if form == "operation"
+            else draw(st.sampled_from(PYTHON_NAMES))
+        )
         op["operationId"] = new_id
         new_path = path[1].rstrip("/") + "/twin"
         _mapping(_mapping(spec, "paths"), new_path)[path[2]] = op
@@ -309,7 +495,14 @@ def _collide(draw: Draw, spec: dict[str, Any]) -> str:
             path = draw(st.sampled_from(ops))
             responses = get(spec, path).get("responses")
             if isinstance(responses, dict):  # an earlier mutation may have retyped it
-                responses["299"] = {"description": "twin", "content": {"application/vnd.atlas.2024-05-30+json": {"schema": {"$ref": f"#/components/schemas/{twin}"}}}}
+                responses["299"] = {
+                    "description": "twin",
+                    "content": {
+                        "application/vnd.atlas.2024-05-30+json": {
+                            "schema": {"$ref": f"#/components/schemas/{twin}"}
+                        }
+                    },
+                }
         return f"collide schema {name!r} ~ {twin!r}"
     if form == "parameter" and ops:
         path = draw(st.sampled_from(ops))
@@ -317,13 +510,25 @@ def _collide(draw: Draw, spec: dict[str, Any]) -> str:
         params = op.setdefault("parameters", [])
         if not isinstance(params, list):
             return "collide parameter: skipped (parameters not a list)"
-        existing = [p.get("name") for p in params if isinstance(p, dict) and isinstance(p.get("name"), str)]
-        name = draw(st.sampled_from([t for e in existing for t in _twins(e)] + list(PYTHON_NAMES))) if existing else draw(st.sampled_from(PYTHON_NAMES))
+        existing = [
+            p.get("name") for p in params if isinstance(p, dict) and isinstance(p.get("name"), str)
+        ]
+        name = (
+            draw(st.sampled_from([t for e in existing for t in _twins(e)] + list(PYTHON_NAMES)))
+            if existing
+            else draw(st.sampled_from(PYTHON_NAMES))
+        )
         location = draw(st.sampled_from(("query", "header")))
-        params.append({"name": name, "in": location, "description": "twin", "schema": {"type": "string"}})
+        params.append(
+            {"name": name, "in": location, "description": "twin", "schema": {"type": "string"}}
+        )
         return f"collide parameter {name!r} in {location} of {pointer(path)}"
     if form == "property":
-        objects = [p for p in node_paths(spec) if p[-1] == "properties" and isinstance(get(spec, p), dict) and get(spec, p)]
+        objects = [
+            p
+            for p in node_paths(spec)
+            if p[-1] == "properties" and isinstance(get(spec, p), dict) and get(spec, p)
+        ]
         if objects:
             path = draw(st.sampled_from(objects))
             props = get(spec, path)
@@ -334,15 +539,46 @@ def _collide(draw: Draw, spec: dict[str, Any]) -> str:
     if form == "tag" and ops:
         path = draw(st.sampled_from(ops))
         op = get(spec, path)
-        tags = op.get("tags") if isinstance(op.get("tags"), list) and op.get("tags") else ["Default"]
-        twin = draw(st.sampled_from(_twins(str(tags[0])) + [str(tags[0]).lower(), str(tags[0]).upper(), "class", "None"]))
+        tags = (
+            op.get("tags") if isinstance(op.get("tags"), list) and op.get("tags") else ["Default"]
+        )
+        twin = draw(
+            st.sampled_from(
+                _twins(str(tags[0])) + [str(tags[0]).lower(), str(tags[0]).upper(), "class", "None"]
+            )
+        )
         op["tags"] = [twin]
         return f"collide tag {tags[0]!r} ~ {twin!r}"
     if form == "enum":
         enums = [p for p in node_paths(spec) if p[-1] == "enum" and isinstance(get(spec, p), list)]
         if enums:
             path = draw(st.sampled_from(enums))
-            values = draw(st.lists(st.sampled_from(["a-b", "a_b", "A B", "a b", "", " ", "1", 1, 1.5, True, None, "class", "None", "MONGOD", "mongod", "🚀"]), min_size=1, max_size=6))
+            values = draw(
+                st.lists(
+                    st.sampled_from(
+                        [
+                            "a-b",
+                            "a_b",
+                            "A B",
+                            "a b",
+                            "",
+                            " ",
+                            "1",
+                            1,
+                            1.5,
+                            True,
+                            None,
+                            "class",
+                            "None",
+                            "MONGOD",
+                            "mongod",
+                            "🚀",
+                        ]
+                    ),
+                    min_size=1,
+                    max_size=6,
+                )
+            )
             get(spec, path[:-1])["enum"] = values
             return f"collide enum {pointer(path)} = {values!r}"
     return f"collide {form}: nothing to collide with"
@@ -358,7 +594,11 @@ def _int_status(draw: Draw, spec: dict[str, Any]) -> str:
     if not isinstance(responses, dict) or not responses:
         return "int-status: no responses"
     code = draw(st.sampled_from(sorted(responses, key=str)))
-    new = draw(st.sampled_from([int(code) if str(code).isdigit() else 200, "2XX", "default", "099", 600, "20O"]))
+    new = draw(
+        st.sampled_from(
+            [int(code) if str(code).isdigit() else 200, "2XX", "default", "099", 600, "20O"]
+        )
+    )
     responses[new] = responses.pop(code)
     return f"status {code!r} -> {new!r} at {pointer(path)}"
 
@@ -390,7 +630,9 @@ class Mutated:
 
 
 @st.composite
-def mutated_specs(draw: Draw, bases: tuple[str, ...] = ("shipped", "synthetic"), max_steps: int = 3) -> Mutated:
+def mutated_specs(
+    draw: Draw, bases: tuple[str, ...] = ("shipped", "synthetic"), max_steps: int = 3
+) -> Mutated:
     base = draw(st.sampled_from(bases))
     spec = copy.deepcopy(BASES[base])
     steps = []
@@ -408,13 +650,31 @@ def corrupted_yaml(draw: Draw) -> Mutated:
     base = draw(st.sampled_from(("shipped", "synthetic")))
     text = SHIPPED_SPEC.read_text(encoding="utf-8") if base == "shipped" else dump(BASES[base])
     lines = text.splitlines(keepends=True)
-    form = draw(st.sampled_from(("truncate", "insert", "delete-line", "duplicate-line", "indent", "tab", "bom", "nul", "anchor")))
+    form = draw(
+        st.sampled_from(
+            (
+                "truncate",
+                "insert",
+                "delete-line",
+                "duplicate-line",
+                "indent",
+                "tab",
+                "bom",
+                "nul",
+                "anchor",
+            )
+        )
+    )
     at = draw(st.integers(0, len(lines) - 1))
     if form == "truncate":
         text = text[: draw(st.integers(0, len(text)))]
     elif form == "insert":
         position = draw(st.integers(0, len(text)))
-        text = text[:position] + draw(st.sampled_from(list(":-[]{}&*!|>'\"%@`#,?\t\\") + ["{{", "\ufeff", "\x00"])) + text[position:]
+        text = (
+            text[:position]
+            + draw(st.sampled_from(list(":-[]{}&*!|>'\"%@`#,?\t\\") + ["{{", "\ufeff", "\x00"]))
+            + text[position:]
+        )
     elif form == "delete-line":
         text = "".join(lines[:at] + lines[at + 1 :])
     elif form == "duplicate-line":  # often a duplicate key
@@ -428,7 +688,11 @@ def corrupted_yaml(draw: Draw) -> Mutated:
     elif form == "nul":
         text = text.replace("description: ", 'description: "\\0" #', 1)
     else:  # an anchor and an alias that repeats a subtree
-        text = text.replace("components:\n", "components:\n  x-shared: &shared\n    a: [1, 2, 3]\n  x-again: *shared\n", 1)
+        text = text.replace(
+            "components:\n",
+            "components:\n  x-shared: &shared\n    a: [1, 2, 3]\n  x-again: *shared\n",
+            1,
+        )
     return Mutated(base, [f"{form} at line {at + 1}"], text)
 
 
@@ -455,7 +719,9 @@ def stderr_problems(stderr: str, returncode: int) -> list[str]:
         wrong.append("a traceback on stderr")
     lines = stderr.splitlines()
     for line in lines:
-        if not (line.startswith("atlasgen: ") or _COUNT_LINE.match(line) or _PROBLEM_LINE.match(line)):
+        if not (
+            line.startswith("atlasgen: ") or _COUNT_LINE.match(line) or _PROBLEM_LINE.match(line)
+        ):
             wrong.append(f"not a one-line message: {line[:200]!r}")
             break
     if returncode == 1:
@@ -486,7 +752,9 @@ def _redefinitions(tree: ast.Module) -> list[str]:
     for scope in [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef))]:
         seen: set[str] = set()
         for node in scope.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and plain(node):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and plain(
+                node
+            ):
                 if node.name in seen:
                     where = scope.name if isinstance(scope, ast.ClassDef) else "module"
                     found.append(f"{node.name!r} defined twice in {where} (line {node.lineno})")
@@ -506,7 +774,11 @@ def compile_problems(sources: dict[str, str]) -> list[str]:
             wrong.extend(f"{name}: {problem}" for problem in _redefinitions(tree))
         except (SyntaxError, ValueError) as exc:
             line = getattr(exc, "lineno", None)
-            excerpt = source.splitlines()[line - 1][:160] if line and line <= len(source.splitlines()) else ""
+            excerpt = (
+                source.splitlines()[line - 1][:160]
+                if line and line <= len(source.splitlines())
+                else ""
+            )
             wrong.append(f"{name}:{line}: {type(exc).__name__}: {exc} :: {excerpt!r}")
     return wrong
 
@@ -523,7 +795,21 @@ def text_problems(files: dict[str, bytes]) -> list[str]:
     wrong = []
     for name, content in sorted(files.items()):
         suffix = Path(name).suffix
-        if suffix not in {".toml", ".json", ".yml", ".yaml", ".py", ".md", ".cfg", ".typed", ".txt", ".html", ".css", ".js", ""}:
+        if suffix not in {
+            ".toml",
+            ".json",
+            ".yml",
+            ".yaml",
+            ".py",
+            ".md",
+            ".cfg",
+            ".typed",
+            ".txt",
+            ".html",
+            ".css",
+            ".js",
+            "",
+        }:
             continue
         try:
             text = content.decode("utf-8")
@@ -611,7 +897,10 @@ def check_generate(mutated: Mutated, folder: Path, seed_tree: Path | None) -> tu
     if code == 1:
         assert tree(out) == before, "a failed run changed the output directory"
         return code, out
-    python = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8", errors="replace") for p in out.rglob("*.py")}
+    python = {
+        p.relative_to(out).as_posix(): p.read_text(encoding="utf-8", errors="replace")
+        for p in out.rglob("*.py")
+    }
     broken = compile_problems(python)
     assert not broken, "generated Python that does not compile:\n" + "\n".join(broken[:5])
     files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -621,8 +910,7 @@ def check_generate(mutated: Mutated, folder: Path, seed_tree: Path | None) -> tu
 
 
 # --------------------------------------------------------------------------- importing
-_IMPORTER = textwrap.dedent(
-    """
+_IMPORTER = textwrap.dedent("""
     import importlib, json, pkgutil, sys, traceback
     from pathlib import Path
 
@@ -650,8 +938,7 @@ _IMPORTER = textwrap.dedent(
                     del sys.modules[name]
         results[folder] = {"packages": [r.name for r in roots], "errors": errors}
     print(json.dumps(results))
-    """
-)
+    """)
 
 
 def import_outputs(folders: list[Path], timeout: float = 600) -> dict[str, dict[str, Any]]:
@@ -661,10 +948,20 @@ def import_outputs(folders: list[Path], timeout: float = 600) -> dict[str, dict[
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     done = subprocess.run(
         [sys.executable, "-c", _IMPORTER, json.dumps([str(f) for f in folders])],
-        capture_output=True, text=True, timeout=timeout, env=env, cwd=folders[0], check=False,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=folders[0],
+        check=False,
     )
     if done.returncode != 0:
-        return {"(importer)": {"packages": [], "errors": [done.stderr.strip()[-2000:] or f"exit {done.returncode}"]}}
+        return {
+            "(importer)": {
+                "packages": [],
+                "errors": [done.stderr.strip()[-2000:] or f"exit {done.returncode}"],
+            }
+        }
     result: dict[str, dict[str, Any]] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 

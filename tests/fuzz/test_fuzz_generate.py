@@ -44,7 +44,9 @@ def test_generate_exits_cleanly_and_output_imports(
     tmp_path: Path, seed_tree: Path | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("ATLASGEN_CACHE_DIR", str(tmp_path / "black-cache"))  # shared by the examples
+    monkeypatch.setenv(
+        "ATLASGEN_CACHE_DIR", str(tmp_path / "black-cache")
+    )  # shared by the examples
     counter = itertools.count()
     kept: dict[str, tuple[Path, Mutated]] = {}
     outcomes = {0: 0, 1: 0}

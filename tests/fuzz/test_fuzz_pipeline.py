@@ -54,14 +54,22 @@ def check_in_memory(mutated: Mutated, work: Path) -> str:
         assert errors, "ValidationFailed without an error"
         for problem in exc.problems:
             line = format_problem(problem)
-            assert line.strip() and "\n" not in line and "\r" not in line, f"a problem spans lines: {line!r}"
+            assert (
+                line.strip() and "\n" not in line and "\r" not in line
+            ), f"a problem spans lines: {line!r}"
         return "invalid"
     except OWN_ERRORS as exc:
         message = str(exc)
         assert message.strip(), f"{type(exc).__name__} without a message"
-        assert "\n" not in message.strip() and "\r" not in message, f"{type(exc).__name__} spans lines: {message!r}"
+        assert (
+            "\n" not in message.strip() and "\r" not in message
+        ), f"{type(exc).__name__} spans lines: {message!r}"
         return type(exc).__name__
-    python = {name: content.decode("utf-8", "replace") for name, content in generated.files.items() if name.endswith(".py")}
+    python = {
+        name: content.decode("utf-8", "replace")
+        for name, content in generated.files.items()
+        if name.endswith(".py")
+    }
     broken = compile_problems(python)
     assert not broken, "rendered Python that does not compile:\n" + "\n".join(broken[:5])
     unparsable = text_problems(generated.files)
@@ -72,7 +80,9 @@ def check_in_memory(mutated: Mutated, work: Path) -> str:
 @pytest.fixture
 def without_black(monkeypatch: pytest.MonkeyPatch) -> None:
     """Rendered Python is checked with ``compile`` instead of formatted."""
-    monkeypatch.setattr(pipeline, "format_python", lambda sources, templates, cache_dir: dict(sources))
+    monkeypatch.setattr(
+        pipeline, "format_python", lambda sources, templates, cache_dir: dict(sources)
+    )
 
 
 @pytest.mark.usefixtures("without_black")

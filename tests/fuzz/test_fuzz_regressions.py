@@ -68,7 +68,10 @@ def _twin_parameter(name: str) -> Any:
 
 def _twin_property(name: str) -> Any:
     def change(spec: Any) -> None:
-        spec["components"]["schemas"]["AuditLog"]["properties"][name] = {"type": "string", "description": "twin"}
+        spec["components"]["schemas"]["AuditLog"]["properties"][name] = {
+            "type": "string",
+            "description": "twin",
+        }
 
     return change
 
@@ -80,13 +83,21 @@ def _circular_pair(spec: Any) -> None:
 
 def _self_all_of(spec: Any) -> None:
     spec["components"]["schemas"]["AuditLog"] = {
-        "allOf": [{"$ref": "#/components/schemas/AuditLog"}, {"type": "object", "properties": {"x": {"type": "string"}}}]
+        "allOf": [
+            {"$ref": "#/components/schemas/AuditLog"},
+            {"type": "object", "properties": {"x": {"type": "string"}}},
+        ]
     }
 
 
 def _loop_alias(spec: Any) -> None:
-    spec["components"]["schemas"]["Loop"] = {"type": "array", "items": {"$ref": "#/components/schemas/Loop"}}
-    spec["components"]["schemas"]["AuditLog"]["properties"]["children"] = {"$ref": "#/components/schemas/Loop"}
+    spec["components"]["schemas"]["Loop"] = {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/Loop"},
+    }
+    spec["components"]["schemas"]["AuditLog"]["properties"]["children"] = {
+        "$ref": "#/components/schemas/Loop"
+    }
 
 
 def _nested_arrays(depth: int) -> Any:
@@ -110,29 +121,71 @@ CASES: dict[str, str] = {
     "yaml-billion-laughs": "\n".join(
         ["openapi: 3.0.1", "x0: &x0 [a, a, a, a, a, a, a, a, a, a]"]
         + [f"x{i}: &x{i} [" + ", ".join([f"*x{i - 1}"] * 10) + "]" for i in range(1, 9)]
-    ) + "\n",
-    "yaml-recursive-alias": SHIPPED_TEXT.replace("components:\n", "components:\n  x-loop: &loop [1, *loop]\n", 1),
-    "yaml-anchors-reused": SHIPPED_TEXT.replace("components:\n", "components:\n  x-a: &a {k: v}\n  x-b: *a\n", 1),
+    )
+    + "\n",
+    "yaml-recursive-alias": SHIPPED_TEXT.replace(
+        "components:\n", "components:\n  x-loop: &loop [1, *loop]\n", 1
+    ),
+    "yaml-anchors-reused": SHIPPED_TEXT.replace(
+        "components:\n", "components:\n  x-a: &a {k: v}\n  x-b: *a\n", 1
+    ),
     "yaml-nul-character": "\x00" + SHIPPED_TEXT,
     "yaml-escape-character": SHIPPED_TEXT.replace("title: MongoDB", "title: Mongo\x1bDB", 1),
-    "yaml-duplicate-key": SHIPPED_TEXT.replace("  /api/atlas/v2/groups/{groupId}/auditLog:\n", "  /api/atlas/v2/groups/{groupId}/auditLog:\n    get: {}\n", 1),
+    "yaml-duplicate-key": SHIPPED_TEXT.replace(
+        "  /api/atlas/v2/groups/{groupId}/auditLog:\n",
+        "  /api/atlas/v2/groups/{groupId}/auditLog:\n    get: {}\n",
+        1,
+    ),
     # hostile text in descriptions (docstrings, Markdown, HTML, templates)
-    "description-triple-quotes": spec_with(_set((*AUDIT, "description"), 'Say """hi""" and \'\'\'bye\'\'\' "')),
+    "description-triple-quotes": spec_with(
+        _set((*AUDIT, "description"), 'Say """hi""" and \'\'\'bye\'\'\' "')
+    ),
     "description-backslashes": spec_with(_set((*AUDIT, "description"), "C:\\path\\ ends with \\")),
     "description-nul": spec_with(_set((*AUDIT, "description"), "before\x00after")),
-    "description-control": spec_with(_set((*AUDIT, "description"), "bell\x07 esc\x1b[31m del\x7f nel\x85 ls\u2028 ps\u2029")),
-    "description-template-syntax": spec_with(_set((*AUDIT, "description"), "{{ secret }} {% raw %} {# c #} ${x} %(x)s")),
-    "description-html": spec_with(_set((*AUDIT, "description"), "</script><script>alert(1)</script> <!-- x --> [a](javascript:alert(1))")),
-    "description-table-pipes": spec_with(_set((*AUDIT, "description"), "| a | b |\n| --- | --- |\n| c | d |")),
-    "description-cjk-korean-portuguese-emoji": spec_with(_set((*AUDIT, "description"), "返回项目的审计配置。 감사 구성을 반환합니다. Retorna a configuração — ação. 🚀👍🏽🏳️‍🌈")),
+    "description-control": spec_with(
+        _set((*AUDIT, "description"), "bell\x07 esc\x1b[31m del\x7f nel\x85 ls\u2028 ps\u2029")
+    ),
+    "description-template-syntax": spec_with(
+        _set((*AUDIT, "description"), "{{ secret }} {% raw %} {# c #} ${x} %(x)s")
+    ),
+    "description-html": spec_with(
+        _set(
+            (*AUDIT, "description"),
+            "</script><script>alert(1)</script> <!-- x --> [a](javascript:alert(1))",
+        )
+    ),
+    "description-table-pipes": spec_with(
+        _set((*AUDIT, "description"), "| a | b |\n| --- | --- |\n| c | d |")
+    ),
+    "description-cjk-korean-portuguese-emoji": spec_with(
+        _set(
+            (*AUDIT, "description"),
+            "返回项目的审计配置。 감사 구성을 반환합니다. Retorna a configuração — ação. 🚀👍🏽🏳️‍🌈",
+        )
+    ),
     "description-huge": spec_with(_set((*AUDIT, "description"), "Atlas " * 200_000)),
-    "summary-long-quotes": spec_with(_set((*AUDIT, "summary"), '"' * 300)),  # YAML caps a nav key at 1024 chars
-    "summary-multiline": spec_with(_set((*AUDIT, "summary"), "line one\nline two\r\n\"quoted\"")),
-    "schema-description-triple-quotes": spec_with(_set((*SCHEMAS, "AuditLog", "description"), 'ends with """')),
-    "property-description-backslash-quote": spec_with(_set((*SCHEMAS, "AuditLog", "properties", "enabled", "description"), 'a \\"""b\\')),
-    "enum-hostile-values": spec_with(_set((*SCHEMAS, "AuditLog", "properties", "configurationType", "enum"), ["a-b", "a_b", "A B", "", "class", "None", "🚀", '"""'])),
-    "default-hostile": spec_with(_set((*SCHEMAS, "AuditLog", "properties", "auditFilter", "default"), '"""\\{{ x }}')),
-    "pattern-hostile": spec_with(_set((*SCHEMAS, "AuditLog", "properties", "auditFilter", "pattern"), '^"""[\\\\]{{x}}$')),
+    "summary-long-quotes": spec_with(
+        _set((*AUDIT, "summary"), '"' * 300)
+    ),  # YAML caps a nav key at 1024 chars
+    "summary-multiline": spec_with(_set((*AUDIT, "summary"), 'line one\nline two\r\n"quoted"')),
+    "schema-description-triple-quotes": spec_with(
+        _set((*SCHEMAS, "AuditLog", "description"), 'ends with """')
+    ),
+    "property-description-backslash-quote": spec_with(
+        _set((*SCHEMAS, "AuditLog", "properties", "enabled", "description"), 'a \\"""b\\')
+    ),
+    "enum-hostile-values": spec_with(
+        _set(
+            (*SCHEMAS, "AuditLog", "properties", "configurationType", "enum"),
+            ["a-b", "a_b", "A B", "", "class", "None", "🚀", '"""'],
+        )
+    ),
+    "default-hostile": spec_with(
+        _set((*SCHEMAS, "AuditLog", "properties", "auditFilter", "default"), '"""\\{{ x }}')
+    ),
+    "pattern-hostile": spec_with(
+        _set((*SCHEMAS, "AuditLog", "properties", "auditFilter", "pattern"), '^"""[\\\\]{{x}}$')
+    ),
     "title-double-quote": spec_with(_set(("info", "title"), 'A "quoted" API')),
     "title-backslash": spec_with(_set(("info", "title"), "C:\\Atlas API")),
     "title-triple-quotes": spec_with(_set(("info", "title"), '"""')),
@@ -149,25 +202,79 @@ CASES: dict[str, str] = {
     "property-snake-twin": spec_with(_twin_property("audit_filter")),
     "property-keyword": spec_with(_twin_property("class")),
     "property-pydantic-reserved": spec_with(_twin_property("model_config")),
-    "schema-snake-twin": spec_with(_set((*SCHEMAS, "Audit_Log"), {"type": "object", "properties": {"x": {"type": "string"}}})),
+    "schema-snake-twin": spec_with(
+        _set((*SCHEMAS, "Audit_Log"), {"type": "object", "properties": {"x": {"type": "string"}}})
+    ),
     "tag-case-twin": spec_with(_twin_operation("getGroupAuditLogAgain", tag="auditing")),
     "tag-snake-twin": spec_with(_twin_operation("getGroupAuditLogAgain", tag="auditing_")),
     "tag-name-not-a-string": spec_with(_set(("tags", 1, "name"), [])),
-    "request-body-without-media-types": spec_with(_set(("paths", "/api/atlas/v2/groups/{groupId}/logIntegrations", "post", "requestBody", "content"), {})),
-    "parameter-name-not-a-string": spec_with(_set(("paths", "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}", "get", "parameters", 8, "name"), ["start"])),
-    "path-parameter-name-not-a-string": spec_with(_set(("paths", "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}", "get", "parameters", 1, "name"), [])),
+    "request-body-without-media-types": spec_with(
+        _set(
+            (
+                "paths",
+                "/api/atlas/v2/groups/{groupId}/logIntegrations",
+                "post",
+                "requestBody",
+                "content",
+            ),
+            {},
+        )
+    ),
+    "parameter-name-not-a-string": spec_with(
+        _set(
+            (
+                "paths",
+                "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}",
+                "get",
+                "parameters",
+                8,
+                "name",
+            ),
+            ["start"],
+        )
+    ),
+    "path-parameter-name-not-a-string": spec_with(
+        _set(
+            (
+                "paths",
+                "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}",
+                "get",
+                "parameters",
+                1,
+                "name",
+            ),
+            [],
+        )
+    ),
     # references
-    "ref-dangling": spec_with(_set((*SCHEMAS, "AuditLog", "properties", "enabled"), {"$ref": "#/components/schemas/Nope"})),
-    "ref-external": spec_with(_set((*SCHEMAS, "AuditLog", "properties", "enabled"), {"$ref": "other.yaml#/X"})),
+    "ref-dangling": spec_with(
+        _set((*SCHEMAS, "AuditLog", "properties", "enabled"), {"$ref": "#/components/schemas/Nope"})
+    ),
+    "ref-external": spec_with(
+        _set((*SCHEMAS, "AuditLog", "properties", "enabled"), {"$ref": "other.yaml#/X"})
+    ),
     "ref-circular-pair": spec_with(_circular_pair),
     "ref-self-allof": spec_with(_self_all_of),
     "ref-not-a-string": spec_with(_set((*AUDIT, "parameters", 0), {"$ref": []})),
-    "ref-self-property": spec_with(_set((*SCHEMAS, "AuditLog", "properties", "child"), {"$ref": "#/components/schemas/AuditLog"})),
-    "ref-parameter-self": spec_with(_set(("components", "parameters", "pretty"), {"$ref": "#/components/parameters/pretty"})),
-    "ref-response-self": spec_with(_set(("components", "responses", "notFound"), {"$ref": "#/components/responses/notFound"})),
+    "ref-self-property": spec_with(
+        _set(
+            (*SCHEMAS, "AuditLog", "properties", "child"), {"$ref": "#/components/schemas/AuditLog"}
+        )
+    ),
+    "ref-parameter-self": spec_with(
+        _set(("components", "parameters", "pretty"), {"$ref": "#/components/parameters/pretty"})
+    ),
+    "ref-response-self": spec_with(
+        _set(("components", "responses", "notFound"), {"$ref": "#/components/responses/notFound"})
+    ),
     "schema-nested-arrays-90": spec_with(_nested_arrays(90)),
     # an alias that is an array of itself: the docs' field table once looped on it for ever
-    "ref-array-of-itself": spec_with(_set((*SCHEMAS, "AuditLog"), {"type": "array", "items": {"$ref": "#/components/schemas/AuditLog"}})),
+    "ref-array-of-itself": spec_with(
+        _set(
+            (*SCHEMAS, "AuditLog"),
+            {"type": "array", "items": {"$ref": "#/components/schemas/AuditLog"}},
+        )
+    ),
     "ref-property-array-of-itself-alias": spec_with(_loop_alias),
     # shape
     "operation-without-versioned-media-type": spec_with(_drop((*AUDIT, "responses", "200"))),
@@ -200,8 +307,12 @@ def test_case_fails_cleanly_or_generates_importable_code(
     mutated = Mutated("case", [name], CASES[name])
     if name in BINARY_CASES:
         (folder / "spec.yaml").write_bytes(BINARY_CASES[name])
-        code, _, stderr = run_cli(["generate", "--spec", str(folder / "spec.yaml"), "--out", str(folder / "out")])
-        assert code == 1 and stderr.startswith("atlasgen: ") and len(stderr.splitlines()) == 1, stderr
+        code, _, stderr = run_cli(
+            ["generate", "--spec", str(folder / "spec.yaml"), "--out", str(folder / "out")]
+        )
+        assert (
+            code == 1 and stderr.startswith("atlasgen: ") and len(stderr.splitlines()) == 1
+        ), stderr
         return
     code, out = check_generate(mutated, folder, None)
     if code == 0:
@@ -210,7 +321,9 @@ def test_case_fails_cleanly_or_generates_importable_code(
         assert not errors, f"{name}: the generated package does not import: {errors[:3]}"
 
 
-def test_synthetic_scale_spec_validates_and_generates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_synthetic_scale_spec_validates_and_generates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """bench/scale/synth.py must write specs atlasgen accepts (the benchmark measures nothing otherwise)."""
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("ATLASGEN_CACHE_DIR", str(tmp_path / "black-cache"))
@@ -236,12 +349,16 @@ def test_cli_errors_follow_sys_stderr(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.chdir(ROOT)
     buffer = io.StringIO()
     with redirect_stderr(buffer):
-        code = main(["generate", "--spec", str(tmp_path / "missing.yaml"), "--out", str(tmp_path / "out")])
+        code = main(
+            ["generate", "--spec", str(tmp_path / "missing.yaml"), "--out", str(tmp_path / "out")]
+        )
     assert code == 1
     assert "no such file" in buffer.getvalue()
 
 
-def test_quiet_before_the_command_silences_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_quiet_before_the_command_silences_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """``atlasgen -q generate`` must be as quiet as ``atlasgen generate -q``.
 
     ``-q``/``-v`` are declared on the top-level parser and again on every subcommand

@@ -32,10 +32,25 @@ def constructs() -> Api:
 @pytest.mark.parametrize(
     ("wire", "snake", "cls", "camel"),
     [
-        ("getGroupDbAccessHistoryCluster", "get_group_db_access_history_cluster", "GetGroupDbAccessHistoryCluster", "getGroupDbAccessHistoryCluster"),
-        ("Push-Based Log Export", "push_based_log_export", "PushBasedLogExport", "pushBasedLogExport"),
+        (
+            "getGroupDbAccessHistoryCluster",
+            "get_group_db_access_history_cluster",
+            "GetGroupDbAccessHistoryCluster",
+            "getGroupDbAccessHistoryCluster",
+        ),
+        (
+            "Push-Based Log Export",
+            "push_based_log_export",
+            "PushBasedLogExport",
+            "pushBasedLogExport",
+        ),
         ("nLogs", "n_logs", "NLogs", "nLogs"),
-        ("S3LogIntegrationRequest", "s3_log_integration_request", "S3LogIntegrationRequest", "s3LogIntegrationRequest"),
+        (
+            "S3LogIntegrationRequest",
+            "s3_log_integration_request",
+            "S3LogIntegrationRequest",
+            "s3LogIntegrationRequest",
+        ),
         ("MongoDBAccessLogs", "mongo_db_access_logs", "MongoDBAccessLogs", "mongoDbAccessLogs"),
         ("page.size", "page_size", "PageSize", "pageSize"),
         ("X-Request-Id", "x_request_id", "XRequestId", "xRequestId"),
@@ -47,7 +62,17 @@ def test_names(wire: str, snake: str, cls: str, camel: str) -> None:
     assert naming.lower_camel(wire) == camel
 
 
-@pytest.mark.parametrize(("wire", "python"), [("type", "type_"), ("from", "from_"), ("id", "id_"), ("format", "format_"), ("json", "json_"), ("version", "version")])
+@pytest.mark.parametrize(
+    ("wire", "python"),
+    [
+        ("type", "type_"),
+        ("from", "from_"),
+        ("id", "id_"),
+        ("format", "format_"),
+        ("json", "json_"),
+        ("version", "version"),
+    ],
+)
 def test_keywords_builtins_and_pydantic_names_are_escaped(wire: str, python: str) -> None:
     assert naming.python_field(wire) == python
 
@@ -59,7 +84,12 @@ def test_parameters_never_shadow_the_methods_own_arguments() -> None:
 
 @given(st.text(min_size=1, max_size=40))
 def test_every_name_becomes_a_legal_identifier(name: str) -> None:
-    for make in (naming.python_parameter, naming.python_field, naming.python_attribute, naming.python_module):
+    for make in (
+        naming.python_parameter,
+        naming.python_field,
+        naming.python_attribute,
+        naming.python_module,
+    ):
         identifier = make(name)
         assert identifier.isidentifier() and not keyword.iskeyword(identifier)
     assert naming.python_class(name).isidentifier()
@@ -72,29 +102,57 @@ def test_collisions_resolve_in_order() -> None:
 def test_shipped_operations(shipped: Api) -> None:
     ops = {op.operation_id: op for op in shipped.operations}
     assert sorted(ops) == [
-        "createGroupLogIntegration", "downloadGroupStreamAuditLogs", "getGroupAuditLog", "getGroupDbAccessHistoryCluster",
+        "createGroupLogIntegration",
+        "downloadGroupStreamAuditLogs",
+        "getGroupAuditLog",
+        "getGroupDbAccessHistoryCluster",
     ]
     download = ops["downloadGroupStreamAuditLogs"]
-    assert (download.alias, download.python_alias, download.cli_alias) == ("downloadAuditLogs", "download_audit_logs", "downloadAuditLogs")
+    assert (download.alias, download.python_alias, download.cli_alias) == (
+        "downloadAuditLogs",
+        "download_audit_logs",
+        "downloadAuditLogs",
+    )
     assert [v.version for v in download.versions] == ["2023-02-01", "2025-02-19"]
     assert download.newest_version.accept_types == ("application/vnd.atlas.2025-02-19+gzip",)
     assert download.is_download and download.all_formats == ("gzip",)
     start_date = next(p for p in download.parameters if p.wire_name == "startDate")
-    assert (start_date.time_unit, start_date.documented_pattern, start_date.constraints.pattern) == ("seconds", "1199145600", None)
+    assert (
+        start_date.time_unit,
+        start_date.documented_pattern,
+        start_date.constraints.pattern,
+    ) == ("seconds", "1199145600", None)
     history = ops["getGroupDbAccessHistoryCluster"]
     params = {p.wire_name: p for p in history.parameters}
     assert [p.wire_name for p in history.path_parameters] == ["groupId", "clusterName"]
-    assert (params["start"].time_unit, params["start"].requires, params["end"].requires) == ("milliseconds", ("end",), ("start",))
-    assert (params["nLogs"].constraints.minimum, params["nLogs"].constraints.maximum, params["nLogs"].default) == (0, 20000, 20000)
+    assert (params["start"].time_unit, params["start"].requires, params["end"].requires) == (
+        "milliseconds",
+        ("end",),
+        ("start",),
+    )
+    assert (
+        params["nLogs"].constraints.minimum,
+        params["nLogs"].constraints.maximum,
+        params["nLogs"].default,
+    ) == (0, 20000, 20000)
     assert params["groupId"].constraints.pattern == "^([a-f0-9]{24})$"
     assert history.roles == ("Project Monitoring Admin", "Project Database Access Admin")
     assert [r.status for r in history.error_responses] == ["400", "401", "403", "404", "429", "500"]
     rate_limited = next(r for r in history.responses if r.status == "429")
-    assert [h.name for h in rate_limited.headers] == ["RateLimit-Limit", "RateLimit-Remaining", "Retry-After"]
+    assert [h.name for h in rate_limited.headers] == [
+        "RateLimit-Limit",
+        "RateLimit-Remaining",
+        "Retry-After",
+    ]
     create = ops["createGroupLogIntegration"]
     assert create.request_body is not None and create.request_body.required
     assert not create.idempotent and history.idempotent
-    assert [t.cli_name for t in shipped.tags] == ["accessTracking", "auditing", "pushBasedLogExport", "streams"]
+    assert [t.cli_name for t in shipped.tags] == [
+        "accessTracking",
+        "auditing",
+        "pushBasedLogExport",
+        "streams",
+    ]
     assert shipped.package_version == "20250312.1"
 
 
@@ -104,14 +162,22 @@ def test_allof_merges_parent_fields(shipped: Api) -> None:
     assert [f.wire_name for f in response.fields][-1] == "id"
     log_types = next(f for f in response.fields if f.wire_name == "logTypes")
     assert (log_types.constraints.min_items, log_types.constraints.max_items) == (1, 4)
-    assert log_types.type.items is not None and log_types.type.items.values == ("MONGOD", "MONGOS", "MONGOD_AUDIT", "MONGOS_AUDIT")
+    assert log_types.type.items is not None and log_types.type.items.values == (
+        "MONGOD",
+        "MONGOS",
+        "MONGOD_AUDIT",
+        "MONGOS_AUDIT",
+    )
 
 
 def test_circular_discriminated_union(constructs: Api) -> None:
     parent = constructs.schema("CloudRegionConfig")
     assert parent.kind == "union" and parent.variants == ("AWSRegionConfig", "TenantRegionConfig")
     assert parent.discriminator is not None
-    assert parent.discriminator.mapping == (("AWS", "AWSRegionConfig"), ("TENANT", "TenantRegionConfig"))
+    assert parent.discriminator.mapping == (
+        ("AWS", "AWSRegionConfig"),
+        ("TENANT", "TenantRegionConfig"),
+    )
     child = constructs.schema("AWSRegionConfig")
     assert child.kind == "object" and child.parents == ("CloudRegionConfig",)
     provider = next(f for f in child.fields if f.wire_name == "providerName")
@@ -122,12 +188,18 @@ def test_versions_sunset_preview_and_empty_bodies(constructs: Api) -> None:
     ops = {op.operation_id: op for op in constructs.operations}
     cluster = ops["getGroupCluster"]
     assert [(v.version, v.sunset) for v in cluster.versions] == [
-        ("2023-01-01", "2026-11-30"), ("2023-02-01", "2026-11-30"), ("2024-08-05", None), ("2024-10-23", None),
+        ("2023-01-01", "2026-11-30"),
+        ("2023-02-01", "2026-11-30"),
+        ("2024-08-05", None),
+        ("2024-10-23", None),
     ]
     assert cluster.versions[2].changelog == "Returns replication specs with one entry per shard."
     assert cluster.docs_url and cluster.python_alias == "get_cluster"
     csv = ops["downloadGroupClusterLogCsv"]
-    assert [(v.version, v.preview, v.formats) for v in csv.versions] == [("2023-01-01", False, ("csv",)), ("preview", True, ("json",))]
+    assert [(v.version, v.preview, v.formats) for v in csv.versions] == [
+        ("2023-01-01", False, ("csv",)),
+        ("preview", True, ("json",)),
+    ]
     assert csv.newest_version.version == "2023-01-01"
     delete = ops["deleteGroupCluster"]
     assert delete.deprecated and delete.versions[0].responses[0].type is None
@@ -136,17 +208,24 @@ def test_versions_sunset_preview_and_empty_bodies(constructs: Api) -> None:
 def test_names_that_need_escaping(constructs: Api) -> None:
     op = next(op for op in constructs.operations if op.operation_id == "createOddNames")
     assert [(p.wire_name, p.python_name, p.cli_flag) for p in op.parameters] == [
-        ("from", "from_", "from"), ("format", "format_", "format"), ("page.size", "page_size", "page.size"),
+        ("from", "from_", "from"),
+        ("format", "format_", "format"),
+        ("page.size", "page_size", "page.size"),
         ("X-Request-Id", "x_request_id", "X-Request-Id"),
     ]
     modules = {s.name: (s.module_name, s.class_name) for s in constructs.schemas}
-    assert modules["OddName"] == ("odd_name", "OddName") and modules["odd_name"] == ("odd_name_2", "OddName_2")
+    assert modules["OddName"] == ("odd_name", "OddName") and modules["odd_name"] == (
+        "odd_name_2",
+        "OddName_2",
+    )
     write_only = next(f for f in constructs.schema("OddName").fields if f.wire_name == "secret")
     assert write_only.required and write_only.write_only
 
 
 def test_inline_anyof_keeps_primitive_variants(constructs: Api) -> None:
-    backup = next(f for f in constructs.schema("ClusterDescription").fields if f.wire_name == "backup")
+    backup = next(
+        f for f in constructs.schema("ClusterDescription").fields if f.wire_name == "backup"
+    )
     assert backup.type.kind == "union"
     assert [v.schema_name or v.primitive for v in backup.type.variants] == ["Label", "string"]
 
@@ -164,7 +243,9 @@ def test_operation_ids_differing_in_case_get_distinct_names() -> None:
     data["paths"][path + "/twin"] = {"get": twin}
     from generator.load import parse_spec_text
 
-    api = build_model(parse_spec_text(yaml.safe_dump(data), Path("twin.yaml")), spec_display="twin.yaml")
+    api = build_model(
+        parse_spec_text(yaml.safe_dump(data), Path("twin.yaml")), spec_display="twin.yaml"
+    )
     auditing = next(t for t in api.tags if t.name == "Auditing")
     assert [(o.operation_id, o.python_name, o.doc_slug) for o in auditing.operations] == [
         ("GetGroupAuditLog", "get_group_audit_log", "get-group-audit-log"),

@@ -49,7 +49,12 @@ def make_spec(schemas: dict[str, Any], operation: dict[str, Any]) -> dict[str, A
     get = {"operationId": "listItems", "tags": ["Items"], **operation}
     get.setdefault(
         "responses",
-        {"204": {"description": "No content", "content": {"application/vnd.atlas.2023-01-01+json": {}}}},
+        {
+            "204": {
+                "description": "No content",
+                "content": {"application/vnd.atlas.2023-01-01+json": {}},
+            }
+        },
     )
     return {
         "openapi": "3.0.1",
@@ -366,6 +371,7 @@ def test_unquoted_status_codes_and_dates_are_read_as_text() -> None:
     assert validate_spec(spec) == []
     media = spec.data["paths"]["/api/atlas/v2/items"]["get"]["responses"][200]["content"]
     assert media["application/vnd.atlas.2023-01-01+json"]["x-sunset"] == "2026-03-01"
+
 
 def test_an_operation_must_name_an_api_version() -> None:
     """Every call sends a versioned Accept header: an operation with none can't be called."""
