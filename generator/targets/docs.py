@@ -27,6 +27,7 @@ from typing import Any, TypeVar, cast
 from urllib.parse import quote, urlencode
 
 from generator.config import Settings
+from generator.filters import to_json
 from generator.i18n import load_catalog
 from generator.load import escape_pointer_token, pointer_join
 from generator.model import Api, naming
@@ -111,6 +112,11 @@ class Sample:
             flags.append("--file -")
         return tuple(flags)
 
+    @functools.cached_property
+    def body_json(self) -> str:
+        """The body as the page shows it, twice, in every language: written once."""
+        return to_json(self.body)
+
     @property
     def python_arguments(self) -> tuple[tuple[str, Any], ...]:
         """Keyword arguments of the client call, in order: parameters, body, version."""
@@ -136,6 +142,11 @@ class ResponseDoc:
     @property
     def example(self) -> Any:
         return self.media.example if self.media is not None else None
+
+    @functools.cached_property
+    def example_json(self) -> str:
+        """The example as the page shows it in every language: written once."""
+        return to_json(self.example)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import jinja2
 import pytest
 from babel.messages.pofile import read_po
 from jinja2.ext import babel_extract
@@ -30,6 +29,7 @@ from generator.i18n import (
 )
 from generator.load import LoadedSpec, load_spec, parse_spec_text
 from generator.paths import translations_path
+from generator.render import make_environment, translator
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "atlas-admin.yaml"
@@ -294,8 +294,13 @@ def test_every_label_the_docs_templates_use_is_translated(language: str) -> None
     assert not untranslated, f"{language}: add to specs/i18n/messages: {untranslated}"
 
 
-def test_catalog_works_with_jinja_newstyle_gettext() -> None:
-    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
-    env.install_gettext_translations(load_catalog("ko"), newstyle=True)  # type: ignore[attr-defined]
-    template = env.from_string('{{ _("Default value is %(value)s.", value="`false`") }}')
-    assert template.render() == "기본값은 `false`입니다."
+def test_catalog_fills_the_renderers_labels() -> None:
+    """``_()`` in templates: the label in the job's language, values filled in, and ``%%``
+    a percent sign, as with Jinja's newstyle gettext."""
+    env = make_environment()
+    env.globals["_"] = translator("ko", load_catalog)
+    template = env.from_string(
+        '{{ _("Default value is %(value)s.", value="`false`") }} {{ _("100%% of it") }}'
+    )
+    assert template.render() == "기본값은 `false`입니다. 100% of it"
+    assert translator(None)("Default value is %(value)s.", value=1) == "Default value is 1."
