@@ -22,7 +22,14 @@ from generator.model import Api, build_model
 from generator.paths import translations_path
 from generator.render import make_environment, render_jobs
 from generator.targets import RenderJob, cli, docs, python
-from generator.validate import RULES, Problem, Severity, in_file_order, validate_spec
+from generator.validate import (
+    JSON_SCHEMA_RULES,
+    RULES,
+    Problem,
+    Severity,
+    in_file_order,
+    validate_spec,
+)
 
 TARGETS: dict[str, Callable[[Api, Settings], list[RenderJob]]] = {
     "python": python.jobs,
@@ -76,16 +83,17 @@ def translation_problems(
     return problems
 
 
-# The OpenAPI schema pass is most of validation's time on a large spec: it runs on another
-# core while the others and the model work (see ``generate_files``).
-_SCHEMA_RULES = tuple(rule for rule in RULES if rule.id == "openapi-schema")
-_OTHER_RULES = tuple(rule for rule in RULES if rule.id != "openapi-schema")
+# The schema pass (the rules that check values against JSON Schemas, with the OpenAPI schema
+# check most of validation's time) runs on another core while the others and the model work
+# (see ``generate_files``); jsonschema and the OpenAPI validators are imported there only.
+_SCHEMA_RULES = tuple(rule for rule in RULES if rule.id in JSON_SCHEMA_RULES)
+_OTHER_RULES = tuple(rule for rule in RULES if rule.id not in JSON_SCHEMA_RULES)
 _FORK_SCHEMA_PASS_FROM = 10_000  # spec nodes; below this a process costs more than it saves
 
 
 @contextmanager
 def schema_pass(spec: LoadedSpec, *, strict: bool) -> Iterator[Callable[[], list[Problem]]]:
-    """The OpenAPI schema rule over ``spec``, started now: on another core for a large spec,
+    """The schema pass over ``spec``, started now: on another core for a large spec,
     else when asked. Yields the function that returns its problems (waiting for them)."""
     if len(spec.locations) < _FORK_SCHEMA_PASS_FROM or not forked.available():
         yield lambda: validate_spec(spec, strict=strict, rules=_SCHEMA_RULES)

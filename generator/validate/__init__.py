@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from generator.load import LoadedSpec
 from generator.validate.document import Document
 from generator.validate.problems import Problem, Severity, format_problem
-from generator.validate.rules import RULES, Rule
+from generator.validate.rules import JSON_SCHEMA_RULES, RULES, Rule
 
 __all__ = [
+    "JSON_SCHEMA_RULES",
     "RULES",
     "Problem",
     "Rule",

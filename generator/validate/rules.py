@@ -3,6 +3,11 @@
 Each rule is one function from the :class:`Document` to ``(pointer, message)`` findings; the
 :data:`RULES` table gives it its id and severity. A rule skips what another rule reports
 (a dangling ``$ref`` is ``ref-resolves``' alone), so one defect gives one problem.
+
+The rules that check values against JSON Schemas (:data:`JSON_SCHEMA_RULES`) import
+jsonschema and the OpenAPI validators when they first run, not with this module: on a large
+spec they run in a forked process of their own (``generator.pipeline.schema_pass``), and
+the process that builds the model never pays for those imports.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import datetime
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.load import pointer_join
 from generator.model.build import ATLAS_MEDIA_TYPE
@@ -23,10 +28,11 @@ from generator.validate.document import (
     RefError,
     path_variables,
 )
-from generator.validate.examples import SampleChecker, SampleKind, samples
 from generator.validate.patterns import InvalidPattern, compile_pattern
 from generator.validate.problems import Finding, Severity
-from generator.validate.schema import check_openapi_schema
+
+if TYPE_CHECKING:
+    from generator.validate.examples import SampleKind
 
 _ALIAS = "x-xgen-operation-id-override"
 _EPOCH_UNITS = ("seconds", "milliseconds")
@@ -281,7 +287,16 @@ def sunset_date(document: Document) -> Iterator[Finding]:
             yield pointer, f"x-sunset {node.value['x-sunset']!r} is not a valid YYYY-MM-DD date"
 
 
+def openapi_schema(document: Document) -> Iterator[Finding]:
+    """The document is valid OpenAPI 3.0 (the OpenAPI Initiative's JSON Schema)."""
+    from generator.validate.schema import check_openapi_schema  # see the module docstring
+
+    return check_openapi_schema(document)
+
+
 def _sample_errors(document: Document, kind: SampleKind) -> Iterator[Finding]:
+    from generator.validate.examples import SampleChecker, samples  # see the module docstring
+
     checker = SampleChecker(document)
     for sample in samples(document):
         if sample.kind == kind:
@@ -351,7 +366,7 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("openapi-schema", "error", check_openapi_schema),
+    Rule("openapi-schema", "error", openapi_schema),
     Rule("ref-resolves", "error", ref_resolves),
     Rule("pattern-invalid", "error", pattern_invalid),
     Rule("operation-id-unique", "error", operation_id_unique),
@@ -368,3 +383,4 @@ RULES: tuple[Rule, ...] = (
     Rule("default-valid", "error", default_valid),
     Rule("name-identifier", "error", name_identifier),
 )
+JSON_SCHEMA_RULES = frozenset({"openapi-schema", "example-valid", "default-valid"})
