@@ -9,14 +9,25 @@ file and black never has to run on it (see generator/format.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from unicodedata import east_asian_width
 
 LINE_LENGTH = 100  # black's line length for every generated module
 
 
 def fits(line: str) -> bool:
     """Whether ``line`` (with its indentation) is within the line length."""
-    return "\n" not in line and len(line) <= LINE_LENGTH
+    return "\n" not in line and width(line) <= LINE_LENGTH
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes, as black counts them: East Asian wide and full-width
+    characters (Chinese, Korean, most emoji) take two. Python's Unicode database is older
+    than black's table and differs on a few hundred symbols; a line with one of those may be
+    laid out other than black would, and that file then goes to black (generator/format.py)."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if east_asian_width(char) in ("W", "F") else 1 for char in text)
 
 
 def bracketed(
@@ -37,6 +48,21 @@ def bracketed(
 def call(func: str, args: Iterable[str], indent: int, prefix: str = "", after: str = "") -> str:
     """``prefix + func(args)`` at ``indent``."""
     return bracketed(f"{prefix}{func}(", args, ")", indent, after)
+
+
+def assigned_call(
+    target: str, func: str, arguments: Callable[[int], Iterable[str]], indent: int
+) -> str:
+    """``target = func(arguments)`` at ``indent``; ``arguments(column)`` lays the arguments
+    out for the column their lines start at. When even ``target = func(`` is too long but
+    ``target = (`` is not, black puts the call in parentheses on lines of its own, one level
+    further in."""
+    head = f"{target} = "
+    if fits(f"{' ' * indent}{head}{func}(") or not fits(f"{' ' * indent}{head}("):
+        return call(func, arguments(indent + 4), indent, head)
+    pad = " " * (indent + 4)
+    inner = call(func, arguments(indent + 8), indent + 4)
+    return f"{head}(\n{pad}{inner}\n{' ' * indent})"
 
 
 def dictionary(

@@ -777,22 +777,22 @@ class ModelPlan:
         config = None
         if renamed:
             imports.add(".._models", "wire_names")
-            config = layout.call(
+            config = layout.assigned_call(
+                "model_config",
                 "wire_names",
-                [f"{k}={literal(v)}" for k, v in renamed.items()],
+                lambda _: [f"{k}={literal(v)}" for k, v in renamed.items()],
                 4,
-                "model_config = ",
             )
         extra = "" if schema.allows_additional else " Fields it does not declare are kept too."
         return {
             "name": self.class_name(schema.name),
             "fields": fields,
             "read_only": (
-                layout.call(
+                layout.assigned_call(
+                    "__read_only_fields__: ClassVar[frozenset[str]]",
                     "frozenset",
-                    [layout.set_of([literal(n) for n in read_only], 8)],
+                    lambda column: [layout.set_of([literal(n) for n in read_only], column)],
                     4,
-                    "__read_only_fields__: ClassVar[frozenset[str]] = ",
                 )
                 if read_only
                 else None
@@ -1099,7 +1099,8 @@ class OperationPlan:
 
     def _parameter_block(self, key: tuple[tuple[str, str], ...]) -> str:
         constant = self.param_constant[key]
-        return layout.call("ParameterSpec", [f"{k}={v}" for k, v in key], 0, f"{constant} = ")
+        arguments = [f"{k}={v}" for k, v in key]
+        return layout.assigned_call(constant, "ParameterSpec", lambda _: arguments, 0)
 
     def _operation_view(self, op: Operation) -> dict[str, Any]:
         fields = [
@@ -1124,23 +1125,28 @@ class OperationPlan:
             fields.append(("deprecated", "True"))
         if op.roles:
             fields.append(("roles", literal(tuple(op.roles))))
-        versions = [
-            layout.call(
-                "VersionSpec", [f"{k}={v}" for k, v in _version_fields(op, version)], 8, after=","
-            )
-            for version in op.versions
-        ]
-        arguments = [f"{k}={v}" for k, v in fields]
-        arguments.append(layout.tuple_of(versions, 4, "versions=", after=","))
-        arguments.append(
-            layout.tuple_of(
-                [self.constant_of(p) for p in op.parameters], 4, "parameters=", after=","
-            )
-        )
         constant = self.op_constant[op.operation_id]
+
+        def arguments(column: int) -> list[str]:
+            versions = [
+                layout.call(
+                    "VersionSpec",
+                    [f"{k}={v}" for k, v in _version_fields(op, version)],
+                    column + 4,
+                    after=",",
+                )
+                for version in op.versions
+            ]
+            parameters = [self.constant_of(p) for p in op.parameters]
+            return [
+                *(f"{k}={v}" for k, v in fields),
+                layout.tuple_of(versions, column, "versions=", after=","),
+                layout.tuple_of(parameters, column, "parameters=", after=","),
+            ]
+
         return {
             "constant": constant,
-            "block": layout.call("OperationSpec", arguments, 0, f"{constant} = "),
+            "block": layout.assigned_call(constant, "OperationSpec", arguments, 0),
         }
 
 
@@ -1461,19 +1467,14 @@ class ResourceBuilder:
         if responses_arg is not None:
             arguments.append(f"responses={responses_arg}")
         arguments += ["version=version", "options=options"]
+        wrapped = f"resource.{op.python_name}"
         return {
             "op": op,
-            "raw_sync": layout.call(
-                "to_raw_response_wrapper",
-                [f"resource.{op.python_name}"],
-                8,
-                f"self.{op.python_name} = ",
+            "raw_sync": layout.assigned_call(
+                f"self.{op.python_name}", "to_raw_response_wrapper", lambda _: [wrapped], 8
             ),
-            "raw_async": layout.call(
-                "async_to_raw_response_wrapper",
-                [f"resource.{op.python_name}"],
-                8,
-                f"self.{op.python_name} = ",
+            "raw_async": layout.assigned_call(
+                f"self.{op.python_name}", "async_to_raw_response_wrapper", lambda _: [wrapped], 8
             ),
             "arguments": arguments,
             "params": params,
