@@ -415,8 +415,11 @@ def main(argv: list[str] | None = None) -> int:
         *rows,
         "",
         (
-            "Stage breakdown of one more cold run, in-process: wall seconds (CPU seconds, black's workers "
-            "included); `n/a`: the stage did not run."
+            "Stage breakdown of one more cold run, in-process: wall seconds (CPU seconds of this process "
+            "and of the workers it has waited for); `n/a`: the stage did not run. validate: our rules, "
+            "plus the schema pass, which on a large spec runs in a forked process beside model and "
+            "targets, so only the wait for it counts; render: forked workers on every core; format: "
+            "`ruff format --check`, then black on what it flags; total: includes imports."
         ),
         "",
         "| N ops | load | validate | model | targets | render | format | write | total | .py files |",

@@ -21,6 +21,7 @@ BODY = {
     "logTypes": ["MONGOD", "MONGOS_AUDIT"],
     "prefixPath": "mongo-logs/",
 }
+CREATE = ["api", "pushBasedLogExport", "createGroupLogIntegration"]
 DOWNLOAD = ["api", "streams", "downloadAuditLogs", "--groupId", GROUP, "--tenantName", "ws1"]
 WINDOW = ["--startDate", "1636466948", "--endDate", "1636481348"]
 
@@ -80,15 +81,7 @@ def test_get_audit_log(cli: Runner, fake_atlas: Any) -> None:
 def test_create_log_integration_from_a_file(cli: Runner, fake_atlas: Any, tmp_path: Path) -> None:
     body = tmp_path / "body.json"
     body.write_text(json.dumps(BODY), encoding="utf-8")
-    result = cli(
-        "api",
-        "pushBasedLogExport",
-        "createGroupLogIntegration",
-        "--groupId",
-        GROUP,
-        "--file",
-        str(body),
-    )
+    result = cli(*CREATE, "--groupId", GROUP, "--file", str(body))
     assert result.returncode == 0, result.stderr.decode()
     assert json.loads(result.stdout)["bucketName"] == "my-log-bucket"
     request = _last(fake_atlas)
@@ -98,22 +91,13 @@ def test_create_log_integration_from_a_file(cli: Runner, fake_atlas: Any, tmp_pa
 
 
 def test_create_log_integration_from_stdin(cli: Runner, fake_atlas: Any) -> None:
-    result = cli(
-        "api",
-        "pushBasedLogExport",
-        "createGroupLogIntegration",
-        "--projectId",
-        GROUP,
-        "--file",
-        "-",
-        input=json.dumps(BODY).encode(),
-    )
+    result = cli(*CREATE, "--projectId", GROUP, "--file", "-", input=json.dumps(BODY).encode())
     assert result.returncode == 0, result.stderr.decode()
     assert _last(fake_atlas).json() == BODY
 
 
 def test_a_missing_body_is_a_usage_error(cli: Runner, fake_atlas: Any) -> None:
-    result = cli("api", "pushBasedLogExport", "createGroupLogIntegration", "--groupId", GROUP)
+    result = cli(*CREATE, "--groupId", GROUP)
     assert result.returncode == 2
     assert "--file" in result.stderr.decode()
     assert fake_atlas.requests == []
@@ -121,16 +105,7 @@ def test_a_missing_body_is_a_usage_error(cli: Runner, fake_atlas: Any) -> None:
 
 def test_an_invalid_body_names_the_field_and_sends_nothing(cli: Runner, fake_atlas: Any) -> None:
     bad = {**BODY, "logTypes": ["NOPE"]}
-    result = cli(
-        "api",
-        "pushBasedLogExport",
-        "createGroupLogIntegration",
-        "--groupId",
-        GROUP,
-        "--file",
-        "-",
-        input=json.dumps(bad).encode(),
-    )
+    result = cli(*CREATE, "--groupId", GROUP, "--file", "-", input=json.dumps(bad).encode())
     assert result.returncode == 2, result.stderr.decode()
     stderr = result.stderr.decode()
     assert "--file" in stderr and "logTypes" in stderr
@@ -138,16 +113,7 @@ def test_an_invalid_body_names_the_field_and_sends_nothing(cli: Runner, fake_atl
 
 
 def test_a_body_that_is_not_json(cli: Runner, fake_atlas: Any) -> None:
-    result = cli(
-        "api",
-        "pushBasedLogExport",
-        "createGroupLogIntegration",
-        "--groupId",
-        GROUP,
-        "--file",
-        "-",
-        input=b"{nope",
-    )
+    result = cli(*CREATE, "--groupId", GROUP, "--file", "-", input=b"{nope")
     assert result.returncode == 2
     assert "--file" in result.stderr.decode()
 
