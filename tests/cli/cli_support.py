@@ -17,7 +17,6 @@ from generator.pipeline import generate_files
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = load_settings(ROOT)
 GOLDEN = Path(__file__).resolve().parent / "golden"
-SEEDS = ROOT.parent / "shared" / "seeds"
 GROUP = "32b6e34b3d91647abb20e7b8"
 
 Runner = Callable[..., subprocess.CompletedProcess[bytes]]

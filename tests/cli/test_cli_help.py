@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from cli_support import GOLDEN, SEEDS, SETTINGS, base_environment, run_in
+from cli_support import GOLDEN, SETTINGS, base_environment, run_in
 
 from generator.load import load_spec
 from generator.model import build_model
@@ -71,13 +70,8 @@ def test_command_help_shows_what_the_model_says(cli_path: Path) -> None:
 
 
 def _seed_lines() -> list[str]:
-    lines = []
-    for page in sorted(SEEDS.glob("*.txt")):
-        lines += [
-            m.group(0).strip()
-            for m in re.finditer(r"^atlas api .*$", page.read_text(encoding="utf-8"), re.MULTILINE)
-        ]
-    return lines
+    text = (Path(__file__).parent / "seed_commands.txt").read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line.startswith("atlas api ")]
 
 
 def test_the_seed_pages_have_lines() -> None:
