@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = load_settings(ROOT)
 GOLDEN = Path(__file__).resolve().parent / "golden"
 GROUP = "32b6e34b3d91647abb20e7b8"
+# getAccessHistoryCluster up to its cluster name, the command most tests call
+ACCESS_HISTORY = ["api", "accessTracking", "getAccessHistoryCluster", "--groupId", GROUP]
 
 Runner = Callable[..., subprocess.CompletedProcess[bytes]]
 

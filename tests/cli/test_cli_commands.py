@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import GROUP, Runner, base_environment, run_in
+from cli_support import ACCESS_HISTORY, GROUP, Runner, base_environment, run_in
 
 BODY = {
     "type": "S3_LOG_EXPORT",
@@ -54,16 +54,7 @@ def test_get_access_history_prints_the_json_body(cli: Runner, fake_atlas: Any) -
 
 
 def test_alias_and_boolean_with_a_value(cli: Runner, fake_atlas: Any) -> None:
-    result = cli(
-        "api",
-        "accessTracking",
-        "getAccessHistoryCluster",
-        "--groupId",
-        GROUP,
-        "--clusterName",
-        "Cluster0",
-        "--authResult=false",
-    )
+    result = cli(*ACCESS_HISTORY, "--clusterName", "Cluster0", "--authResult=false")
     assert result.returncode == 0, result.stderr.decode()
     assert _last(fake_atlas).query == {"authResult": "false"}
 
@@ -181,18 +172,7 @@ def test_a_dropped_download_leaves_no_file(cli: Runner, fake_atlas: Any, tmp_pat
         (401, ["api", "auditing", "getGroupAuditLog", "--groupId", GROUP]),
         (403, ["api", "auditing", "getGroupAuditLog", "--groupId", GROUP]),
         (404, ["api", "auditing", "getGroupAuditLog", "--groupId", GROUP]),
-        (
-            409,
-            [
-                "api",
-                "accessTracking",
-                "getAccessHistoryCluster",
-                "--groupId",
-                GROUP,
-                "--clusterName",
-                "c",
-            ],
-        ),
+        (409, [*ACCESS_HISTORY, "--clusterName", "c"]),
         (429, DOWNLOAD),
         (500, ["api", "auditing", "getGroupAuditLog", "--groupId", GROUP]),
     ],

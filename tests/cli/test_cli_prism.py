@@ -6,27 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cli_support import GROUP, run_in
+from cli_support import ACCESS_HISTORY, run_in
 
 
 def test_cli_request_passes_prism_validation(cli_path: Path, prism: Any) -> None:
     env = {"MONGODB_ATLAS_BASE_URL": prism.url, "MONGODB_ATLAS_ACCESS_TOKEN": "contract-test"}
     before = prism.log.count("Request received")
-    result = run_in(
-        cli_path,
-        [
-            "api",
-            "accessTracking",
-            "getAccessHistoryCluster",
-            "--groupId",
-            GROUP,
-            "--clusterName",
-            "Cluster0",
-            "--nLogs",
-            "5",
-        ],
-        env,
-    )
+    words = [*ACCESS_HISTORY, "--clusterName", "Cluster0", "--nLogs", "5"]
+    result = run_in(cli_path, words, env)
     assert result.returncode == 0, result.stderr.decode() + prism.log[-2000:]
     assert isinstance(json.loads(result.stdout), dict)
     assert prism.log.count("Request received") == before + 1
