@@ -42,6 +42,12 @@ def _drop(path: tuple[Any, ...]) -> Any:
 
 AUDIT = ("paths", "/api/atlas/v2/groups/{groupId}/auditLog", "get")
 SCHEMAS = ("components", "schemas")
+ACCESS_HISTORY_PARAMETERS = (
+    "paths",
+    "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}",
+    "get",
+    "parameters",
+)
 
 
 def _twin_operation(new_id: str, tag: str | None = None) -> Any:
@@ -221,30 +227,10 @@ CASES: dict[str, str] = {
         )
     ),
     "parameter-name-not-a-string": spec_with(
-        _set(
-            (
-                "paths",
-                "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}",
-                "get",
-                "parameters",
-                8,
-                "name",
-            ),
-            ["start"],
-        )
+        _set((*ACCESS_HISTORY_PARAMETERS, 8, "name"), ["start"])
     ),
     "path-parameter-name-not-a-string": spec_with(
-        _set(
-            (
-                "paths",
-                "/api/atlas/v2/groups/{groupId}/dbAccessHistory/clusters/{clusterName}",
-                "get",
-                "parameters",
-                1,
-                "name",
-            ),
-            [],
-        )
+        _set((*ACCESS_HISTORY_PARAMETERS, 1, "name"), [])
     ),
     # references
     "ref-dangling": spec_with(
