@@ -1,6 +1,6 @@
 """Every Python file in black's style: a fast check first, black only where it changes something.
 
-Black is the cost centre of a cold run (about 0.2 ms a line). The templates write black's
+Black is slow (about 0.2 ms a line; it was most of a cold run). The templates write its
 style already (``generator/layout.py``), so most files need no change: ``ruff format
 --check`` (Rust, on every core, black-compatible by design) finds those in a fraction of a
 second, and only the files ruff would change go to black, on every core, which has the

@@ -139,14 +139,10 @@ class ResponseDoc:
     def has_example(self) -> bool:
         return self.media is not None and self.media.has_example
 
-    @property
-    def example(self) -> Any:
-        return self.media.example if self.media is not None else None
-
     @functools.cached_property
     def example_json(self) -> str:
         """The example as the page shows it in every language: written once."""
-        return to_json(self.example)
+        return to_json(self.media.example if self.media is not None else None)
 
 
 @dataclass(frozen=True)

@@ -1169,17 +1169,14 @@ def _discriminated_union(
             'Tag("UnknownVariant")',
         ]
     )
-    flat = [f"Annotated[{', '.join(items)}]" for items in members]
+    union = " | ".join(f"Annotated[{', '.join(items)}]" for items in members)
     check = [literal(property_name), literal(python_name)]
     pairs = [(literal(k), literal(v)) for k, v in mapping.items()]
-    one_line = (
-        f"Annotated[{' | '.join(flat)}, " f"discriminator({', '.join(check)}, {literal(mapping)})]"
-    )
+    one_line = f"Annotated[{union}, discriminator({', '.join(check)}, {literal(mapping)})]"
     if nullable:  # black splits ``Annotated[...] | None`` otherwise: it formats this one
         return f"{one_line} | None"
     if layout.fits(f"{alias} = {one_line}"):
         return one_line
-    union = " | ".join(flat)
     if not layout.fits(f"    {union},"):
         union = "\n    ".join(
             layout.bracketed(
@@ -1221,18 +1218,15 @@ def literal_eval_str(text: str) -> str:
 
 # --------------------------------------------------------------------- resources
 def _tag_view(tag: Tag) -> dict[str, Any]:
+    summary = f"{tag.name}: {first_sentence(tag.description)}" if tag.description else tag.name
     return {
         "name": tag.name,
         "python_name": tag.python_name,
         "module": tag.module_name,
         "sync_class": naming.python_resource_class(tag.class_name),
         "async_class": naming.python_resource_class(tag.class_name, asynchronous=True),
-        "summary": (
-            f"{tag.name}: {first_sentence(tag.description)}" if tag.description else tag.name
-        ),
-        "doc": docstring(
-            [f"{tag.name}: {first_sentence(tag.description)}" if tag.description else tag.name], 8
-        ),
+        "summary": summary,
+        "doc": docstring([summary], 8),
     }
 
 
@@ -1352,7 +1346,7 @@ class ResourceBuilder:
         self.imports.merge(other)
 
     def response_types(self, op: Operation) -> tuple[str, str]:
-        """(return annotation, ``responses=`` argument) of a JSON operation."""
+        """(return annotation, ``responses=...`` argument) of a JSON operation."""
         per_version: dict[str, str] = {}
         for version in op.versions:
             json_media = [m for m in version.responses if m.format == "json"]
@@ -1364,16 +1358,15 @@ class ResourceBuilder:
             )
         distinct = list(dict.fromkeys(per_version.values()))
         if not distinct:
-            return "None", "None"
+            return "None", "responses=None"
         annotation = " | ".join(distinct)
         if len(distinct) == 1:
-            return annotation, distinct[0]
-        return annotation, layout.dictionary(
-            [(literal(v), t) for v, t in per_version.items()], 16, "responses=", ","
-        ).removeprefix("responses=")
+            return annotation, f"responses={distinct[0]}"
+        pairs = [(literal(v), t) for v, t in per_version.items()]
+        return annotation, layout.dictionary(pairs, 16, "responses=", ",")
 
     def request_types(self, op: Operation) -> tuple[str, str]:
-        """(``body`` annotation, ``request_types=`` argument)."""
+        """(``body`` annotation, ``request_types=...`` argument)."""
         assert op.request_body is not None
         per_version: dict[str, str] = {}
         annotations: list[str] = []
@@ -1411,15 +1404,14 @@ class ResourceBuilder:
         if "Any" in annotation.split(" | "):
             annotation = "Any"
         if len(distinct) <= 1:
-            return annotation, distinct[0] if distinct else "None"
+            return annotation, f"request_types={distinct[0] if distinct else None}"
         # Operation versions without their own request media use the nearest older one.
         mapping = {}
         for version in op.versions:
             if version.request is not None:
                 mapping[version.version] = per_version.get(version.request.version, distinct[-1])
-        return annotation, layout.dictionary(
-            [(literal(v), t) for v, t in mapping.items()], 16, "request_types=", ","
-        ).removeprefix("request_types=")
+        pairs = [(literal(v), t) for v, t in mapping.items()]
+        return annotation, layout.dictionary(pairs, 16, "request_types=", ",")
 
     def method(self, op: Operation) -> dict[str, Any]:
         params = []
@@ -1462,10 +1454,10 @@ class ResourceBuilder:
             f"_ops.{self.op_constants[op.operation_id]}",
             layout.dictionary(pairs, 16, after=","),
         ]
-        if body is not None:
-            arguments += ["body=body", f"request_types={request_arg}"]
+        if request_arg is not None:
+            arguments += ["body=body", request_arg]
         if responses_arg is not None:
-            arguments.append(f"responses={responses_arg}")
+            arguments.append(responses_arg)
         arguments += ["version=version", "options=options"]
         wrapped = f"resource.{op.python_name}"
         return {
@@ -1479,8 +1471,6 @@ class ResourceBuilder:
             "arguments": arguments,
             "params": params,
             "body": body,
-            "request_types": request_arg,
-            "responses": responses_arg,
             "sync_return": sync_return,
             "async_return": async_return,
             "doc": self.method_doc(op, sync_return),

@@ -109,6 +109,11 @@ def fixture_client(fixture_package: ModuleType) -> Any:
     return client
 
 
+def last_accept(client: Any) -> str:
+    """The Accept header of the last request ``fixture_client`` sent."""
+    return str(client.recorder.requests[-1].headers["accept"])
+
+
 def test_sunset_version_warns(fixture_package: ModuleType, fixture_client: Any) -> None:
     with pytest.warns(
         fixture_package.SunsetVersionWarning, match="sunsets on 2026-01-01"
@@ -116,10 +121,7 @@ def test_sunset_version_warns(fixture_package: ModuleType, fixture_client: Any) 
         tree = fixture_client.things.get_thing(thing_id="Eiche", version="2023-01-01")
     assert tree.name == "oak"
     assert caught[0].filename == __file__  # attributed to the caller, not the client
-    assert (
-        fixture_client.recorder.requests[-1].headers["accept"]
-        == "application/vnd.atlas.2023-01-01+json"
-    )
+    assert last_accept(fixture_client) == "application/vnd.atlas.2023-01-01+json"
 
 
 def test_preview_version_warns_and_newest_skips_preview(
@@ -128,16 +130,10 @@ def test_preview_version_warns_and_newest_skips_preview(
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fixture_client.things.get_thing(thing_id="Eiche")  # newest dated: no warning
-    assert (
-        fixture_client.recorder.requests[-1].headers["accept"]
-        == "application/vnd.atlas.2025-01-01+json"
-    )
+    assert last_accept(fixture_client) == "application/vnd.atlas.2025-01-01+json"
     with pytest.warns(fixture_package.PreviewVersionWarning):
         fixture_client.things.get_thing(thing_id="Eiche", version="preview")
-    assert (
-        fixture_client.recorder.requests[-1].headers["accept"]
-        == "application/vnd.atlas.preview+json"
-    )
+    assert last_accept(fixture_client) == "application/vnd.atlas.preview+json"
 
 
 def test_unicode_property_and_named_group_patterns(
