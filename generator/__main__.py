@@ -12,7 +12,7 @@ import traceback
 from pathlib import Path
 from typing import TextIO
 
-from generator.config import Settings, load_settings
+from .config import Settings, load_settings
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -98,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _report_problems(problems: list, out: _Output) -> None:  # type: ignore[type-arg]
-    from generator.validate import format_problem
+    from .validate import format_problem
 
     errors = [format_problem(p) for p in problems if p.severity == "error"]
     if errors:
@@ -124,8 +124,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _cmd_generate(args: argparse.Namespace, out: _Output) -> int:
-    from generator import manifest, output
-    from generator.cache import cache_dir
+    from . import manifest, output
+    from .cache import cache_dir
 
     settings = _settings(args)
     cache = None if args.no_cache else cache_dir(settings)
@@ -139,8 +139,8 @@ def _cmd_generate(args: argparse.Namespace, out: _Output) -> int:
             )
             return EXIT_OK
 
-    from generator.pipeline import generate_files
-    from generator.validate import format_problem
+    from .pipeline import generate_files
+    from .validate import format_problem
 
     generated = generate_files(settings, strict=args.strict, use_cache=cache is not None)
     warnings = [format_problem(p) for p in generated.warnings]  # errors raise ValidationFailed
@@ -161,8 +161,8 @@ def _cmd_generate(args: argparse.Namespace, out: _Output) -> int:
 
 
 def _cmd_check(args: argparse.Namespace, out: _Output) -> int:
-    from generator import output
-    from generator.pipeline import generate_files
+    from . import output
+    from .pipeline import generate_files
 
     settings = _settings(args)
     generated = generate_files(settings, strict=args.strict, use_cache=not args.no_cache)
@@ -179,8 +179,8 @@ def _cmd_check(args: argparse.Namespace, out: _Output) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace, out: _Output) -> int:
-    from generator.load import load_spec
-    from generator.pipeline import check_spec
+    from .load import load_spec
+    from .pipeline import check_spec
 
     settings = load_settings()
     if args.file:
@@ -196,7 +196,7 @@ def _cmd_validate(args: argparse.Namespace, out: _Output) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace, out: _Output) -> int:
-    from generator.diff import DiffInputError, run_diff
+    from .diff import DiffInputError, run_diff
 
     settings = load_settings()
     try:
@@ -224,7 +224,7 @@ _COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     out = _Output(args.verbose - args.quiet)
-    from generator.errors import AtlasgenError, ValidationFailed
+    from .errors import AtlasgenError, ValidationFailed
 
     try:
         return _COMMANDS[args.command](args, out)

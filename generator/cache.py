@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from generator.config import Settings
+from .config import Settings
 
 
 def cache_dir(settings: Settings) -> Path | None:

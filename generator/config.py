@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.errors import AtlasgenError
+from .errors import AtlasgenError
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from generator.validate import Problem
+    from .validate import Problem
 
 
 class AtlasgenError(Exception):

@@ -8,7 +8,7 @@ import shlex
 from collections.abc import Callable
 from typing import Any
 
-from generator.model import naming
+from .model import naming
 
 
 def pyrepr(value: Any) -> str:

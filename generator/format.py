@@ -25,9 +25,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from generator.cache import store
-from generator.errors import AtlasgenError
-from generator.layout import LINE_LENGTH
+from .cache import store
+from .errors import AtlasgenError
+from .layout import LINE_LENGTH
 
 # The mode, spelled once: black.Mode is built from these, and the cache key names them.
 _TARGET_VERSION = "PY310"

@@ -22,9 +22,9 @@ import yaml
 from babel.messages import mofile, pofile
 from babel.support import Translations as Catalog
 
-from generator.errors import AtlasgenError
-from generator.load import LoadedSpec, pointer_join
-from generator.paths import MESSAGES_DIR, translations_path
+from .errors import AtlasgenError
+from .load import LoadedSpec, pointer_join
+from .paths import MESSAGES_DIR, translations_path
 
 try:  # same choice as generator.load: libyaml when PyYAML was built with it
     from yaml import CSafeLoader as _Loader

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from generator.errors import AtlasgenError
+from .errors import AtlasgenError
 
 try:  # libyaml's C loader is several times faster; the pure-Python one gives the same data.
     from yaml import CSafeLoader as _BaseLoader

@@ -13,7 +13,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from generator.errors import AtlasgenError
+from .errors import AtlasgenError
 
 MARKER = ".atlasgen"
 # Things tools put inside generated/ that are not ours to compare, delete or rewrite.

@@ -1,12 +1,28 @@
-"""Where atlasgen's own inputs live, in one place: the stages read them, the run manifest hashes them."""
+"""Where atlasgen's own inputs live, in one place: the stages read them, the run manifest hashes them.
+
+Templates and message catalogs ship inside the installed package (``atlasgen/templates``,
+``atlasgen/messages``: the ``package-dir`` mapping in pyproject.toml), so a wheel works from any
+folder. A checkout run as ``python -m generator`` has no such subpackages and reads the folders
+beside the package instead.
+"""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-TEMPLATES_DIR = PACKAGE_DIR.parent / "templates"
-MESSAGES_DIR = PACKAGE_DIR.parent / "specs" / "i18n" / "messages"
+
+
+def _shipped_dir(subpackage: str, checkout_dir: Path) -> Path:
+    try:
+        return Path(str(resources.files(f"{__package__}.{subpackage}")))
+    except ModuleNotFoundError:
+        return checkout_dir
+
+
+TEMPLATES_DIR = _shipped_dir("templates", PACKAGE_DIR.parent / "templates")
+MESSAGES_DIR = _shipped_dir("messages", PACKAGE_DIR.parent / "specs" / "i18n" / "messages")
 
 
 def translations_dir(spec_path: Path) -> Path:

@@ -12,17 +12,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from generator import forked, i18n, output
-from generator.cache import cache_dir
-from generator.config import Settings
-from generator.errors import ValidationFailed
-from generator.format import format_python
-from generator.load import LoadedSpec, load_spec
-from generator.model import Api, build_model
-from generator.paths import translations_path
-from generator.render import make_environment, render_jobs
-from generator.targets import RenderJob, cli, docs, python
-from generator.validate import (
+from . import forked, i18n, output
+from .cache import cache_dir
+from .config import Settings
+from .errors import ValidationFailed
+from .format import format_python
+from .load import LoadedSpec, load_spec
+from .model import Api, build_model
+from .paths import translations_path
+from .render import make_environment, render_jobs
+from .targets import RenderJob, cli, docs, python
+from .validate import (
     JSON_SCHEMA_RULES,
     RULES,
     Problem,

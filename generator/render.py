@@ -17,11 +17,11 @@ from typing import Any
 
 import jinja2
 
-from generator import forked, layout
-from generator.errors import AtlasgenError
-from generator.filters import FILTERS
-from generator.paths import TEMPLATES_DIR
-from generator.targets import RenderJob
+from . import forked, layout
+from .errors import AtlasgenError
+from .filters import FILTERS
+from .paths import TEMPLATES_DIR
+from .targets import RenderJob
 
 
 class RenderError(AtlasgenError):

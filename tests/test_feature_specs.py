@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import output
-from generator.config import load_settings
-from generator.pipeline import generate_files
+from atlasgen import output
+from atlasgen.config import load_settings
+from atlasgen.pipeline import generate_files
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = sorted((ROOT / "tests" / "specs").glob("*.yaml"))
@@ -93,8 +93,8 @@ print(len(examples))
 
 def test_generated_client_imports_and_round_trips_examples(feature: tuple[Path, Path]) -> None:
     """Every response example parses into its model and survives dump + parse unchanged."""
-    from generator.load import load_spec
-    from generator.model import build_model
+    from atlasgen.load import load_spec
+    from atlasgen.model import build_model
 
     spec, out = feature
     api = build_model(load_spec(spec), spec_display=spec.name)

@@ -20,10 +20,10 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from generator import format as formatting
-from generator import layout, pipeline
-from generator.config import load_settings
-from generator.filters import black_repr
+from atlasgen import format as formatting
+from atlasgen import layout, pipeline
+from atlasgen.config import load_settings
+from atlasgen.filters import black_repr
 
 ROOT = Path(__file__).resolve().parent.parent
 MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=layout.LINE_LENGTH)
@@ -237,7 +237,7 @@ def test_layouts_are_left_alone_by_black(
 def test_discriminated_union_layout_matches_black() -> None:
     """The alias written for ``oneOf`` + ``discriminator``: on one line, with the members on
     one line, and with one member a line."""
-    from generator.targets.python import _discriminated_union
+    from atlasgen.targets.python import _discriminated_union
 
     for count, width in ((2, 1), (2, 12), (6, 30)):
         names = [f"Variant{i}" + "X" * width for i in range(count)]

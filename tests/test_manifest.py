@@ -28,7 +28,7 @@ def test_a_repeat_run_is_answered_without_loading_the_pipeline(project: Path) ->
     generate(project, "--out", "out")
     before = snapshot(project / "out")
     code = (
-        "import sys; from generator.__main__ import main; code = main(['generate', '--out', 'out']);"
+        "import sys; from atlasgen.__main__ import main; code = main(['generate', '--out', 'out']);"
         "heavy = sorted(m for m in ('yaml', 'jinja2', 'black', 'babel', 'jsonschema') if m in sys.modules);"
         "print(code, heavy)"
     )

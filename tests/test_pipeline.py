@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from generator import output
-from generator.__main__ import main
-from generator.config import load_settings
-from generator.pipeline import generate_files
+from atlasgen import output
+from atlasgen.__main__ import main
+from atlasgen.config import load_settings
+from atlasgen.pipeline import generate_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,7 +32,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ATLASGEN_CACHE_DIR": str(project / ".cache")}
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
+        [sys.executable, "-m", "atlasgen", *args],
         cwd=project,
         env=env,
         capture_output=True,
@@ -108,7 +108,7 @@ def test_unwritable_output_gets_one_line(project: Path) -> None:
 def test_failure_while_formatting_leaves_output_untouched(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from generator import pipeline
+    from atlasgen import pipeline
 
     before = snapshot(project / "generated")
     real_render = pipeline.render_jobs
@@ -151,7 +151,7 @@ def test_output_is_identical_across_hash_seeds(tmp_path: Path) -> None:
         out = tmp_path / f"out-{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed, "ATLASGEN_CACHE_DIR": ""}
         result = subprocess.run(
-            [sys.executable, "-m", "generator", "-q", "generate", "--out", str(out)],
+            [sys.executable, "-m", "atlasgen", "-q", "generate", "--out", str(out)],
             cwd=ROOT,
             env=env,
             capture_output=True,
@@ -244,8 +244,8 @@ def test_schema_errors_found_beside_the_model_fail_the_run(
 ) -> None:
     """The schema pass of a large spec runs in another process while the model is built:
     its errors still stop the run, and outrank whatever the model made of the spec."""
-    from generator import pipeline
-    from generator.load import load_spec
+    from atlasgen import pipeline
+    from atlasgen.load import load_spec
 
     path = _large_synthetic_spec(tmp_path, damage)
     assert len(load_spec(path).locations) >= pipeline._FORK_SCHEMA_PASS_FROM

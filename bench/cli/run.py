@@ -32,9 +32,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from servers.fake_atlas import DEFAULT_STATIC_TOKEN, EXAMPLE_GROUP_ID, serve_in_subprocess
 
-from generator import output
-from generator.config import load_settings
-from generator.pipeline import generate_files
+from atlasgen import output
+from atlasgen.config import load_settings
+from atlasgen.pipeline import generate_files
 
 TARGET_HELP_RATIO = 8.0
 

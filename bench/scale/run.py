@@ -170,7 +170,7 @@ def atlasgen_command(spec: Path, out: Path, cache: Path) -> tuple[list[str], dic
     return [
         sys.executable,
         "-m",
-        "generator",
+        "atlasgen",
         "generate",
         "-q",
         "--spec",

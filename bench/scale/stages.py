@@ -75,14 +75,14 @@ def run(spec: Path, out: Path, cache: Path) -> dict[str, Any]:
     os.environ["ATLASGEN_CACHE_DIR"] = str(cache)
     result: dict[str, Any] = {"stages": timings, "cpu": cpu}
     started = time.perf_counter()
-    from generator.load import load_spec
+    from atlasgen.load import load_spec
 
     try:
-        from generator import output, pipeline
-        from generator.config import load_settings
+        from atlasgen import output, pipeline
+        from atlasgen.config import load_settings
     except ImportError as exc:  # a stage module not written yet: time what exists
         result["error"] = f"pipeline not importable ({exc}); timed load and model only"
-        from generator.model import build_model
+        from atlasgen.model import build_model
 
         loaded = timed("load", load_spec)(spec)
         timed("model", build_model)(loaded, spec_display=spec.name)

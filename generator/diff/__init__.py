@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from generator.diff.compare import diff_specs
-from generator.diff.findings import (
+from .compare import diff_specs
+from .findings import (
     Finding,
     Level,
     Rule,
@@ -17,8 +17,8 @@ from generator.diff.findings import (
     render_json,
     render_text,
 )
-from generator.diff.revision import DiffInputError, load_revision
-from generator.diff.rules import RULES
+from .revision import DiffInputError, load_revision
+from .rules import RULES
 
 __all__ = [
     "RULES",

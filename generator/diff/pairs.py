@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from generator.diff.spec import Direction, Field, Operation, Parameter, SchemaView
+from .spec import Direction, Field, Operation, Parameter, SchemaView
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from generator.load import LoadedSpec, SpecLoadError, load_spec, parse_spec_text
+from ..load import LoadedSpec, SpecLoadError, load_spec, parse_spec_text
 
 
 class DiffInputError(Exception):

@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from generator.load import pointer_join
-from generator.model import naming
-from generator.model.build import ATLAS_MEDIA_TYPE
-from generator.validate.document import Document
-from generator.validate.document import Operation as RawOperation
+from ..load import pointer_join
+from ..model import naming
+from ..model.build import ATLAS_MEDIA_TYPE
+from ..validate.document import Document
+from ..validate.document import Operation as RawOperation
 
 Direction = Literal["request", "response"]
 _PATH_VARIABLE = re.compile(r"\{[^{}]*\}")

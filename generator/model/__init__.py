@@ -1,6 +1,6 @@
 """The intermediate model: the only thing templates and targets ever read."""
 
-from generator.model.build import ModelError, build_model
-from generator.model.types import Api
+from .build import ModelError, build_model
+from .types import Api
 
 __all__ = ["Api", "ModelError", "build_model"]

@@ -11,16 +11,16 @@ import re
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from generator.errors import AtlasgenError
-from generator.load import (
+from ..errors import AtlasgenError
+from ..load import (
     LoadedSpec,
     PointerError,
     follow_pointer,
     pointer_join,
     unescape_pointer_token,
 )
-from generator.model import naming
-from generator.model.types import (
+from . import naming
+from .types import (
     Api,
     ApiVersion,
     BodyFormat,

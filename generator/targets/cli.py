@@ -20,13 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from generator import layout
-from generator.config import Settings
-from generator.filters import black_repr, first_sentence
-from generator.model import Api
-from generator.model.types import Operation, Parameter, Tag
-from generator.targets import RenderJob
-from generator.targets.docs import sample
+from .. import layout
+from ..config import Settings
+from ..filters import black_repr, first_sentence
+from ..model import Api
+from ..model.types import Operation, Parameter, Tag
+from . import RenderJob
+from .docs import sample
 
 TEMPLATES = "cli"
 # Flags every command may have besides its parameters (click parameter name, flag).

@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 from urllib.parse import quote, urlencode
 
-from generator.config import Settings
-from generator.filters import to_json
-from generator.i18n import load_catalog
-from generator.load import escape_pointer_token, pointer_join
-from generator.model import Api, naming
-from generator.model.types import (
+from ..config import Settings
+from ..filters import to_json
+from ..i18n import load_catalog
+from ..load import escape_pointer_token, pointer_join
+from ..model import Api, naming
+from ..model.types import (
     ApiVersion,
     Constraints,
     Field,
@@ -41,7 +41,7 @@ from generator.model.types import (
     Response,
     TypeRef,
 )
-from generator.targets import RenderJob
+from . import RenderJob
 
 SITE_DIR = "docs"
 CONTENT_DIR = "content"  # the site's docs_dir, relative to docs/mkdocs.yml

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator import layout
-from generator.config import Settings
-from generator.filters import black_repr, doc_escape, first_sentence, from_import
-from generator.model import Api, naming
-from generator.model.types import (
+from .. import layout
+from ..config import Settings
+from ..filters import black_repr, doc_escape, first_sentence, from_import
+from ..model import Api, naming
+from ..model.types import (
     ApiVersion,
     Constraints,
     Field,
@@ -35,7 +35,7 @@ from generator.model.types import (
     Tag,
     TypeRef,
 )
-from generator.targets import RenderJob
+from . import RenderJob
 
 TEMPLATES = "python"
 PACKAGE_TEMPLATES = f"{TEMPLATES}/package"

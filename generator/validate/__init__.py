@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.load import LoadedSpec
-from generator.validate.document import Document
-from generator.validate.problems import Problem, Severity, format_problem
-from generator.validate.rules import JSON_SCHEMA_RULES, RULES, Rule
+from ..load import LoadedSpec
+from .document import Document
+from .problems import Problem, Severity, format_problem
+from .rules import JSON_SCHEMA_RULES, RULES, Rule
 
 __all__ = [
     "JSON_SCHEMA_RULES",

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from generator.load import PointerError, follow_pointer, pointer_join
-from generator.model.build import HTTP_METHODS
+from ..load import PointerError, follow_pointer, pointer_join
+from ..model.build import HTTP_METHODS
 
 Direction = Literal["request", "response"] | None
 

@@ -28,11 +28,11 @@ from jsonschema.validators import Draft4Validator, extend
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from referencing.exceptions import Unresolvable
 
-from generator.load import pointer_join
-from generator.validate.document import Direction, Document, Node
-from generator.validate.patterns import InvalidPattern, compile_pattern
-from generator.validate.problems import Finding
-from generator.validate.schema import most_specific, shorten
+from ..load import pointer_join
+from .document import Direction, Document, Node
+from .patterns import InvalidPattern, compile_pattern
+from .problems import Finding
+from .schema import most_specific, shorten
 
 SampleKind = Literal["example", "default"]
 # Required properties a value may lack: a client never sends read-only ones and never receives

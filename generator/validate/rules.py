@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from generator.load import pointer_join
-from generator.model.build import ATLAS_MEDIA_TYPE
-from generator.validate.document import (
+from ..load import pointer_join
+from ..model.build import ATLAS_MEDIA_TYPE
+from .document import (
     Document,
     Operation,
     Parameter,
@@ -28,11 +28,11 @@ from generator.validate.document import (
     RefError,
     path_variables,
 )
-from generator.validate.patterns import InvalidPattern, compile_pattern
-from generator.validate.problems import Finding, Severity
+from .patterns import InvalidPattern, compile_pattern
+from .problems import Finding, Severity
 
 if TYPE_CHECKING:
-    from generator.validate.examples import SampleKind
+    from .examples import SampleKind
 
 _ALIAS = "x-xgen-operation-id-override"
 _EPOCH_UNITS = ("seconds", "milliseconds")
@@ -289,13 +289,13 @@ def sunset_date(document: Document) -> Iterator[Finding]:
 
 def openapi_schema(document: Document) -> Iterator[Finding]:
     """The document is valid OpenAPI 3.0 (the OpenAPI Initiative's JSON Schema)."""
-    from generator.validate.schema import check_openapi_schema  # see the module docstring
+    from .schema import check_openapi_schema  # see the module docstring
 
     return check_openapi_schema(document)
 
 
 def _sample_errors(document: Document, kind: SampleKind) -> Iterator[Finding]:
-    from generator.validate.examples import SampleChecker, samples  # see the module docstring
+    from .examples import SampleChecker, samples  # see the module docstring
 
     checker = SampleChecker(document)
     for sample in samples(document):

@@ -23,9 +23,9 @@ from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.validators import extend, validator_for
 from openapi_spec_validator.schemas import schema_v30
 
-from generator.load import pointer_join
-from generator.validate.document import Document
-from generator.validate.problems import Finding
+from ..load import pointer_join
+from .document import Document
+from .problems import Finding
 
 _OPENAPI_SCHEMA: dict[str, Any] = dict(schema_v30)
 _DEFINITIONS: dict[str, Any] = _OPENAPI_SCHEMA["definitions"]

@@ -10,9 +10,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from generator.config import load_settings
-from generator.output import write_tree
-from generator.pipeline import generate_files
+from atlasgen.config import load_settings
+from atlasgen.output import write_tree
+from atlasgen.pipeline import generate_files
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = load_settings(ROOT)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from cli_support import GOLDEN, SETTINGS, base_environment, run_in
 
-from generator.load import load_spec
-from generator.model import build_model
+from atlasgen.load import load_spec
+from atlasgen.model import build_model
 
 API = build_model(
     load_spec(SETTINGS.spec, display_path=SETTINGS.spec_display), spec_display=SETTINGS.spec_display

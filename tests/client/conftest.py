@@ -25,9 +25,9 @@ from servers.fake_atlas import (
     FakeAtlas,
 )
 
-from generator import output
-from generator.config import load_settings
-from generator.pipeline import generate_files
+from atlasgen import output
+from atlasgen.config import load_settings
+from atlasgen.pipeline import generate_files
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent

@@ -48,11 +48,11 @@ def _pyproject(targets: tuple[str, ...]) -> dict[str, object]:
 
     import tomllib
 
-    from generator.config import load_settings
-    from generator.load import load_spec
-    from generator.model import build_model
-    from generator.render import make_environment, render_jobs
-    from generator.targets import python
+    from atlasgen.config import load_settings
+    from atlasgen.load import load_spec
+    from atlasgen.model import build_model
+    from atlasgen.render import make_environment, render_jobs
+    from atlasgen.targets import python
 
     settings = dataclasses.replace(load_settings(ROOT), targets=targets)
     api = build_model(load_spec(settings.spec), spec_display=settings.spec_display)

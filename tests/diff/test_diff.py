@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.__main__ import main
-from generator.diff import (
+from atlasgen.__main__ import main
+from atlasgen.diff import (
     RULES,
     DiffInputError,
     Finding,
@@ -25,7 +25,7 @@ from generator.diff import (
     render_text,
     run_diff,
 )
-from generator.load import LoadedSpec, load_spec, parse_spec_text
+from atlasgen.load import LoadedSpec, load_spec, parse_spec_text
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "specs"

@@ -14,7 +14,7 @@ from docs_support import (
     model,
 )
 
-from generator.model import Api
+from atlasgen.model import Api
 
 
 # --------------------------------------------------------------------- fixtures

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import output
-from generator.config import Settings, load_settings
-from generator.load import load_spec
-from generator.model import Api, build_model
-from generator.model.types import Operation
-from generator.targets import docs
+from atlasgen import output
+from atlasgen.config import Settings, load_settings
+from atlasgen.load import load_spec
+from atlasgen.model import Api, build_model
+from atlasgen.model.types import Operation
+from atlasgen.targets import docs
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -57,7 +57,7 @@ def model(spec: Path) -> Api:
 
 def translated_model(spec: Path, languages: tuple[str, ...] = ("en", "zh", "pt", "ko")) -> Api:
     """The model as the pipeline builds it for the docs: current translations included."""
-    from generator import i18n
+    from atlasgen import i18n
 
     loaded = load_spec(spec)
     texts = i18n.current_texts(loaded.data, i18n.load_translations(spec, languages))
@@ -74,7 +74,7 @@ def generate(
     spec: Path, out: Path, targets: tuple[str, ...], languages: tuple[str, ...] | None = None
 ) -> dict[str, bytes]:
     """Run the whole pipeline (validation, translations, render, format) and write ``out``."""
-    from generator.pipeline import generate_files
+    from atlasgen.pipeline import generate_files
 
     settings = settings_for(spec, out, targets, languages)
     files = generate_files(settings, use_cache=False).files

@@ -27,7 +27,7 @@ from docs_support import (
     walk,
 )
 
-from generator.model import Api
+from atlasgen.model import Api
 
 FIXTURE_OUTPUTS = docs_outputs(FIXTURE_SPEC, FIXTURE_LANGUAGES)
 SHIPPED_OUTPUTS = docs_outputs(SHIPPED_SPEC)
@@ -103,7 +103,7 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 sys.path.insert(0, sys.argv[2])
 import docs_support
-from generator.pipeline import generate_files
+from atlasgen.pipeline import generate_files
 files = generate_files(docs_support.settings_for(docs_support.FIXTURE_SPEC, Path("unused"), ("docs",)), use_cache=False).files
 print(hashlib.sha256(b"".join(k.encode() + v for k, v in sorted(files.items()))).hexdigest())
 """

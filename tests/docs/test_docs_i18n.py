@@ -19,9 +19,9 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po, write_po
 from docs_support import FIXTURE_SPEC, ROOT, UPDATE_GOLDEN, translated_model
 
-from generator import i18n
-from generator.load import load_spec
-from generator.targets import docs
+from atlasgen import i18n
+from atlasgen.load import load_spec
+from atlasgen.targets import docs
 
 TEMPLATES = ROOT / "templates" / "docs"
 POT = TEMPLATES / "messages.pot"
@@ -68,18 +68,20 @@ def pot_text(messages: list[str]) -> bytes:
     return buffer.getvalue()
 
 
-def test_messages_pot_lists_every_label() -> None:
-    expected = pot_text(extracted())
-    if UPDATE_GOLDEN:
-        POT.write_bytes(expected)
-    assert (
-        POT.is_file() and POT.read_bytes() == expected
-    ), "templates/docs/messages.pot is stale: run ATLASGEN_UPDATE_GOLDEN=1 pytest tests/docs"
-
-
 def pot_messages() -> list[str]:
     with POT.open("rb") as handle:
         return sorted(str(m.id) for m in read_po(handle) if m.id)
+
+
+def test_messages_pot_lists_every_label() -> None:
+    """Compares the labels, not the bytes: the header names the Babel version that wrote it."""
+    labels = extracted()
+    if UPDATE_GOLDEN:
+        POT.write_bytes(pot_text(labels))
+    assert POT.is_file(), "templates/docs/messages.pot is missing"
+    assert (
+        pot_messages() == labels
+    ), "templates/docs/messages.pot is stale: run ATLASGEN_UPDATE_GOLDEN=1 pytest tests/docs"
 
 
 @pytest.mark.parametrize("language", TRANSLATED)

@@ -11,7 +11,7 @@ import markdown
 import pytest
 from docs_support import MKDOCS_EXTENSIONS, walk
 
-from generator import filters
+from atlasgen import filters
 
 UNSAFE_PAGE = "docs/content/operations/get-group-unsafe-text.md"
 

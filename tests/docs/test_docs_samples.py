@@ -34,11 +34,11 @@ from docs_support import (
     samples,
 )
 
-from generator.config import load_settings
-from generator.load import load_spec, unescape_pointer_token
-from generator.model import Api
-from generator.model.types import Operation, Parameter
-from generator.targets import docs
+from atlasgen.config import load_settings
+from atlasgen.load import load_spec, unescape_pointer_token
+from atlasgen.model import Api
+from atlasgen.model.types import Operation, Parameter
+from atlasgen.targets import docs
 
 if str(ROOT) not in sys.path:  # tests.servers is imported as a package of the project
     sys.path.insert(0, str(ROOT))

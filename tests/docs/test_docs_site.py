@@ -12,8 +12,8 @@ import pytest
 import yaml
 from docs_support import SHIPPED_SPEC, translated_model, walk
 
-from generator.model import Api
-from generator.targets import docs
+from atlasgen.model import Api
+from atlasgen.targets import docs
 
 CHROMIUM_INSTALL = "apt-get update && apt-get install -y chromium"
 CHROMIUM_FLAGS = [

@@ -848,12 +848,12 @@ def leftovers(out_dir: Path) -> list[str]:
 def captured_cli() -> Iterator[tuple[io.StringIO, io.StringIO]]:
     """stdout and stderr of an in-process ``main()``.
 
-    ``generator.__main__._Output`` binds ``sys.stdout``/``sys.stderr`` as default arguments
+    ``atlasgen.__main__._Output`` binds ``sys.stdout``/``sys.stderr`` as default arguments
     when the module is imported, so redirecting ``sys.stderr`` alone misses its messages
     (see ``test_fuzz_regressions.py::test_cli_errors_follow_sys_stderr``); its defaults are
     pointed at the buffers too, for the length of the call.
     """
-    from generator import __main__ as cli
+    from atlasgen import __main__ as cli
 
     out, err = io.StringIO(), io.StringIO()
     init = cli._Output.__init__
@@ -868,7 +868,7 @@ def captured_cli() -> Iterator[tuple[io.StringIO, io.StringIO]]:
 
 
 def run_cli(argv: list[str]) -> tuple[int, str, str]:
-    from generator.__main__ import main
+    from atlasgen.__main__ import main
 
     with captured_cli() as (out, err):
         try:

@@ -27,11 +27,11 @@ from fuzzlib import (
 from hypothesis import given
 from hypothesis import settings as hsettings
 
-from generator import pipeline
-from generator.config import ConfigError, load_settings
-from generator.load import SpecLoadError
-from generator.model import ModelError
-from generator.output import OutputError
+from atlasgen import pipeline
+from atlasgen.config import ConfigError, load_settings
+from atlasgen.load import SpecLoadError
+from atlasgen.model import ModelError
+from atlasgen.output import OutputError
 
 # The spec's faults. RenderError and FormatError are not among them: a template failing, or
 # rendering Python black cannot parse, on a spec that passed validation is atlasgen's bug.
@@ -48,7 +48,7 @@ def check_in_memory(mutated: Mutated, work: Path) -> str:
     try:
         generated = pipeline.generate_files(settings, use_cache=False)
     except pipeline.ValidationFailed as exc:
-        from generator.validate import format_problem
+        from atlasgen.validate import format_problem
 
         errors = [p for p in exc.problems if p.severity == "error"]
         assert errors, "ValidationFailed without an error"

@@ -327,10 +327,10 @@ def test_synthetic_scale_spec_validates_and_generates(
 def test_cli_errors_follow_sys_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``main()`` called in-process must write its errors to the current ``sys.stderr``.
 
-    ``_Output(err=sys.stderr)`` binds the stream when ``generator.__main__`` is imported, so
+    ``_Output(err=sys.stderr)`` binds the stream when ``atlasgen.__main__`` is imported, so
     ``contextlib.redirect_stderr`` around ``main()`` captures nothing.
     """
-    from generator.__main__ import main
+    from atlasgen.__main__ import main
 
     monkeypatch.chdir(ROOT)
     buffer = io.StringIO()

@@ -13,7 +13,7 @@ import pytest
 from babel.messages.pofile import read_po
 from jinja2.ext import babel_extract
 
-from generator.i18n import (
+from atlasgen.i18n import (
     LABELS,
     Translation,
     Translations,
@@ -27,9 +27,9 @@ from generator.i18n import (
     translate,
     translation_problems,
 )
-from generator.load import LoadedSpec, load_spec, parse_spec_text
-from generator.paths import translations_path
-from generator.render import make_environment, translator
+from atlasgen.load import LoadedSpec, load_spec, parse_spec_text
+from atlasgen.paths import translations_path
+from atlasgen.render import make_environment, translator
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "atlas-admin.yaml"
@@ -191,7 +191,7 @@ def test_missing_file_means_no_translations(tmp_path: Path, spec: LoadedSpec) ->
 
 
 def test_malformed_translation_file_is_a_clear_error(tmp_path: Path) -> None:
-    from generator.i18n import TranslationLoadError
+    from atlasgen.i18n import TranslationLoadError
 
     (tmp_path / "i18n").mkdir()
     (tmp_path / "i18n" / "zh.yaml").write_text("/info/description: just text\n", "utf-8")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.load import load_spec
-from generator.model import Api, build_model, naming
+from atlasgen.load import load_spec
+from atlasgen.model import Api, build_model, naming
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -241,7 +241,7 @@ def test_operation_ids_differing_in_case_get_distinct_names() -> None:
     path = "/api/atlas/v2/groups/{groupId}/auditLog"
     twin = {**data["paths"][path]["get"], "operationId": "GetGroupAuditLog"}
     data["paths"][path + "/twin"] = {"get": twin}
-    from generator.load import parse_spec_text
+    from atlasgen.load import parse_spec_text
 
     api = build_model(
         parse_spec_text(yaml.safe_dump(data), Path("twin.yaml")), spec_display="twin.yaml"

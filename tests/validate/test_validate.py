@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.load import LoadedSpec, load_spec, parse_spec_text
-from generator.validate import Problem, format_problem, validate_spec
-from generator.validate.rules import RULES
+from atlasgen.load import LoadedSpec, load_spec, parse_spec_text
+from atlasgen.validate import Problem, format_problem, validate_spec
+from atlasgen.validate.rules import RULES
 
 ROOT = Path(__file__).resolve().parents[2]
 BAD_SPECS = sorted((Path(__file__).parent / "specs").glob("*.yaml"))
