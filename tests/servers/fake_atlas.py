@@ -1057,3 +1057,13 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def api_requests(fake: FakeAtlas) -> list[RecordedRequest]:
+    """The API requests the fake answered (token calls and digest challenges left out)."""
+    return [
+        r
+        for r in fake.requests
+        if r.path.startswith("/api/atlas/")
+        and not (r.status == 401 and "authorization" not in r.headers)
+    ]
