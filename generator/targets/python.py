@@ -66,6 +66,10 @@ HELPER_NAMES = frozenset(
     }
 )
 DEFAULT_TOKEN_PATH = "/api/oauth/token"
+#: What the generated package runs on, as (distribution, lowest supported, first unsupported):
+#: the test suite runs at the lowest (requirements/lowest.in) and at the newest locked versions.
+RUNTIME_REQUIREMENTS = (("httpx", "0.25", "1"), ("pydantic", "2.8", "3"))
+CLI_REQUIREMENTS = (("click", "8.1", "9"),)
 DOC_WIDTH = 92
 
 
@@ -80,6 +84,8 @@ def jobs(api: Api, settings: Settings) -> list[RenderJob]:
         "package": package,
         "distribution": settings.python_distribution,
         "error_schema": error_schema,
+        "runtime_requirements": RUNTIME_REQUIREMENTS,
+        "cli_requirements": CLI_REQUIREMENTS if "cli" in settings.targets else (),
     }
     result = [
         RenderJob(
