@@ -25,7 +25,7 @@ from ..config import Settings
 from ..filters import black_repr, first_sentence
 from ..model import Api
 from ..model.types import Operation, Parameter, Tag
-from . import RenderJob
+from . import RenderJob, sunset_note
 from .docs import sample
 
 TEMPLATES = "cli"
@@ -118,7 +118,7 @@ def _command_view(api: Api, tag: Tag, op: Operation, settings: Settings) -> dict
     if versions:
         listed = ", ".join(
             v.version
-            + (f" (sunset {v.sunset})" if v.sunset else "")
+            + sunset_note(api, v)
             + (" (preview)" if v.preview else "")
             for v in versions
         )
@@ -188,14 +188,14 @@ def _command_view(api: Api, tag: Tag, op: Operation, settings: Settings) -> dict
         "name": op.cli_name,
         "function": "_" + op.python_name,
         "short_help": first_sentence(op.summary or op.description),
-        "help": _command_help(op, settings, tag),
+        "help": _command_help(api, op, settings, tag),
         "epilog": _example(api, op, tag, settings),
         "options": options,
         "formats": list(formats),
     }
 
 
-def _command_help(op: Operation, settings: Settings, tag: Tag) -> str:
+def _command_help(api: Api, op: Operation, settings: Settings, tag: Tag) -> str:
     parts = [op.summary.rstrip(".") + "." if op.summary else "", op.description]
     if op.deprecated:
         parts.append("Deprecated: the API may remove this operation.")
@@ -204,7 +204,7 @@ def _command_help(op: Operation, settings: Settings, tag: Tag) -> str:
     if op.versions:
         listed = ", ".join(
             v.version
-            + (f" (sunset {v.sunset})" if v.sunset else "")
+            + sunset_note(api, v)
             + (" (preview)" if v.preview else "")
             for v in op.versions
         )
