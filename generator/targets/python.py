@@ -46,6 +46,8 @@ STATIC_MODULES = (
     "_models.py",
     "_response.py",
     "_pagination.py",
+    "_timeouts.py",
+    "_trace.py",
     "_operations/_types.py",
 )
 # Names the model modules import; a schema class must not shadow them.
@@ -1572,7 +1574,7 @@ class ResourceBuilder:
             )
         args += _item_lines(
             "options",
-            "``timeout`` (this call's, instead of the client's), ``extra_headers``, ``extra_query``.",
+            "``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of the client's), ``extra_headers``, ``extra_query``.",
             8,
         )
         sections.append(args)
