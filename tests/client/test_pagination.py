@@ -118,6 +118,12 @@ def test_raw_response_is_the_first_page_as_sent(paged: ModuleType, client: Any) 
     assert body.total_count == 250 and len(body.results) == 100
 
 
+def test_a_sunset_past_as_of_the_spec_is_stated_in_the_past_tense(paged: ModuleType) -> None:
+    """paginated.yaml's 2023-01-01 sunset (2024-06-30) is older than its newest version."""
+    doc = " ".join(paged.resources.clusters.ClustersResource.list_group_clusters.__doc__.split())
+    assert "API versions: 2023-01-01 (was sunset on 2024-06-30), 2024-08-05;" in doc
+
+
 def test_only_the_list_convention_is_paginated(paged: ModuleType, client: Any) -> None:
     """results without pageNum, or paging parameters without totalCount: plain models."""
     indexes = client.clusters.list_group_cluster_search_indexes(group_id=GROUP, cluster_name="c")
