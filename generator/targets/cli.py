@@ -35,6 +35,7 @@ OWN_FLAGS = {
     "file": "cli_file",
     "output": "cli_output",
     "outputFile": "cli_output_file",
+    "all": "cli_all",
 }
 PROJECT_ALIAS = "projectId"
 PROJECT_ENV = "MONGODB_ATLAS_PROJECT_ID"
@@ -162,6 +163,23 @@ def _command_view(api: Api, tag: Tag, op: Operation, settings: Settings) -> dict
                         "help",
                         black_repr(
                             f"Response format: {', '.join(formats)}. Default: the version's first."
+                        ),
+                    ),
+                ),
+            )
+        )
+    if op.pagination is not None:
+        options.append(
+            OptionView(
+                ("--all",),
+                OWN_FLAGS["all"],
+                (
+                    ("is_flag", "True"),
+                    (
+                        "help",
+                        black_repr(
+                            f"Every item of every page from --{op.pagination.page_parameter} on, "
+                            f"one JSON object per line (JSON Lines), fetched page by page."
                         ),
                     ),
                 ),

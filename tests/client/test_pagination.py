@@ -101,6 +101,13 @@ def test_the_last_page_is_known_from_the_total_or_from_an_empty_page(
     assert len(api_requests(atlas)) == 2 + 3  # without a total, an empty page ends it
 
 
+def test_enveloped_pages_page_the_same(client: Any, atlas: FakeAtlas) -> None:
+    page = client.clusters.list_group_clusters(group_id=GROUP, envelope=True)
+    assert page.total_count == 250
+    assert [c.id_ for c in page] == ids(250)
+    assert all(r.query["envelope"] == "true" for r in api_requests(atlas))
+
+
 def test_an_error_on_a_later_page_raises_while_iterating(
     paged: ModuleType, client: Any, atlas: FakeAtlas
 ) -> None:
