@@ -1658,8 +1658,13 @@ def _readme_context(api: Api, plan: ModelPlan, settings: Settings) -> dict[str, 
         (op for op in operations if op.request_body is not None and op.request_body.media_types),
         None,
     )
+    paged_op = next((op for op in operations if op.pagination is not None), None)
     return {
         "tags": [_tag_view(t) for t in api.tags],
+        "paged_op": paged_op,
+        "paged_tag": (
+            next((t for t in api.tags if paged_op in t.operations), None) if paged_op else None
+        ),
         "json_op": json_op,
         "json_tag": (
             next((t for t in api.tags if json_op in t.operations), None) if json_op else None
