@@ -118,10 +118,7 @@ def _command_view(api: Api, tag: Tag, op: Operation, settings: Settings) -> dict
     newest = op.newest_version.version if versions else None
     if versions:
         listed = ", ".join(
-            v.version
-            + sunset_note(api, v)
-            + (" (preview)" if v.preview else "")
-            for v in versions
+            v.version + sunset_note(api, v) + (" (preview)" if v.preview else "") for v in versions
         )
         options.append(
             OptionView(
@@ -221,9 +218,7 @@ def _command_help(api: Api, op: Operation, settings: Settings, tag: Tag) -> str:
         parts.append("Required roles (any of): " + ", ".join(op.roles) + ".")
     if op.versions:
         listed = ", ".join(
-            v.version
-            + sunset_note(api, v)
-            + (" (preview)" if v.preview else "")
+            v.version + sunset_note(api, v) + (" (preview)" if v.preview else "")
             for v in op.versions
         )
         parts.append(

@@ -1539,9 +1539,7 @@ class ResourceBuilder:
         newest = op.newest_version.version if op.versions else None
         if op.versions:
             listed = ", ".join(
-                v.version
-                + sunset_note(self.api, v)
-                + (" (preview)" if v.preview else "")
+                v.version + sunset_note(self.api, v) + (" (preview)" if v.preview else "")
                 for v in op.versions
             )
             sections.append(f"API versions: {listed}; the newest, {newest}, unless pinned.")

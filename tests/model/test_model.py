@@ -277,7 +277,10 @@ def test_pagination_is_decided_from_the_atlas_list_convention() -> None:
 def test_a_sunset_is_past_when_the_spec_names_a_newer_version() -> None:
     api = model("tests/client/specs/paginated.yaml")
     versions = {
-        v.version: v for op in api.operations for v in op.versions if op.operation_id == "listGroupClusters"
+        v.version: v
+        for op in api.operations
+        for v in op.versions
+        if op.operation_id == "listGroupClusters"
     }
     assert api.newest_api_version == "2024-08-05"
     assert api.sunset_passed(versions["2023-01-01"])

@@ -1067,6 +1067,8 @@ def main(argv: list[str] | None = None) -> None:
         help="audit log size of one tenant (uncompressed); repeatable",
     )
     parser.add_argument("--compresslevel", type=int, default=1, choices=range(10))
+    parser.add_argument("--list-size", type=int, default=25, help="items of a paginated list")
+    parser.add_argument("--spec", type=Path, default=SPEC_PATH, help="the spec to serve")
     args = parser.parse_args(argv)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -1080,6 +1082,8 @@ def main(argv: list[str] | None = None) -> None:
         audit_log_size=args.audit_log_size,
         audit_log_sizes=dict(args.tenant_size),
         audit_log_compresslevel=args.compresslevel,
+        list_size=args.list_size,
+        spec_path=args.spec,
     ) as atlas:
         print(atlas.url, flush=True)
         stop.wait()
