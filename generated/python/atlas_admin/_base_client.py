@@ -264,6 +264,13 @@ class _BaseAPIClient:
             clone.on_response = on_response
         return clone
 
+    def _traced(self) -> bool:
+        return (
+            self.on_request is not None
+            or self.on_response is not None
+            or log.isEnabledFor(logging.DEBUG)
+        )
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.auth!r})"
 
@@ -450,7 +457,7 @@ def _connection_error(
 
 
 def _call_hook(hook: RequestHook | ResponseHook | None, event: Any) -> Any:
-    return None if hook is None else hook(event)
+    return None if hook is None or event is None else hook(event)
 
 
 async def _call_async_hook(hook: RequestHook | ResponseHook | None, event: Any) -> None:
@@ -570,17 +577,20 @@ class SyncAPIClient(_BaseAPIClient):
     ) -> httpx.Response:
         max_retries = options.get("max_retries", self.max_retries)
         deadline = Deadline(options.get("deadline", self.deadline))
+        # Events (and the DEBUG line) cost a redacted URL each: made only when someone looks.
+        traced = self._traced()
         attempt = 0
         while True:
             deadline.bound(operation, request)
-            sent = request_event(operation.operation_id, request, attempt + 1)
+            sent = request_event(operation.operation_id, request, attempt + 1) if traced else None
             _call_hook(self.on_request, sent)
             started = time.perf_counter()
             try:
                 response = self._http_client.send(request, auth=self.auth, stream=stream)
             except httpx.TransportError as exc:
-                elapsed = time.perf_counter() - started
-                _call_hook(self.on_response, response_event(sent, elapsed, None, exc))
+                if sent is not None:
+                    elapsed = time.perf_counter() - started
+                    _call_hook(self.on_response, response_event(sent, elapsed, None, exc))
                 delay = self._retry_delay(attempt, None)
                 if attempt >= max_retries or not deadline.allows(delay):
                     if deadline.passed():
@@ -590,8 +600,9 @@ class SyncAPIClient(_BaseAPIClient):
                     "%s: %s; retrying in %.2fs", operation.operation_id, type(exc).__name__, delay
                 )
             else:
-                elapsed = time.perf_counter() - started
-                _call_hook(self.on_response, response_event(sent, elapsed, response))
+                if sent is not None:
+                    elapsed = time.perf_counter() - started
+                    _call_hook(self.on_response, response_event(sent, elapsed, response))
                 status = response.status_code
                 if 200 <= status < 300:
                     return response
@@ -732,17 +743,22 @@ class AsyncAPIClient(_BaseAPIClient):
     ) -> httpx.Response:
         max_retries = options.get("max_retries", self.max_retries)
         deadline = Deadline(options.get("deadline", self.deadline))
+        # Events (and the DEBUG line) cost a redacted URL each: made only when someone looks.
+        traced = self._traced()
         attempt = 0
         while True:
             deadline.bound(operation, request)
-            sent = request_event(operation.operation_id, request, attempt + 1)
+            sent = request_event(operation.operation_id, request, attempt + 1) if traced else None
             await _call_async_hook(self.on_request, sent)
             started = time.perf_counter()
             try:
                 response = await self._http_client.send(request, auth=self.auth, stream=stream)
             except httpx.TransportError as exc:
-                elapsed = time.perf_counter() - started
-                await _call_async_hook(self.on_response, response_event(sent, elapsed, None, exc))
+                if sent is not None:
+                    elapsed = time.perf_counter() - started
+                    await _call_async_hook(
+                        self.on_response, response_event(sent, elapsed, None, exc)
+                    )
                 delay = self._retry_delay(attempt, None)
                 if attempt >= max_retries or not deadline.allows(delay):
                     if deadline.passed():
@@ -752,8 +768,11 @@ class AsyncAPIClient(_BaseAPIClient):
                     "%s: %s; retrying in %.2fs", operation.operation_id, type(exc).__name__, delay
                 )
             else:
-                elapsed = time.perf_counter() - started
-                await _call_async_hook(self.on_response, response_event(sent, elapsed, response))
+                if sent is not None:
+                    elapsed = time.perf_counter() - started
+                    await _call_async_hook(
+                        self.on_response, response_event(sent, elapsed, response)
+                    )
                 status = response.status_code
                 if 200 <= status < 300:
                     return response

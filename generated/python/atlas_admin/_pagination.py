@@ -17,6 +17,7 @@ need not count again.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import (
     AsyncIterator,
@@ -149,16 +150,12 @@ class SyncPage(_Page[T]):
             page = page.next_page()
 
     def __iter__(self) -> Iterator[T]:
-        remaining = self._max_items
-        if remaining is not None and remaining <= 0:
-            return
-        for page in self.pages():
-            for item in page.results:
-                yield item
-                if remaining is not None:
-                    remaining -= 1
-                    if remaining <= 0:
-                        return
+        # C iterators: ``islice`` stops at ``max_items`` without asking for one more item,
+        # so no page beyond them is fetched.
+        items = itertools.chain.from_iterable(page.results for page in self.pages())
+        if self._max_items is None:
+            return items
+        return itertools.islice(items, max(self._max_items, 0))
 
 
 class AsyncPage(_Page[T]):
