@@ -279,8 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         baseline_items = args.list_items / listing[baseline]
         rows.append(
             (
-                f"paginated list of {args.list_items} items (500 a page), items/s; "
-                f"bare loop parsing with {what}",
+                f"list of {args.list_items} items (500 a page), items/s; bare loop with {what}",
                 f"{generated_items:,.0f}",
                 f"{baseline_items:,.0f}",
                 f"{generated_items / baseline_items:.2f}x (target >= 0.95x)",

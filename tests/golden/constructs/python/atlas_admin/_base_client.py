@@ -589,8 +589,8 @@ class SyncAPIClient(_BaseAPIClient):
                 response = self._http_client.send(request, auth=self.auth, stream=stream)
             except httpx.TransportError as exc:
                 if sent is not None:
-                    elapsed = time.perf_counter() - started
-                    _call_hook(self.on_response, response_event(sent, elapsed, None, exc))
+                    ended = response_event(sent, time.perf_counter() - started, None, exc)
+                    _call_hook(self.on_response, ended)
                 delay = self._retry_delay(attempt, None)
                 if attempt >= max_retries or not deadline.allows(delay):
                     if deadline.passed():
@@ -601,8 +601,8 @@ class SyncAPIClient(_BaseAPIClient):
                 )
             else:
                 if sent is not None:
-                    elapsed = time.perf_counter() - started
-                    _call_hook(self.on_response, response_event(sent, elapsed, response))
+                    ended = response_event(sent, time.perf_counter() - started, response)
+                    _call_hook(self.on_response, ended)
                 status = response.status_code
                 if 200 <= status < 300:
                     return response
@@ -755,10 +755,8 @@ class AsyncAPIClient(_BaseAPIClient):
                 response = await self._http_client.send(request, auth=self.auth, stream=stream)
             except httpx.TransportError as exc:
                 if sent is not None:
-                    elapsed = time.perf_counter() - started
-                    await _call_async_hook(
-                        self.on_response, response_event(sent, elapsed, None, exc)
-                    )
+                    ended = response_event(sent, time.perf_counter() - started, None, exc)
+                    await _call_async_hook(self.on_response, ended)
                 delay = self._retry_delay(attempt, None)
                 if attempt >= max_retries or not deadline.allows(delay):
                     if deadline.passed():
@@ -769,10 +767,8 @@ class AsyncAPIClient(_BaseAPIClient):
                 )
             else:
                 if sent is not None:
-                    elapsed = time.perf_counter() - started
-                    await _call_async_hook(
-                        self.on_response, response_event(sent, elapsed, response)
-                    )
+                    ended = response_event(sent, time.perf_counter() - started, response)
+                    await _call_async_hook(self.on_response, ended)
                 status = response.status_code
                 if 200 <= status < 300:
                     return response
