@@ -161,7 +161,11 @@ def go_exported(name: str) -> str:
 
 def go_type(schema_name: str) -> str:
     """A model struct of atlas-sdk-go: the schema's name (``MongoDBAccessLogs`` keeps its spelling)."""
-    return schema_name if schema_name.isidentifier() and schema_name[:1].isupper() else go_exported(schema_name)
+    return (
+        schema_name
+        if schema_name.isidentifier() and schema_name[:1].isupper()
+        else go_exported(schema_name)
+    )
 
 
 def go_api(tag: str) -> str:

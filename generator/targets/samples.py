@@ -40,7 +40,6 @@ _STRING_FORMATS = {
 }
 
 
-
 @dataclass(frozen=True)
 class Argument:
     parameter: Parameter
@@ -123,7 +122,6 @@ def resolve(api: Api, type_ref: TypeRef | None) -> TypeRef | None:
             break
         type_ref = schema.alias_of
     return type_ref
-
 
 
 # --------------------------------------------------------------------- sample values
@@ -397,9 +395,7 @@ def sample(api: Api, op: Operation, version: ApiVersion | None = None) -> Sample
     )
 
 
-def _pretty_url(
-    api: Api, op: Operation, path: str, query: list[tuple[str, str]], fmt: str
-) -> str:
+def _pretty_url(api: Api, op: Operation, path: str, query: list[tuple[str, str]], fmt: str) -> str:
     """The curl URL: with ``pretty=true``, as the Atlas reference pages write it, when the
     operation has a ``pretty`` parameter, sends no body and answers JSON (a file is a file)."""
     offers = any(p.location == "query" and p.wire_name == "pretty" for p in op.parameters)
@@ -426,7 +422,7 @@ def _go_call(
     entries = [
         (
             naming.go_exported(a.parameter.wire_name),
-            _go_value(api, a.parameter.type, a.value, a.parameter.required, 1),
+            _go_value(api, a.parameter.type, a.value, a.parameter.required, 2),
         )
         for a in arguments
         if a.parameter.location != "header"
@@ -434,7 +430,7 @@ def _go_call(
     request = resolve(api, version.request.type if version.request is not None else None)
     if request is not None and request.kind == "ref" and body is not None:
         name = naming.go_type(str(request.schema_name))
-        entries.append((name, _go_value(api, request, body, False, 1)))
+        entries.append((name, _go_value(api, request, body, False, 2)))
     success = op.success_response
     result: Literal["json", "download", "none"] = "none"
     if media is not None and media.format != "json":
@@ -488,12 +484,17 @@ def _go_value(
     if type_ref.kind == "ref":
         schema = api.schema(str(type_ref.schema_name))
         if schema.kind == "enum":
-            return _go_value(api, TypeRef(kind="enum", primitive=schema.primitive), value, required, depth)
+            return _go_value(
+                api, TypeRef(kind="enum", primitive=schema.primitive), value, required, depth
+            )
         if schema.kind != "object" or not isinstance(value, dict):
             return None
         fields = {f.wire_name: f for f in schema.fields}
         entries = [
-            (naming.go_exported(name), _go_value(api, fields[name].type, v, fields[name].required, depth + 1))
+            (
+                naming.go_exported(name),
+                _go_value(api, fields[name].type, v, fields[name].required, depth + 1),
+            )
             for name, v in value.items()
             if name in fields
         ]

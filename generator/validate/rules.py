@@ -183,9 +183,7 @@ def media_type_versioned(document: Document) -> Iterator[Finding]:
             )
 
 
-def _operation_media_types(
-    document: Document, operation: Operation
-) -> Iterator[tuple[str, str]]:
+def _operation_media_types(document: Document, operation: Operation) -> Iterator[tuple[str, str]]:
     """(pointer, media type) of the request body and the 2xx responses: those name versions."""
     holders = [(operation.value.get("requestBody"), pointer_join(operation.pointer, "requestBody"))]
     responses = operation.value.get("responses")
