@@ -33,6 +33,7 @@ from .samples import MAX_DEPTH, Sample, resolve, samples
 
 SITE_DIR = "docs"
 CONTENT_DIR = "content"  # the site's docs_dir, relative to docs/mkdocs.yml
+OVERRIDES_DIR = "overrides"  # the theme's custom_dir: templates that replace the theme's
 STYLESHEET = "assets/atlasgen.css"
 LANGUAGE_NAMES = {"en": "English", "zh": "中文", "pt": "Português", "ko": "한국어"}
 # Languages the Material theme's search can stem (its lunr languages), of those we write.
@@ -348,12 +349,18 @@ def jobs(api: Api, settings: Settings) -> list[RenderJob]:
             context={
                 "api": api,
                 "content_dir": CONTENT_DIR,
+                "overrides_dir": OVERRIDES_DIR,
                 "stylesheet": STYLESHEET,
                 "sections": [_nav(api, lang, default) for lang in languages],
                 "search_languages": [lang for lang in languages if lang in SEARCH_LANGUAGES],
             },
         ),
         RenderJob(template="docs/atlasgen.css.j2", output=_output(STYLESHEET)),
+        RenderJob(
+            template="docs/overrides/main.html",
+            output=f"{SITE_DIR}/{OVERRIDES_DIR}/main.html",
+            verbatim=True,
+        ),
     ]
     versions = {op.operation_id: samples(api, op) for op in api.operations}
     cache = NodeCache()

@@ -87,7 +87,7 @@ class Sample:
             if argument.value is True:
                 flags.append(flag)
             elif argument.value is not False:
-                flags.append(f"{flag} {shlex.quote(_wire(argument.value))}")
+                flags.append(f"{flag} {shlex.quote(wire(argument.value))}")
         flags.append(f"--version {self.version.version}")
         if self.output_format is not None:
             flags.append(f"--output {self.output_format}")
@@ -326,7 +326,7 @@ def _sample_parameters(op: Operation) -> list[Parameter]:
     return [p for p in op.parameters if p.wire_name in chosen]
 
 
-def _wire(value: Any) -> str:
+def wire(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -365,10 +365,10 @@ def sample(api: Api, op: Operation, version: ApiVersion | None = None) -> Sample
     for argument in arguments:
         if argument.parameter.location == "path":
             path = path.replace(
-                "{" + argument.parameter.wire_name + "}", quote(_wire(argument.value), safe="")
+                "{" + argument.parameter.wire_name + "}", quote(wire(argument.value), safe="")
             )
     query = [
-        (a.parameter.wire_name, _wire(a.value))
+        (a.parameter.wire_name, wire(a.value))
         for a in arguments
         if a.parameter.location == "query"
     ]
