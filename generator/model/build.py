@@ -719,7 +719,8 @@ def _version_texts(node: Any, pointer: str) -> dict[str, Any]:
     """The ``ApiVersion`` fields of one entry of ``x-xgen-version-texts``: {} for none."""
     if not isinstance(node, dict):
         return {}
-    parameters = node.get("parameters") if isinstance(node.get("parameters"), dict) else {}
+    parameters = node.get("parameters")
+    parameters = parameters if isinstance(parameters, dict) else {}
     return {
         "summary": _text(node.get("summary")) or None,
         "description": _text(node.get("description")) or None,

@@ -338,12 +338,6 @@ def _accept_media(op: Operation, version: ApiVersion) -> MediaType | None:
     return candidates[0] if candidates else None
 
 
-def _accept_media(op: Operation, version: ApiVersion) -> MediaType | None:
-    preferred = [m for m in version.responses if (m.format != "json") == op.is_download]
-    candidates = preferred or list(version.responses)
-    return candidates[0] if candidates else None
-
-
 def samples(api: Api, op: Operation) -> tuple[Sample, ...]:
     """One sample per API version of ``op``, the newest (the default) first."""
     newest = op.newest_version
@@ -368,9 +362,7 @@ def sample(api: Api, op: Operation, version: ApiVersion | None = None) -> Sample
                 "{" + argument.parameter.wire_name + "}", quote(wire(argument.value), safe="")
             )
     query = [
-        (a.parameter.wire_name, wire(a.value))
-        for a in arguments
-        if a.parameter.location == "query"
+        (a.parameter.wire_name, wire(a.value)) for a in arguments if a.parameter.location == "query"
     ]
     url = api.server_url + path + ("?" + urlencode(query) if query else "")
     body: Any = None

@@ -152,8 +152,10 @@ def sdk_stand_in(api: Api) -> str:
         "var _ io.Reader\n\n",
         "type APIClient struct {\n" + "".join(f"\t{s} *{s}Service\n" for s in services) + "}\n\n",
         "type ClientModifier func(*APIClient) error\n\n",
-        "func NewClient(modifiers ...ClientModifier) (*APIClient, error) {\n"
-        "\treturn &APIClient{}, nil\n}\n\n",
+        (
+            "func NewClient(modifiers ...ClientModifier) (*APIClient, error) {\n"
+            "\treturn &APIClient{}, nil\n}\n\n"
+        ),
         "func UseOAuthAuth(clientID, clientSecret string) ClientModifier {\n\treturn nil\n}\n\n",
     ]
     for helper, go_type in [

@@ -183,7 +183,7 @@ def test_curl_samples_send_the_versioned_media_type(
                     assert "--include" in words
                 pretty = any(p.wire_name == "pretty" for p in op.query_parameters)
                 if pretty and op.request_body is None and not op.is_download:
-                    assert url.endswith("?pretty=true") or url.endswith("&pretty=true"), url
+                    assert url.endswith(("?pretty=true", "&pretty=true")), url
                 else:
                     assert "pretty=" not in url, url
                 if version.request is not None:

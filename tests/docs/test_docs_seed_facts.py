@@ -61,3 +61,14 @@ def test_every_seed_is_listed() -> None:
     would pass silently)."""
     assert len(SEEDS) == 5
     assert all(len(s["facts"]) >= 10 and len(s["common"]) >= 5 for s in SEEDS)
+
+
+def test_every_operation_documents_rate_limits(shipped: Api, shipped_docs: Path) -> None:
+    """429 with Retry-After on every operation, as the live API answers, and on every page."""
+    for op in shipped.operations:
+        limited = next((r for r in op.responses if r.status == "429"), None)
+        assert limited is not None, op.operation_id
+        assert "Retry-After" in {h.name for h in limited.headers}, op.operation_id
+        for language in ("en", "zh", "pt", "ko"):
+            text = operation_page(shipped_docs, op, language).read_text(encoding="utf-8")
+            assert '"errorCode": "RATE_LIMITED"' in text and "`Retry-After`" in text

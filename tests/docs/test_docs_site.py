@@ -91,8 +91,11 @@ def test_navigation_and_tag_pages_are_translated(shipped_docs: Path) -> None:
         assert _nav_tags(config, section) == [html.escape(n) for n in names]
         assert sum(n != t.name for n, t in zip(names, api.tags, strict=True)) >= 3, language
         for tag, name in zip(api.tags, names, strict=True):
-            page = shipped_docs / "docs" / docs.CONTENT_DIR / docs.page_path(
-                language, "en", "tags", tag.doc_slug
+            page = (
+                shipped_docs
+                / "docs"
+                / docs.CONTENT_DIR
+                / docs.page_path(language, "en", "tags", tag.doc_slug)
             )
             assert page.read_text(encoding="utf-8").splitlines()[1] == f"# {name}"
 
