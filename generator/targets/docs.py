@@ -357,9 +357,7 @@ def jobs(api: Api, settings: Settings) -> list[RenderJob]:
         ),
         RenderJob(template="docs/atlasgen.css.j2", output=_output(STYLESHEET)),
         RenderJob(
-            template="docs/overrides/main.html",
-            output=f"{SITE_DIR}/{OVERRIDES_DIR}/main.html",
-            verbatim=True,
+            template="docs/overrides/main.html.j2", output=f"{SITE_DIR}/{OVERRIDES_DIR}/main.html"
         ),
     ]
     versions = {op.operation_id: samples(api, op) for op in api.operations}
