@@ -1,16 +1,18 @@
 """The docs target: maps model nodes to templates under templates/docs/ and output paths.
 
-One MkDocs site in ``docs/``: ``mkdocs.yml`` beside ``content/`` (its ``docs_dir``). The
-default language (the first configured, English) sits at the root of ``content/``, every
-other language in a folder of its own (``content/zh/``) with the same pages:
+One MkDocs site (Material theme) in ``docs/``: ``mkdocs.yml`` beside ``content/`` (its
+``docs_dir``) and ``overrides/`` (the theme's ``custom_dir``). The default language (the first
+configured, English) sits at the root of ``content/``, every other language in a folder of
+its own (``content/zh/``) with the same pages:
 
     index.md                      home: every operation with method, path and versions
     tags/<tag slug>.md            one page per tag
-    operations/<operation slug>.md  one page per operation
+    operations/<operation slug>.md  one page per operation, code samples in tabs per version
 
-Everything a page needs that is not a plain model field (sample argument values, flattened
-schema fields, links between pages) is computed here, once, from the model; the templates
-only lay it out and translate fixed labels.
+Everything a page needs that is not a plain model field (flattened schema fields, links
+between pages, translated tag names) is computed here, once, from the model; the code
+samples come from :mod:`.samples`, which the CLI target shares; the templates only lay it
+out and translate fixed labels.
 """
 
 from __future__ import annotations
