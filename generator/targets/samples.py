@@ -364,7 +364,6 @@ def sample(api: Api, op: Operation, version: ApiVersion | None = None) -> Sample
     query = [
         (a.parameter.wire_name, wire(a.value)) for a in arguments if a.parameter.location == "query"
     ]
-    url = api.server_url + path + ("?" + urlencode(query) if query else "")
     body: Any = None
     request = version.request
     if op.request_body is not None:
@@ -379,26 +378,36 @@ def sample(api: Api, op: Operation, version: ApiVersion | None = None) -> Sample
         arguments=arguments,
         has_body=op.request_body is not None,
         body=body,
-        url=url,
-        curl_url=_pretty_url(api, op, path, query, fmt),
+        url=_url(api, path, query),
+        curl_url=_url(api, path, _pretty(op, query, fmt)),
         output_format=fmt if len(version.formats) > 1 else None,
         output_file=naming.doc_download_file(_FILE_EXTENSIONS[fmt]) if fmt != "json" else None,
         go=_go_call(api, op, version, arguments, body, media),
     )
 
 
-def _pretty_url(api: Api, op: Operation, path: str, query: list[tuple[str, str]], fmt: str) -> str:
-    """The curl URL: with ``pretty=true``, as the Atlas reference pages write it, when the
-    operation has a ``pretty`` parameter, sends no body and answers JSON (a file is a file)."""
-    offers = any(p.location == "query" and p.wire_name == "pretty" for p in op.parameters)
-    if offers and op.request_body is None and fmt == "json":
-        query = [(k, v) for k, v in query if k != "pretty"] + [("pretty", "true")]
+def _url(api: Api, path: str, query: list[tuple[str, str]]) -> str:
     return api.server_url + path + ("?" + urlencode(query) if query else "")
 
 
+def _pretty(op: Operation, query: list[tuple[str, str]], fmt: str) -> list[tuple[str, str]]:
+    """The curl query: with ``pretty=true``, as the Atlas reference pages write it, when the
+    operation has a ``pretty`` parameter, sends no body and answers JSON (a file is a file)."""
+    offers = any(p.location == "query" and p.wire_name == "pretty" for p in op.parameters)
+    if offers and op.request_body is None and fmt == "json":
+        return [(k, v) for k, v in query if k != "pretty"] + [("pretty", "true")]
+    return query
+
+
 # --------------------------------------------------------------------- atlas-sdk-go
-_GO_POINTER_HELPERS = {"string": "PtrString", "int": "PtrInt", "int64": "PtrInt64"}
-_GO_POINTER_HELPERS |= {"bool": "PtrBool", "float64": "PtrFloat64"}
+# The SDK's helpers that make a pointer of a value, by Go type.
+_GO_POINTER_HELPERS = {
+    "string": "PtrString",
+    "int": "PtrInt",
+    "int64": "PtrInt64",
+    "bool": "PtrBool",
+    "float64": "PtrFloat64",
+}
 
 
 def _go_call(
