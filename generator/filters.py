@@ -24,6 +24,12 @@ def to_json(value: Any, indent: int | None = 2) -> str:
     return json.dumps(value, indent=indent, ensure_ascii=False, sort_keys=False)
 
 
+def go_string(value: str) -> str:
+    """A Go interpreted string literal of ``value``: JSON's escapes are Go's (``\\"``,
+    ``\\n``, ``\\uXXXX``); other characters stay as they are, which Go source allows."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters but tab and newline
 
 
@@ -45,6 +51,7 @@ def first_sentence(text: str) -> str:
 FILTERS: dict[str, Callable[..., Any]] = {
     "pyrepr": pyrepr,
     "to_json": to_json,
+    "go_string": go_string,
     "doc_escape": doc_escape,
     "first_sentence": first_sentence,
     "snake_case": naming.snake_case,

@@ -165,30 +165,33 @@ def media_type_versioned(document: Document) -> Iterator[Finding]:
     An operation must name at least one version: every call chooses one.
     """
     for operation in document.operations():
-        holders = [
-            (operation.value.get("requestBody"), pointer_join(operation.pointer, "requestBody"))
-        ]
-        responses = operation.value.get("responses")
-        for status, response in responses.items() if isinstance(responses, dict) else ():
-            if str(status).startswith("2"):
-                holders.append((response, pointer_join(operation.pointer, "responses", status)))
         named_any = False
-        for raw, pointer in holders:
-            for where, media_type in _media_types(document, raw, pointer):
-                named_any = True
-                match = ATLAS_MEDIA_TYPE.match(media_type)
-                if match is None:
-                    yield where, (
-                        f"media type {media_type!r} names no API version; use "
-                        f"application/vnd.atlas.YYYY-MM-DD+json (or +gzip, +csv, or vnd.atlas.preview)"
-                    )
-                elif match["version"] != "preview" and not _is_date(match["version"]):
-                    yield where, f"media type {media_type!r} names no real date"
+        for where, media_type in _operation_media_types(document, operation):
+            named_any = True
+            match = ATLAS_MEDIA_TYPE.match(media_type)
+            if match is None:
+                yield where, (
+                    f"media type {media_type!r} names no API version; use "
+                    f"application/vnd.atlas.YYYY-MM-DD+json (or +gzip, +csv, or vnd.atlas.preview)"
+                )
+            elif match["version"] != "preview" and not _is_date(match["version"]):
+                yield where, f"media type {media_type!r} names no real date"
         if not named_any:
             yield operation.pointer, (
                 "the operation names no API version: give a request body or a 2xx response an "
                 "application/vnd.atlas.YYYY-MM-DD+json (or +gzip, +csv) media type"
             )
+
+
+def _operation_media_types(document: Document, operation: Operation) -> Iterator[tuple[str, str]]:
+    """(pointer, media type) of the request body and the 2xx responses: those name versions."""
+    holders = [(operation.value.get("requestBody"), pointer_join(operation.pointer, "requestBody"))]
+    responses = operation.value.get("responses")
+    for status, response in responses.items() if isinstance(responses, dict) else ():
+        if str(status).startswith("2"):
+            holders.append((response, pointer_join(operation.pointer, "responses", status)))
+    for raw, pointer in holders:
+        yield from _media_types(document, raw, pointer)
 
 
 def _media_types(document: Document, raw: Any, pointer: str) -> Iterator[tuple[str, str]]:
@@ -255,6 +258,38 @@ def requires_known(document: Document) -> Iterator[Finding]:
                 if not isinstance(name, str) or name not in names:
                     yield pointer_join(pointer, index), (
                         f"x-requires names {name!r}, which is not a parameter "
+                        f"of {_title(operation)}"
+                    )
+
+
+def version_texts_known(document: Document) -> Iterator[Finding]:
+    """``x-xgen-version-texts`` names versions the operation speaks, and their parameters."""
+    for operation in document.operations():
+        texts = operation.value.get("x-xgen-version-texts")
+        if texts is None:
+            continue
+        pointer = pointer_join(operation.pointer, "x-xgen-version-texts")
+        if not isinstance(texts, dict):
+            yield pointer, "x-xgen-version-texts must map API versions to texts"
+            continue
+        versions = {
+            match["version"]
+            for _, media_type in _operation_media_types(document, operation)
+            if (match := ATLAS_MEDIA_TYPE.match(media_type))
+        }
+        names = {parameter.name for parameter in document.operation_parameters(operation)}
+        for version, entry in texts.items():
+            where = pointer_join(pointer, version)
+            if version not in versions:
+                yield where, (
+                    f"x-xgen-version-texts names version {version!r}, which "
+                    f"{_title(operation)} does not speak"
+                )
+            parameters = entry.get("parameters") if isinstance(entry, dict) else None
+            for name in parameters if isinstance(parameters, dict) else ():
+                if name not in names:
+                    yield pointer_join(where, "parameters", name), (
+                        f"x-xgen-version-texts names {name!r}, which is not a parameter "
                         f"of {_title(operation)}"
                     )
 
@@ -377,6 +412,7 @@ RULES: tuple[Rule, ...] = (
     Rule("path-params-match", "error", path_params_match),
     Rule("parameter-unique", "error", parameter_unique),
     Rule("requires-known", "error", requires_known),
+    Rule("version-texts-known", "error", version_texts_known),
     Rule("epoch-unit", "error", epoch_unit),
     Rule("sunset-date", "error", sunset_date),
     Rule("example-valid", "error", example_valid),
