@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import re
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -314,11 +315,16 @@ def load_spec(path: Path | str, display_path: str | None = None) -> LoadedSpec:
     path = Path(path)
     shown = display_path or str(path)
     try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise SpecLoadError(f"{shown}: is a directory, expected a YAML file")
+        if not stat.S_ISREG(mode):  # reading a FIFO or a terminal would wait for ever
+            raise SpecLoadError(
+                f"{shown}: not a regular file (a pipe, socket or device), expected a YAML file"
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SpecLoadError(f"{shown}: no such file") from None
-    except IsADirectoryError:
-        raise SpecLoadError(f"{shown}: is a directory, expected a YAML file") from None
     except PermissionError:
         raise SpecLoadError(f"{shown}: permission denied") from None
     except UnicodeDecodeError as exc:

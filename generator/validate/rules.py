@@ -110,6 +110,13 @@ def pattern_invalid(document: Document) -> Iterator[Finding]:
 
 
 # ----------------------------------------------------------------------------- operations
+def operations_present(document: Document) -> Iterator[Finding]:
+    """At least one operation: a client and a CLI without one would have nothing to call."""
+    paths = document.data.get("paths")
+    if isinstance(paths, dict) and not any(True for _ in document.operations()):
+        yield "/paths", "the spec has no operations: there is nothing to generate"
+
+
 def operation_id_unique(document: Document) -> Iterator[Finding]:
     """operationIds and their aliases name one operation each: they become method and CLI names."""
     owners: dict[str, tuple[str, str]] = {}  # name -> (field, operation) of its first use
@@ -369,6 +376,7 @@ RULES: tuple[Rule, ...] = (
     Rule("openapi-schema", "error", openapi_schema),
     Rule("ref-resolves", "error", ref_resolves),
     Rule("pattern-invalid", "error", pattern_invalid),
+    Rule("operations-present", "error", operations_present),
     Rule("operation-id-unique", "error", operation_id_unique),
     Rule("operation-single-tag", "error", operation_single_tag),
     Rule("tag-declared", "warning", tag_declared),
