@@ -116,8 +116,10 @@ _CORE_SCHEMA: tuple[tuple[str, str, str], ...] = (
     ("tag:yaml.org,2002:int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),
     (
         "tag:yaml.org,2002:float",
-        r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+        (
+            r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+        ),
         "-+.0123456789",
     ),
     ("tag:yaml.org,2002:merge", r"<<", "<"),  # not YAML 1.2, but harmless and still written
@@ -161,7 +163,7 @@ class _Loader(_BaseLoader):
     - An integer too long for Python to read (more than ``sys.get_int_max_str_digits()``).
     """
 
-    yaml_implicit_resolvers = _core_schema_resolvers()  # noqa: RUF012 - PyYAML's own attribute
+    yaml_implicit_resolvers = _core_schema_resolvers()
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)

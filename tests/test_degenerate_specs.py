@@ -92,8 +92,11 @@ def test_spec_without_component_schemas_generates(tmp_path: Path) -> None:
     [
         (HEAD + "paths: {}\n", "spec.yaml:3:1: operations-present: the spec has no operations"),
         (
-            HEAD + ONE_OPERATION + "components: {schemas: {Big: {type: integer, maximum: "
-            + "9" * 5000 + "}}}\n",
+            HEAD
+            + ONE_OPERATION
+            + "components: {schemas: {Big: {type: integer, maximum: "
+            + "9" * 5000
+            + "}}}\n",
             "spec.yaml:15:54: the integer 999999999999... has 5000 digits",
         ),
         (
