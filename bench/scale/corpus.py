@@ -28,6 +28,7 @@ import argparse
 import copy
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -512,12 +513,12 @@ class _Corpus:
         return self.spec
 
 
+@dataclass(frozen=True)
 class _Yaml12:
     """An example written as YAML 1.2 text that YAML 1.1 reads as another type (``3e+06`` is
     a string to PyYAML, ``on`` a boolean): :func:`dump` writes ``text`` bare."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    text: str
 
 
 def _property_count(node: Any) -> int:

@@ -56,9 +56,14 @@ def _free_port() -> int:
 class Prism:
     """A Prism mock server on 127.0.0.1; a context manager that starts it and stops it."""
 
-    def __init__(self, spec: Path = SPEC_PATH, *, startup_timeout: float = 60.0) -> None:
+    def __init__(
+        self, spec: Path = SPEC_PATH, *, startup_timeout: float = 60.0, errors: bool = True
+    ) -> None:
+        """``errors=False`` serves the spec's examples even where they break its schemas
+        (requests are still validated): a spec with flawed examples, as published ones have."""
         self.spec = spec
         self.startup_timeout = startup_timeout
+        self.errors = errors
         self.port = 0
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
@@ -98,7 +103,8 @@ class Prism:
         self._log.seek(0)
         self._log.truncate()
         self._process = subprocess.Popen(
-            [PRISM_BIN, "mock", self.spec, "-h", "127.0.0.1", "-p", str(self.port), "--errors"],
+            [PRISM_BIN, "mock", self.spec, "-h", "127.0.0.1", "-p", str(self.port)]
+            + (["--errors"] if self.errors else []),
             cwd=ROOT,
             stdin=subprocess.DEVNULL,
             stdout=self._log,
