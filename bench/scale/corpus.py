@@ -50,7 +50,8 @@ SCHEMA = synth.SCHEMA
 FLAWS: dict[str, str] = {
     "yaml-1.2": "examples only YAML 1.2 reads right: 3e+06 (a number) and on/yes/no (strings)",
     "invalid-examples": "examples that do not fit their schemas: fitting two overlapping oneOf "
-    "branches, unknown enum values, response examples without a required field",
+    "branches, a string for 'type: object', unknown enum values, response examples without "
+    "a required field (Prism serves them: a lenient client still returns a typed result)",
     "object-enum-oneof": "'type: object' schemas whose oneOf branches are string enums",
     "python-names": "properties named 2dsphereIndexVersion, class, from, id, model_dump, "
     "schema, json...; a query parameter named from",
@@ -381,6 +382,7 @@ class _Corpus:
                             envelope,
                             {
                                 "type": "object",
+                                "required": ["content", "status"],
                                 "properties": {
                                     "content": self.ref(inner),
                                     "status": {"type": "integer", "format": "int32", "example": 200},
@@ -476,20 +478,26 @@ class _Corpus:
         ]
         for prop in states[:8]:
             prop["example"] = "DELETED"  # in no enum of the corpus
-        for operation in self.item_gets_requiring_id()[::10][:3]:
+        for operation in self.item_gets_of_named_views()[::10][:3]:
             content = operation["responses"]["200"]["content"]
             for media in _versioned(content):
-                content[media]["example"] = {"stateName": "IDLE"}  # no id
+                content[media]["example"] = {"stateName": "IDLE"}  # no name
 
-    def item_gets_requiring_id(self) -> list[dict[str, Any]]:
-        """GET operations of one resource whose view requires ``id``."""
+    def require_names(self) -> None:
+        """Views that have a ``name`` require it, as Atlas's clusters and projects do."""
+        for view in self.views():
+            if "name" in self.schemas[view]["properties"]:
+                self.schemas[view]["required"] = sorted({*self.schemas[view].get("required", ()), "name"})
+
+    def item_gets_of_named_views(self) -> list[dict[str, Any]]:
+        """GET operations of one resource whose view requires ``name`` (not read-only)."""
         found = []
         for path, method, operation in self.operations:
             content = operation["responses"].get("200", {}).get("content", {})
             media = _versioned(content)
             if method == "get" and path.endswith("}") and media and "schema" in content[media[-1]]:
                 view = content[media[-1]]["schema"].get("$ref", "").removeprefix(SCHEMA)
-                if "id" in self.schemas.get(view, {}).get("required", ()):
+                if "name" in self.schemas.get(view, {}).get("required", ()):
                     found.append(operation)
         return found
 
@@ -506,6 +514,7 @@ class _Corpus:
         if self.has("python-names"):
             self.python_names()
         self.properties()
+        self.require_names()
         self.examples()
         self.spec["info"]["description"] = (
             "The atlasgen realism corpus: the published Atlas Admin API v2 spec's shape and flaws."

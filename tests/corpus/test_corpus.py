@@ -307,15 +307,20 @@ def test_every_get_operation_returns_a_typed_result_from_prism(
             operation = operations.get_operation(operation_id)
             python_names = {p.name: p.python_name for p in operation.parameters}
             resource = getattr(client, operations.get_tag(operation.tag).python_name)
-            method = getattr(resource, operation.python_name)
+            call = getattr(resource.with_raw_response, operation.python_name)
             try:
-                result = method(**{python_names[k]: v for k, v in wire_values.items()})
+                response = call(**{python_names[k]: v for k, v in wire_values.items()})
+                result = response.parse()
                 if operation.download and not isinstance(result, BaseModel):
                     with result as download:
                         assert b"".join(download.iter_bytes()), "an empty download"
                 else:
                     assert isinstance(result, BaseModel), f"untyped {type(result).__name__}"
+                    sent = response.http_response.json()
+                    typed = result.model_dump(mode="json", by_alias=True, exclude_unset=True)
+                    assert typed == sent, f"the result is not what Prism sent: {typed} != {sent}"
             except Exception as error:  # noqa: BLE001 - every failure is reported at the end
                 failures[operation_id] = f"{type(error).__name__}: {error}"[:300]
     assert len(arguments) > 250
-    assert failures == {}, f"{len(failures)} of {len(arguments)} GET operations failed"
+    report = "\n".join(f"{name}: {why}" for name, why in sorted(failures.items()))
+    assert not failures, f"{len(failures)} of {len(arguments)} GET operations failed:\n{report}"
