@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import synth  # noqa: E402 - a sibling script, not a package
+import synth
 
 OPERATIONS = 540
 SEED = "atlasgen-corpus"
@@ -302,11 +302,17 @@ class _Corpus:
         by_name, by_id = f"{view}TargetByName", f"{view}TargetById"
         self.add_schema(
             by_name,
-            {"type": "object", "properties": {"name": {"type": "string"}, "region": {"type": "string"}}},
+            {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "region": {"type": "string"}},
+            },
         )
         self.add_schema(
             by_id,
-            {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}}},
+            {
+                "type": "object",
+                "properties": {"id": {"type": "string"}, "name": {"type": "string"}},
+            },
         )
         target = {
             "description": "Target, by name or by identifier.",
@@ -364,7 +370,9 @@ class _Corpus:
         the envelope (``status`` and ``content``) itself."""
         for operation in self.take(self.sub_gets(), 6):
             operation["parameters"] = [
-                p for p in operation["parameters"] if p.get("$ref", "").rsplit("/", 1)[-1] != "envelope"
+                p
+                for p in operation["parameters"]
+                if p.get("$ref", "").rsplit("/", 1)[-1] != "envelope"
             ] + [
                 {
                     "name": "envelope",
@@ -385,7 +393,11 @@ class _Corpus:
                                 "required": ["content", "status"],
                                 "properties": {
                                     "content": self.ref(inner),
-                                    "status": {"type": "integer", "format": "int32", "example": 200},
+                                    "status": {
+                                        "type": "integer",
+                                        "format": "int32",
+                                        "example": 200,
+                                    },
                                 },
                             },
                         )
@@ -426,7 +438,8 @@ class _Corpus:
         details = [
             schema
             for name, schema in sorted(self.schemas.items())
-            if schema.get("type") == "object" and "links" not in schema.get("properties", {"links": 0})
+            if schema.get("type") == "object"
+            and "links" not in schema.get("properties", {"links": 0})
         ]
         for index in range(max(TARGET_PROPERTIES - count, 0)):
             schema = details[index % len(details)]
@@ -487,7 +500,9 @@ class _Corpus:
         """Views that have a ``name`` require it, as Atlas's clusters and projects do."""
         for view in self.views():
             if "name" in self.schemas[view]["properties"]:
-                self.schemas[view]["required"] = sorted({*self.schemas[view].get("required", ()), "name"})
+                self.schemas[view]["required"] = sorted(
+                    {*self.schemas[view].get("required", ()), "name"}
+                )
 
     def item_gets_of_named_views(self) -> list[dict[str, Any]]:
         """GET operations of one resource whose view requires ``name`` (not read-only)."""
@@ -516,9 +531,9 @@ class _Corpus:
         self.properties()
         self.require_names()
         self.examples()
-        self.spec["info"]["description"] = (
-            "The atlasgen realism corpus: the published Atlas Admin API v2 spec's shape and flaws."
-        )
+        self.spec["info"][
+            "description"
+        ] = "The atlasgen realism corpus: the published Atlas Admin API v2 spec's shape and flaws."
         return self.spec
 
 

@@ -136,7 +136,9 @@ def census(spec: dict[str, Any]) -> Counter[str]:
             found["operations"] += 1
             names = {p.get("name") or p["$ref"].rsplit("/", 1)[-1] for p in operation["parameters"]}
             found["paginated"] += {"pageNum", "itemsPerPage", "includeCount"} <= names
-            found["header parameters"] += sum(p.get("in") == "header" for p in operation["parameters"])
+            found["header parameters"] += sum(
+                p.get("in") == "header" for p in operation["parameters"]
+            )
             holders = [*operation["responses"].values(), operation.get("requestBody", {})]
             media = {m for holder in holders for m in holder.get("content", {})}
             versions = {m.split(".")[2].split("+")[0] for m in media if "vnd.atlas" in m}
