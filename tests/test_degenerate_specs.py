@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from atlasgen_cli import run_atlasgen
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_FLAWS = ROOT / "tests" / "specs" / "real" / "example-flaws.yaml"
@@ -34,17 +34,8 @@ paths:
 
 
 def atlasgen(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``python -m atlasgen ARGS`` in ``cwd``; a hang fails the test instead of stalling it."""
-    env = {**os.environ, "ATLASGEN_CACHE_DIR": ""}
-    return subprocess.run(
-        [sys.executable, "-m", "atlasgen", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    """A hang (a FIFO read) fails the test instead of stalling it."""
+    return run_atlasgen(cwd, *args, timeout=120)
 
 
 def generate(cwd: Path, spec: str) -> subprocess.CompletedProcess[str]:

@@ -653,12 +653,7 @@ def main(argv: list[str] | None = None) -> int:
         help="leave this flaw out (repeatable)",
     )
     args = parser.parse_args(argv)
-    text = dump(build_corpus(args.without))
-    if args.output:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    synth.emit(dump(build_corpus(args.without)), args.output)
     return 0
 
 

@@ -1254,13 +1254,17 @@ def main(argv: list[str] | None = None) -> int:
     spec = build_spec(args.n, args.seed)
     if args.stats:
         print(stats(spec), file=sys.stderr)
-    text = dump(plain_media(spec) if args.plain_media else spec)
-    if args.output:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
+    emit(dump(plain_media(spec) if args.plain_media else spec), args.output)
+    return 0
+
+
+def emit(text: str, output: Path | None) -> None:
+    """``text`` into the file ``output`` (its folder made), or to stdout."""
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
-    return 0
 
 
 if __name__ == "__main__":

@@ -25,7 +25,9 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from servers.prism import Prism, PrismNotInstalled
+from atlasgen_cli import run_atlasgen
+from servers.prism import Prism
+from servers.prism import serve as serve_prism
 
 from atlasgen.load import load_spec, parse_spec_text
 from atlasgen.model import build_model
@@ -56,17 +58,6 @@ def _corpus_module() -> ModuleType:
 
 
 corpus = _corpus_module()
-
-
-def atlasgen(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "atlasgen", *args],
-        cwd=project,
-        env={**os.environ, "ATLASGEN_CACHE_DIR": ""},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 @dataclass(frozen=True)
@@ -101,7 +92,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
         if not record.exists():
             (project / "pyproject.toml").write_text(PYPROJECT)
             corpus.write_corpus(project / "corpus.yaml")
-            run = atlasgen(project, "generate", "--no-cache")
+            run = run_atlasgen(project, "generate", "--no-cache")
             record.write_text(json.dumps({"returncode": run.returncode, "stderr": run.stderr}))
         result = json.loads(record.read_text())
     return Generated(project, result["returncode"], result["stderr"])
@@ -188,13 +179,13 @@ def test_corpus_is_deterministic_and_each_flaw_can_be_left_out() -> None:
 def test_corpus_validates_with_located_warnings_and_strict_refuses_them(
     generated: Generated,
 ) -> None:
-    result = atlasgen(generated.project, "validate")
+    result = run_atlasgen(generated.project, "validate")
     assert result.returncode == 0, result.stderr
     warnings = result.stderr.split(" warning(s):\n", 1)[1].splitlines()
     assert all(LOCATED.match(line) for line in warnings), result.stderr
     rules = Counter(line.split(": ")[1] for line in warnings)
     assert rules["example-valid"] >= 20, rules
-    strict = atlasgen(generated.project, "validate", "--strict")
+    strict = run_atlasgen(generated.project, "validate", "--strict")
     assert strict.returncode == 1 and "example-valid" in strict.stderr
 
 
@@ -257,15 +248,7 @@ def test_every_generated_module_imports(generated: Generated) -> None:
 @pytest.fixture
 def corpus_prism(generated: Generated) -> Iterator[Prism]:
     """Prism serving the corpus as published specs are served: their flawed examples too."""
-    server = Prism(generated.spec, startup_timeout=300, errors=False)
-    try:
-        server.start()
-    except PrismNotInstalled as exc:
-        pytest.fail(str(exc), pytrace=False)
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from serve_prism(generated.spec, startup_timeout=300, errors=False)
 
 
 @pytest.fixture

@@ -30,10 +30,12 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import IO, NoReturn
+from typing import IO, Any, NoReturn
 
+import pytest
 from typing_extensions import Self
 
 HERE = Path(__file__).resolve().parent
@@ -148,3 +150,17 @@ class Prism:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def serve(spec: Path = SPEC_PATH, **options: Any) -> Iterator[Prism]:
+    """A fixture's body: Prism on ``spec`` for as long as the fixture lasts; the test fails
+    (never skips) when Prism is not installed."""
+    server = Prism(spec, **options)
+    try:
+        server.start()
+    except PrismNotInstalled as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()
