@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,36 @@ def test_a_spec_that_is_no_regular_file_is_refused_not_waited_for(
         assert result.stderr.endswith(
             f"{spec.name}: not a regular file (a pipe, socket or device), expected a YAML file\n"
         )
+
+
+INFINITE_DEFAULTS = (
+    HEAD
+    + ONE_OPERATION.replace(
+        "              schema: {type: integer, example: 3e+06}\n",
+        "              schema: {$ref: '#/components/schemas/Range'}\n",
+    )
+    + """\
+components:
+  schemas:
+    Range:
+      type: object
+      properties:
+        low: {type: number, default: -.inf}
+        high: {type: number, default: .inf}
+"""
+)
+
+
+def test_yaml_infinities_become_python_that_runs(tmp_path: Path) -> None:
+    """YAML 1.2 reads ``.inf`` as a float; the generated default is ``float("inf")``."""
+    (tmp_path / "spec.yaml").write_text(INFINITE_DEFAULTS)
+    assert generate(tmp_path, "spec.yaml").returncode == 0
+    check = "from atlas_admin.models import Range; r = Range(); print(r.low, r.high)"
+    result = subprocess.run(
+        [sys.executable, "-c", check],
+        cwd=tmp_path / "out" / "python",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (0, "-inf inf\n"), result.stderr
