@@ -234,7 +234,7 @@ print(len(names))
 def test_every_generated_module_imports(generated: Generated) -> None:
     generated.require()
     result = subprocess.run(
-        [sys.executable, "-c", IMPORT_ALL],
+        [sys.executable, "-W", "error", "-c", IMPORT_ALL],  # a warning (a shadowed field) fails
         cwd=generated.python,
         capture_output=True,
         text=True,
