@@ -253,6 +253,37 @@ def test_every_generated_module_imports(generated: Generated) -> None:
     assert int(result.stdout) > 1100  # every model, resource, operation and CLI module
 
 
+CLI_HELP_ALL = f"""
+import contextlib, io
+from {PACKAGE}._operations import TAGS, get_operation
+from {PACKAGE}.cli import main
+for tag in TAGS:
+    for operation_id in tag.operation_ids:
+        shown, code = io.StringIO(), None
+        with contextlib.redirect_stdout(shown), contextlib.redirect_stderr(shown):
+            try:
+                main(["api", tag.cli_name, operation_id, "--help"])
+            except SystemExit as exit:
+                code = exit.code
+        if code not in (0, None) or "Usage:" not in shown.getvalue():
+            print(tag.cli_name, operation_id, code, shown.getvalue()[-500:])
+"""
+
+
+def test_every_cli_command_shows_its_help(generated: Generated) -> None:
+    """Every command of the generated CLI builds its flags (one per parameter, named as the
+    API names them: ``--from``, ``--If-None-Match``...)."""
+    generated.require()
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", CLI_HELP_ALL],
+        cwd=generated.python,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (0, ""), result.stderr[-5000:] + result.stdout
+
+
 # ------------------------------------------------------------------ against a Prism mock
 @pytest.fixture
 def corpus_prism(generated: Generated) -> Iterator[Prism]:
