@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import shlex
 from collections.abc import Callable
@@ -256,6 +257,8 @@ def black_repr(value: Any) -> str:
     if isinstance(value, tuple):
         inner = ", ".join(black_repr(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, float) and not math.isfinite(value):  # YAML's .inf and .nan
+        return f'float("{value!r}")'
     return repr(value)
 
 
