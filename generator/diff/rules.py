@@ -317,14 +317,14 @@ def request_field_added(pair: FieldPair) -> Iterator[Change]:
 def variant_removed(pair: BranchPair) -> Iterator[Change]:
     if pair.subject.direction == "request" and pair.old is not None and pair.new is None:
         message = f"{pair.subject} no longer accepts the alternative {pair.old_label}"
-        yield Change(message, pair.old.pointer, pair.new_union, removed=True)
+        yield Change(message, pair.old.origin, pair.new_union, removed=True)
 
 
 @_rule(BRANCH_RULES, "variant-added", "INFO", "a request union accepts a new alternative")
 def variant_added(pair: BranchPair) -> Iterator[Change]:
     if pair.subject.direction == "request" and pair.old is None and pair.new is not None:
         message = f"{pair.subject} accepts a new alternative {pair.new_label}"
-        yield Change(message, pair.old_union, pair.new.pointer)
+        yield Change(message, pair.old_union, pair.new.origin)
 
 
 @_rule(
@@ -336,7 +336,7 @@ def variant_added(pair: BranchPair) -> Iterator[Change]:
 def response_variant_added(pair: BranchPair) -> Iterator[Change]:
     if pair.subject.direction == "response" and pair.old is None and pair.new is not None:
         message = f"{pair.subject} may now be the alternative {pair.new_label}"
-        yield Change(message, pair.old_union, pair.new.pointer)
+        yield Change(message, pair.old_union, pair.new.origin)
 
 
 # ----------------------------------------------------------------------------- schemas

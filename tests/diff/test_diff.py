@@ -22,9 +22,11 @@ from atlasgen.diff import (
     exit_code,
     load_revision,
     render_json,
+    render_markdown,
     render_text,
     run_diff,
 )
+from atlasgen.diff.findings import ordered
 from atlasgen.load import LoadedSpec, load_spec, parse_spec_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +42,8 @@ REQUEST = "/components/schemas/ClusterRequest/properties"
 CLUSTER = "/components/schemas/Cluster/properties"
 V1 = f"{GET}/responses/200/content/application~1vnd.atlas.2023-01-01+json"
 LIST, CREATE = "listGroupClusters", "createGroupCluster"
+OVERRIDE = "x-xgen-operation-id-override"
+POST_JSON = "content/application~1vnd.atlas.2024-05-30+json/schema"
 
 # rule id -> every finding its fixture pair gives: (operation, pointer, message)
 EXPECTED: dict[str, list[tuple[str, str, str]]] = {
@@ -53,6 +57,70 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
     ],
     "operation-id-changed": [
         ("listClusters", GET, f"operationId of GET {PATH} changed from '{LIST}' to 'listClusters'")
+    ],
+    "operation-id-changed-alias-kept": [
+        (
+            "listClusters",
+            f"{GET}/{OVERRIDE}",
+            f"operationId of GET {PATH} changed from '{LIST}' to 'listClusters'; "
+            "the old name is kept as an alias",
+        )
+    ],
+    "operation-alias-removed": [
+        (
+            LIST,
+            f"{GET}/{OVERRIDE}",
+            f"GET {PATH} is no longer generated as command listClusters and method list_clusters",
+        )
+    ],
+    "operation-tag-changed": [
+        (LIST, f"{GET}/tags", f"GET {PATH} moved from tag 'Clusters' to 'Cloud Clusters'")
+    ],
+    "request-field-removed": [(CREATE, f"{REQUEST}/tags", "request field 'tags' removed")],
+    "response-constraint-tightened": [
+        (CREATE, f"{CLUSTER}/name/maxLength", "response field 'name' maxLength 64 added"),
+        (LIST, f"{CLUSTER}/name/maxLength", "response field 'results[].name' maxLength 64 added"),
+    ],
+    "schema-ref-changed": [
+        (
+            CREATE,
+            f"{POST}/requestBody/{POST_JSON}",
+            "request body is now ClusterRequestV2 instead of ClusterRequest",
+        )
+    ],
+    "response-schema-ref-changed": [
+        (
+            CREATE,
+            f"{POST}/responses/201/{POST_JSON}",
+            "response body is now ClusterSummary instead of Cluster",
+        )
+    ],
+    "variant-removed": [
+        (
+            CREATE,
+            "/components/schemas/ProviderSettings/oneOf/1",
+            "request field 'providerSettings' no longer accepts the alternative AzureSettings",
+        )
+    ],
+    "variant-added": [
+        (
+            CREATE,
+            "/components/schemas/ProviderSettings/oneOf/2",
+            "request field 'providerSettings' accepts a new alternative GcpSettings",
+        )
+    ],
+    "response-variant-added": [
+        (
+            CREATE,
+            "/components/schemas/ProviderSettingsView/oneOf/2",
+            "response field 'providerSettings' may now be the alternative GcpSettingsView",
+        ),
+        (
+            LIST,
+            "/components/schemas/ProviderSettingsView/oneOf/2",
+            "response field 'results[].providerSettings' may now be the alternative "
+            "GcpSettingsView",
+        ),
     ],
     "operation-deprecated": [
         (LIST, f"{GET}/deprecated", f"operation GET {PATH} is now deprecated")
@@ -232,11 +300,15 @@ def test_rule_levels() -> None:
     assert {rule.id for rule in RULES if rule.level == "ERR"} == {
         "operation-removed",
         "operation-id-changed",
+        "operation-alias-removed",
+        "operation-tag-changed",
         "parameter-removed",
         "parameter-became-required",
         "parameter-type-changed",
         "api-version-removed",
         "response-field-removed",
+        "request-field-removed",
+        "variant-removed",
         "request-field-became-required",
         "field-type-changed",
         "enum-value-removed",
@@ -250,6 +322,9 @@ def test_rule_levels() -> None:
         "response-enum-value-added",
         "operation-deprecated",
         "pattern-changed",
+        "response-constraint-tightened",
+        "response-variant-added",
+        "schema-ref-changed",
     }
 
 
@@ -367,15 +442,15 @@ def test_reference_cycles_are_compared_once() -> None:
     old = loaded(_cyclic_spec(7, ["label", "name"]))
     assert diff_specs(old, old) == []
     found = diff_specs(old, loaded(_cyclic_spec(6, ["name"])))
-    assert found == [
-        Finding(
+    assert brief(found) == [
+        (
             "ERR",
             "response-field-removed",
             "updateSchedule",
             "/components/schemas/Node/properties/label",
             "response field 'label' removed",
         ),
-        Finding(
+        (
             "ERR",
             "bound-tightened",
             "updateSchedule",
@@ -407,9 +482,16 @@ def test_text_output() -> None:
     findings = diff_specs(*fixture("parameter-became-required"))
     region = "new required query parameter 'region'"
     items = "query parameter 'itemsPerPage' became required"
+    old, new = (FIXTURES / "parameter-became-required" / side for side in ("old.yaml", "new.yaml"))
     assert render_text(findings).splitlines() == [
-        f"ERR  parameter-became-required {CREATE}: {region} (at {POST}/parameters/2)",
-        f"ERR  parameter-became-required {LIST}: {items} (at {ITEMS}/required)",
+        f"ERR  parameter-became-required {CREATE}: {region}",
+        f"     new {new}:42:9 {POST}/parameters/2",
+        "     affects client.clusters.create_group_cluster(region=...), "
+        "atlas-admin api clusters createGroupCluster --region",
+        f"ERR  parameter-became-required {LIST}: {items}",
+        f"     old {old}:15:9 {ITEMS}; new {new}:23:9 {ITEMS}/required",
+        "     affects client.clusters.list_group_clusters(items_per_page=...), "
+        "atlas-admin api clusters listGroupClusters --itemsPerPage",
         "2 ERR, 0 WARN, 0 INFO",
     ]
     assert render_text([]) == "no changes\n"
@@ -418,13 +500,21 @@ def test_text_output() -> None:
 def test_json_output() -> None:
     findings = diff_specs(*fixture("default-changed"))
     document = json.loads(render_json(findings))
+    folder = FIXTURES / "default-changed"
     assert document["counts"] == {"ERR": 0, "WARN": 2, "INFO": 0}
     assert document["findings"][1] == {
         "level": "WARN",
         "rule_id": "default-changed",
         "operation": LIST,
+        "tag": "Clusters",
         "pointer": f"{ITEMS}/schema/default",
         "message": "query parameter 'itemsPerPage' default changed from 100 to 50",
+        "old": {"pointer": f"{ITEMS}/schema/default", "at": f"{folder / 'old.yaml'}:22:11"},
+        "new": {"pointer": f"{ITEMS}/schema/default", "at": f"{folder / 'new.yaml'}:22:11"},
+        "names": [
+            "client.clusters.list_group_clusters(items_per_page=...)",
+            "atlas-admin api clusters listGroupClusters --itemsPerPage",
+        ],
     }
     assert json.loads(render_json([])) == {
         "findings": [],
@@ -432,19 +522,40 @@ def test_json_output() -> None:
     }
 
 
+def test_markdown_groups_by_tag_with_breaking_changes_first() -> None:
+    findings = diff_specs(*fixture("operation-tag-changed")) + diff_specs(
+        *fixture("response-schema-ref-changed")
+    )
+    lines = render_markdown(ordered(findings)).splitlines()
+    headings = [line for line in lines if line.startswith("#")]
+    assert headings == [
+        "## API changes",
+        "### Breaking (ERR, 1)",
+        "#### Cloud Clusters",
+        "### Compatible (INFO, 1)",
+        "#### Clusters",
+    ]
+    row = next(line for line in lines if "moved from tag" in line)
+    assert row.startswith(f"| GET {PATH} moved from tag 'Clusters' to 'Cloud Clusters' |")
+    assert "`client.cloud_clusters.list_group_clusters(...)`" in row
+    assert "`atlas-admin api cloudClusters listGroupClusters`" in row
+    assert render_markdown([]) == "## API changes\n\nNo changes.\n"
+
+
 @pytest.mark.parametrize(
     ("rule_id", "fail_on", "code"),
     [
-        ("bound-tightened", None, 0),
+        ("bound-tightened", "never", 0),
         ("bound-tightened", "ERR", 1),
         ("bound-tightened", "WARN", 1),
         ("default-changed", "ERR", 0),
         ("default-changed", "WARN", 1),
         ("bound-relaxed", "ERR", 0),
         ("bound-relaxed", "WARN", 0),
+        ("bound-relaxed", "INFO", 1),
     ],
 )
-def test_fail_on(rule_id: str, fail_on: str | None, code: int) -> None:
+def test_fail_on(rule_id: str, fail_on: str, code: int) -> None:
     assert exit_code(diff_specs(*fixture(rule_id)), fail_on) == code
     out = io.StringIO()
     folder = FIXTURES / rule_id
