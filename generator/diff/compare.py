@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from ..load import LoadedSpec
 from .findings import Change, Finding, Rule, ordered, place_in
 from .names import Names, OperationNames
 from .pairs import (
@@ -35,7 +36,6 @@ from .rules import (
     SCHEMA_RULES,
 )
 from .spec import Direction, Media, Operation, SchemaView, Spec
-from ..load import LoadedSpec
 
 T = TypeVar("T")
 _DIRECTIONS: tuple[Direction, ...] = ("request", "response")
@@ -131,9 +131,7 @@ def _matched(context: _Context) -> list[OperationPair]:
     def names(side: _Side, operation: Operation | None) -> OperationNames | None:
         return None if operation is None else side.names.operations.get(operation.route)
 
-    return [
-        OperationPair(o, n, names(context.old, o), names(context.new, n)) for o, n in matched
-    ]
+    return [OperationPair(o, n, names(context.old, o), names(context.new, n)) for o, n in matched]
 
 
 class _Walk:
@@ -160,7 +158,10 @@ class _Walk:
 
     def report(self, rule: Rule[T], change: Change, subject: Subject | None) -> None:
         old, new = self.context.old, self.context.new
-        names = [*self._names(subject, self.pair.old_names), *self._names(subject, self.pair.new_names)]
+        names = [
+            *self._names(subject, self.pair.old_names),
+            *self._names(subject, self.pair.new_names),
+        ]
         if subject is not None and subject.parameter is None:
             names += old.names.model_fields(change.old) + new.names.model_fields(change.new)
         operation_names = self.pair.new_names or self.pair.old_names
@@ -200,7 +201,9 @@ class _Walk:
         for key in sorted(old.parameters.keys() | new.parameters.keys()):
             old_parameter, new_parameter = old.parameters.get(key), new.parameters.get(key)
             subject = Subject("request", f"{key[0]} parameter", key[1], parameter=key)
-            self.apply(PARAMETER_RULES, ParameterPair(subject, old_parameter, new_parameter), subject)
+            self.apply(
+                PARAMETER_RULES, ParameterPair(subject, old_parameter, new_parameter), subject
+            )
             if old_parameter is not None and new_parameter is not None:
                 self.body(
                     before.view(old_parameter.schema, old_parameter.schema_pointer),
@@ -268,9 +271,13 @@ class _Walk:
         for old_branch, new_branch in paired:
             self.schemas(old_branch, new_branch, subject)
         for branch in removed:
-            self.apply(BRANCH_RULES, BranchPair(subject, branch, None, old.pointer, new.pointer), subject)
+            self.apply(
+                BRANCH_RULES, BranchPair(subject, branch, None, old.pointer, new.pointer), subject
+            )
         for branch in added:
-            self.apply(BRANCH_RULES, BranchPair(subject, None, branch, old.pointer, new.pointer), subject)
+            self.apply(
+                BRANCH_RULES, BranchPair(subject, None, branch, old.pointer, new.pointer), subject
+            )
 
 
 def _paired_branches(

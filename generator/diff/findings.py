@@ -156,7 +156,10 @@ def render_markdown(findings: Sequence[Finding]) -> str:
         lines += [f"### {_HEADINGS[level]} ({level}, {len(at_level)})", ""]
         for tag in sorted({f.tag for f in at_level}):
             lines += [f"#### {tag or 'Shared models'}", ""]
-            lines += ["| change | rule | affects | where (old → new) |", "| --- | --- | --- | --- |"]
+            lines += [
+                "| change | rule | affects | where (old → new) |",
+                "| --- | --- | --- | --- |",
+            ]
             for f in (f for f in at_level if f.tag == tag):
                 names = "<br>".join(f"`{_cell(n)}`" for n in f.names)
                 where = " → ".join(
@@ -177,7 +180,5 @@ RENDERERS: dict[str, Callable[[Sequence[Finding]], str]] = {
 def exit_code(findings: Iterable[Finding], fail_on: str) -> int:
     """1 when a finding is at ``fail_on`` (``ERR``, ``WARN``, ``INFO``) or worse; never for
     ``never``."""
-    if fail_on == "never":
-        return 0
-    worst = LEVELS.index(fail_on)  # type: ignore[arg-type]
-    return int(any(LEVELS.index(f.level) <= worst for f in findings))
+    failing = LEVELS[: LEVELS.index(fail_on) + 1] if fail_on in LEVELS else ()
+    return int(any(f.level in failing for f in findings))

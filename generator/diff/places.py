@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .spec import Direction, SchemaView, Spec, ref_name
 from ..load import pointer_join
+from .spec import Direction, SchemaView, Spec, ref_name
 
 ValueKey = str  # JSON text of a value: True and 1 are different values of an enum
 
@@ -122,4 +122,3 @@ def compared(old: Places, new: Places) -> Iterator[tuple[str, Accepted, Accepted
 
 def _differ(old: Accepted, new: Accepted) -> bool:
     return old.open != new.open or old.values.keys() != new.values.keys()
-

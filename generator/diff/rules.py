@@ -14,11 +14,11 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+from ..load import pointer_join
 from .findings import Change, Level, Rule
 from .names import OperationNames
 from .pairs import BranchPair, FieldPair, OperationPair, ParameterPair, PlacePair, SchemaPair
 from .spec import Direction, Media, Operation, SchemaView
-from ..load import pointer_join
 
 T = TypeVar("T")
 

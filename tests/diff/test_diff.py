@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from atlasgen.__main__ import main
 from atlasgen.diff import (
     RULES,
@@ -62,8 +61,10 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
         (
             "listClusters",
             f"{GET}/{OVERRIDE}",
-            f"operationId of GET {PATH} changed from '{LIST}' to 'listClusters'; "
-            "the old name is kept as an alias",
+            (
+                f"operationId of GET {PATH} changed from '{LIST}' to 'listClusters'; "
+                "the old name is kept as an alias"
+            ),
         )
     ],
     "operation-alias-removed": [
@@ -118,8 +119,10 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
         (
             LIST,
             "/components/schemas/ProviderSettingsView/oneOf/2",
-            "response field 'results[].providerSettings' may now be the alternative "
-            "GcpSettingsView",
+            (
+                "response field 'results[].providerSettings' may now be the alternative "
+                "GcpSettingsView"
+            ),
         ),
     ],
     "operation-deprecated": [
@@ -486,12 +489,16 @@ def test_text_output() -> None:
     assert render_text(findings).splitlines() == [
         f"ERR  parameter-became-required {CREATE}: {region}",
         f"     new {new}:42:9 {POST}/parameters/2",
-        "     affects client.clusters.create_group_cluster(region=...), "
-        "atlas-admin api clusters createGroupCluster --region",
+        (
+            "     affects client.clusters.create_group_cluster(region=...), "
+            "atlas-admin api clusters createGroupCluster --region"
+        ),
         f"ERR  parameter-became-required {LIST}: {items}",
         f"     old {old}:15:9 {ITEMS}; new {new}:23:9 {ITEMS}/required",
-        "     affects client.clusters.list_group_clusters(items_per_page=...), "
-        "atlas-admin api clusters listGroupClusters --itemsPerPage",
+        (
+            "     affects client.clusters.list_group_clusters(items_per_page=...), "
+            "atlas-admin api clusters listGroupClusters --itemsPerPage"
+        ),
         "2 ERR, 0 WARN, 0 INFO",
     ]
     assert render_text([]) == "no changes\n"
