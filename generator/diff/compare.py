@@ -36,6 +36,7 @@ from .rules import (
     SCHEMA_RULES,
 )
 from .spec import Direction, Media, Operation, SchemaView, Spec
+from .stable import Stability
 
 T = TypeVar("T")
 _DIRECTIONS: tuple[Direction, ...] = ("request", "response")
@@ -61,6 +62,7 @@ class _Context:
         self.old = _side(old)
         self.new = _side(new)
         self.cli = cli
+        self.stability = Stability(self.old.spec, self.new.spec)
         self.found: list[Finding] = []
         # (direction, old root, new root) -> the places whose accepted values differ
         self.place_changes: dict[tuple[str, str, str], list[tuple[str, Accepted, Accepted]]] = {}
@@ -69,6 +71,8 @@ class _Context:
         self, old: SchemaView, new: SchemaView, direction: Direction
     ) -> list[tuple[str, Accepted, Accepted]]:
         key = (direction, old.pointer, new.pointer)
+        if self.stability.same(old, new):
+            return []
         if key not in self.place_changes:
             self.place_changes[key] = list(
                 compared(self.old.places.of(old, direction), self.new.places.of(new, direction))
@@ -238,6 +242,8 @@ class _Walk:
         if key in self.seen or new.pointer in self.done:
             return
         self.seen.add(key)
+        if self.context.stability.same(old, new):
+            return
         before, after = self.context.old.spec, self.context.new.spec
         swapped = (
             old.ref is not None

@@ -51,6 +51,7 @@ class SchemaView:
     required: frozenset[str]
     ref: str | None = None  # the component schema this position refers to, if any
     origin: str = ""  # the position itself (where its $ref is written)
+    written: Any = None  # what is written there, before ``$ref`` and ``allOf``
 
     def get(self, keyword: str) -> Any:
         return self.keywords[keyword][0] if keyword in self.keywords else None
@@ -216,10 +217,10 @@ class Spec:
             names = node.get("required")
             required.update(str(name) for name in (names if isinstance(names, list) else ()))
 
-        ref, origin = ref_name(node), pointer
+        ref, origin, written = ref_name(node), pointer, node
         node, pointer = self.resolve(node, pointer)
         merge(node, pointer, own=True)
-        return SchemaView(pointer, keywords, properties, frozenset(required), ref, origin)
+        return SchemaView(pointer, keywords, properties, frozenset(required), ref, origin, written)
 
     def component(self, name: str) -> SchemaView:
         return self.view(self.schemas[name], pointer_join("/components/schemas", name))
