@@ -451,8 +451,11 @@ def _schema_edit(
         assert prop is not None
         suffix = change(pair, name, prop)
         base = pointer("components", "schemas", name, "properties", prop)
-        return [(rule, level, base + suffix) for direction, (rule, level) in rules.items()
-                if direction in directions]
+        return [
+            (rule, level, base + suffix)
+            for direction, (rule, level) in rules.items()
+            if direction in directions
+        ]
 
     return run
 

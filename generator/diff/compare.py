@@ -155,19 +155,36 @@ class _Walk:
         return {pointer for _, _, pointer in self.seen}
 
     # ----------------------------------------------------------------- findings
-    def apply(self, rules: Iterable[Rule[T]], pair: T, subject: Subject | None) -> None:
+    def apply(
+        self,
+        rules: Iterable[Rule[T]],
+        pair: T,
+        subject: Subject | None,
+        positions: tuple[str, str] | None = None,
+    ) -> None:
+        """Report what ``rules`` find in ``pair``; ``positions`` (old, new) name the model
+        fields of a schema reached through a reference."""
         for rule in rules:
             for change in rule.check(pair):
-                self.report(rule, change, subject)
+                self.report(rule, change, subject, positions)
 
-    def report(self, rule: Rule[T], change: Change, subject: Subject | None) -> None:
+    def report(
+        self,
+        rule: Rule[T],
+        change: Change,
+        subject: Subject | None,
+        positions: tuple[str, str] | None,
+    ) -> None:
         old, new = self.context.old, self.context.new
         names = [
             *self._names(subject, self.pair.old_names),
             *self._names(subject, self.pair.new_names),
         ]
         if subject is not None and subject.parameter is None:
-            names += old.names.model_fields(change.old) + new.names.model_fields(change.new)
+            old_at, new_at = positions or (change.old, change.new)
+            for side, pointers in ((old, (change.old, old_at)), (new, (change.new, new_at))):
+                for pointer in dict.fromkeys(pointers):
+                    names += side.names.model_fields(pointer)
         operation_names = self.pair.new_names or self.pair.old_names
         self.context.found.append(
             Finding(
@@ -251,13 +268,16 @@ class _Walk:
             and old.ref != new.ref
             and (old.ref in after.schemas or new.ref in before.schemas)
         )
-        self.apply(SCHEMA_RULES, SchemaPair(subject, old, new, swapped), subject)
+        pair = SchemaPair(subject, old, new, swapped)
+        self.apply(SCHEMA_RULES, pair, subject, (old.origin, new.origin))
+        if old.kind is not None and new.kind is not None and old.kind != new.kind:
+            return  # another type: what it holds is not the same thing changed
         for name in sorted(old.properties.keys() | new.properties.keys()):
             field = subject.child(name)
             old_field = before.field(old, name, subject.direction)
             new_field = after.field(new, name, subject.direction)
-            pair = FieldPair(field, old_field, new_field, old.pointer, new.pointer)
-            self.apply(FIELD_RULES, pair, field)
+            fields = FieldPair(field, old_field, new_field, old.pointer, new.pointer)
+            self.apply(FIELD_RULES, fields, field)
             if old_field is not None and new_field is not None:
                 self.schemas(old_field.view, new_field.view, field)
         for keyword, step in (("items", "[]"), ("additionalProperties", "{}")):

@@ -95,6 +95,8 @@ class PlaceIndex:
             nested = view.get(keyword)
             if isinstance(nested, dict):
                 _add(found, self.of(self.spec.view(nested, view.where(keyword)), direction), step)
+        if "" in found:  # a union's place is the union, not its first branch
+            found[""].pointer = view.pointer
         return found
 
 

@@ -11,12 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from atlasgen.__main__ import main
 from atlasgen.diff import (
     RULES,
     DiffInputError,
-    Finding,
     diff_specs,
     exit_code,
     load_revision,
@@ -26,7 +24,8 @@ from atlasgen.diff import (
     run_diff,
 )
 from atlasgen.diff.findings import ordered
-from atlasgen.load import LoadedSpec, load_spec, parse_spec_text
+from atlasgen.load import LoadedSpec, load_spec
+from diff_support import brief, loaded
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "specs"
@@ -268,17 +267,8 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
 }
 
 
-def brief(findings: list[Finding]) -> list[tuple[str, str, str, str, str]]:
-    """Level, rule, operation, main pointer and message of each finding."""
-    return [(f.level, f.rule_id, f.operation, f.pointer, f.message) for f in findings]
-
-
 def fixture(rule_id: str) -> tuple[LoadedSpec, LoadedSpec]:
     return load_spec(FIXTURES / rule_id / "old.yaml"), load_spec(FIXTURES / rule_id / "new.yaml")
-
-
-def loaded(data: dict[str, Any]) -> LoadedSpec:
-    return parse_spec_text(yaml.safe_dump(data, sort_keys=False), Path("inline.yaml"))
 
 
 def fixture_data(rule_id: str, side: str = "old") -> dict[str, Any]:
