@@ -73,9 +73,9 @@ class Shape:
         self.users: dict[str, set[OpKey]] = {}  # schema -> operations reaching it
         self.branches: set[str] = set()  # schemas listed in some oneOf/anyOf
         self.parts: set[str] = set()  # schemas some allOf extends
-        for name, schema in self.schemas.items():
-            for keyword, into in (("oneOf", self.branches), ("anyOf", self.branches)):
-                into.update(_ref(b) or "" for b in schema.get(keyword) or [])
+        for schema in self.schemas.values():
+            for keyword in ("oneOf", "anyOf"):
+                self.branches.update(_ref(b) or "" for b in schema.get(keyword) or [])
             self.parts.update(_ref(p) or "" for p in schema.get("allOf") or [])
         for key in self.operations:
             for direction, node in self._roots(key):

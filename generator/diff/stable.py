@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .spec import SchemaView, Spec
 from ..load import unescape_pointer_token
+from .spec import SchemaView, Spec
 
 _SCHEMA_REF = "#/components/schemas/"
 _NOISE = frozenset({"description", "example", "examples", "title", "externalDocs"})
@@ -78,7 +78,7 @@ class Stability:
 
 
 def _differ(before: Mapping[str, Any], after: Mapping[str, Any], name: str) -> bool:
-    return before.get(name, _MISSING) != after.get(name, _MISSING)
+    return bool(before.get(name, _MISSING) != after.get(name, _MISSING))
 
 
 def _written(cache: dict[str, Any], view: SchemaView) -> Any:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from atlasgen.diff import Finding
 from atlasgen.load import LoadedSpec, parse_spec_text
 

@@ -9,11 +9,12 @@ import random
 from pathlib import Path
 from typing import Any
 
-from atlasgen.diff import diff_specs
-from atlasgen.load import LoadedSpec, load_spec
 from diff_support import brief, loaded
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from atlasgen.diff import diff_specs
+from atlasgen.load import LoadedSpec, load_spec
 
 CASES = Path(__file__).parent / "cases"
 FIXTURES = Path(__file__).parent / "specs"

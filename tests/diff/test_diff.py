@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from diff_support import brief, loaded
+
 from atlasgen.__main__ import main
 from atlasgen.diff import (
     RULES,
@@ -25,7 +27,6 @@ from atlasgen.diff import (
 )
 from atlasgen.diff.findings import ordered
 from atlasgen.load import LoadedSpec, load_spec
-from diff_support import brief, loaded
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "specs"
