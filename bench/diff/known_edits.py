@@ -36,7 +36,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
 
 from atlasgen.diff import diff_specs
-from atlasgen.load import LoadedSpec, escape_pointer_token, load_spec, parse_spec_text
+from atlasgen.load import escape_pointer_token, load_spec, parse_spec_text
 
 Expected = tuple[str, str, str]  # rule id, level, JSON pointer
 OpKey = tuple[str, str]  # path, method
@@ -743,14 +743,20 @@ def apply_edits(base: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], O
     return pair.old, pair.new, outcome
 
 
-def loaded(data: dict[str, Any], name: str) -> LoadedSpec:
-    text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
-    return parse_spec_text(text, Path(name))
+def _text(data: dict[str, Any]) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
 
 
-def check(base: dict[str, Any]) -> Outcome:
+def check(base: dict[str, Any], folder: Path | None = None) -> Outcome:
+    """Apply the edits to ``base`` and diff the pair (written to ``folder`` if given)."""
     old, new, outcome = apply_edits(base)
-    findings = diff_specs(loaded(old, "old.yaml"), loaded(new, "new.yaml"))
+    sides = {"old.yaml": _text(old), "new.yaml": _text(new)}
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in sides.items():
+            (folder / name).write_text(text, encoding="utf-8")
+    old_spec, new_spec = (parse_spec_text(text, Path(name)) for name, text in sides.items())
+    findings = diff_specs(old_spec, new_spec)
     outcome.found = {(f.rule_id, f.level, f.pointer) for f in findings}
     return outcome
 
@@ -779,9 +785,12 @@ def main(argv: list[str] | None = None) -> int:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("spec", nargs="?", help="the spec to edit")
     source.add_argument("--synth", type=int, metavar="N", help="a synthetic spec of N operations")
+    parser.add_argument(
+        "--write", type=Path, metavar="DIR", help="also write the pair as DIR/old.yaml, DIR/new.yaml"
+    )
     args = parser.parse_args(argv)
     base = synthetic(args.synth) if args.synth else load_spec(Path(args.spec)).data
-    outcome = check(base)
+    outcome = check(base, args.write)
     sys.stdout.write(report(outcome))
     return int(bool(outcome.missing or outcome.extra))
 

@@ -10,7 +10,9 @@ referenced schema, then shape. Enum values are compared per place over all alter
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -88,6 +90,25 @@ def _side(loaded: LoadedSpec) -> _Side:
 def diff_specs(old: LoadedSpec, new: LoadedSpec, *, cli: str = "atlas-admin") -> list[Finding]:
     """Every change from ``old`` to ``new``, worst first, then by operation and pointer.
     ``cli`` is the generated command's name, for the command lines a finding affects."""
+    with _no_cyclic_collection():
+        return _diff(old, new, cli)
+
+
+@contextmanager
+def _no_cyclic_collection() -> Iterator[None]:
+    """The diff builds two models and many views and keeps them all to the end: the cyclic
+    garbage collector would rescan that growing heap again and again for nothing (a third
+    of the time on a 540-operation spec). Reference counting still frees what is dropped."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _diff(old: LoadedSpec, new: LoadedSpec, cli: str) -> list[Finding]:
     context = _Context(old, new, cli)
     reached: set[str] = set()
     for pair in _matched(context):

@@ -290,6 +290,12 @@ def test_every_rule_has_a_fixture_pair_and_an_expectation() -> None:
     assert len(RULES) == len(LEVEL), "rule ids are unique"
 
 
+def test_readme_lists_every_rule_with_its_level() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for rule in RULES:
+        assert f"| `{rule.id}` | {rule.level} | {rule.meaning} |" in readme, rule.id
+
+
 def test_rule_levels() -> None:
     assert {rule.id for rule in RULES if rule.level == "ERR"} == {
         "operation-removed",
