@@ -315,13 +315,19 @@ def _optional_query(op: dict[str, Any]) -> int | None:
     return None
 
 
+def _with_optional_query(pair: Pair) -> tuple[OpKey, int] | None:
+    """A free operation with an optional query parameter, and that parameter's index."""
+    key = pair.operation(lambda op: _optional_query(op) is not None)
+    index = None if key is None else _optional_query(_new_op(pair, key))
+    return None if key is None or index is None else (key, index)
+
+
 @edit("remove an optional query parameter from an operation")
 def remove_parameter(pair: Pair) -> list[Expected] | None:
-    key = pair.operation(lambda op: _optional_query(op) is not None)
-    if key is None:
+    found = _with_optional_query(pair)
+    if found is None:
         return None
-    index = _optional_query(_new_op(pair, key))
-    assert index is not None
+    key, index = found
     del _new_op(pair, key)["parameters"][index]
     return [("parameter-removed", "ERR", op_pointer(key) + f"/parameters/{index}")]
 
@@ -338,10 +344,10 @@ def add_parameter(pair: Pair) -> list[Expected] | None:
 
 @edit("make an optional query parameter required")
 def require_parameter(pair: Pair) -> list[Expected] | None:
-    key = pair.operation(lambda op: _optional_query(op) is not None)
-    if key is None:
+    found = _with_optional_query(pair)
+    if found is None:
         return None
-    index = _optional_query(_new_op(pair, key))
+    key, index = found
     listed = _new_op(pair, key)["parameters"]
     # A parameter written in components/parameters is shared: give this operation its own.
     listed[index] = {**copy.deepcopy(pair.shape._resolve(listed[index])), "required": True}
@@ -786,7 +792,10 @@ def main(argv: list[str] | None = None) -> int:
     source.add_argument("spec", nargs="?", help="the spec to edit")
     source.add_argument("--synth", type=int, metavar="N", help="a synthetic spec of N operations")
     parser.add_argument(
-        "--write", type=Path, metavar="DIR", help="also write the pair as DIR/old.yaml, DIR/new.yaml"
+        "--write",
+        type=Path,
+        metavar="DIR",
+        help="also write the pair as DIR/old.yaml, DIR/new.yaml",
     )
     args = parser.parse_args(argv)
     base = synthetic(args.synth) if args.synth else load_spec(Path(args.spec)).data

@@ -78,11 +78,24 @@ def _lost(pair: OperationPair) -> list[str]:
     return sorted(old - _generated(pair.new, pair.new_names if known else None))
 
 
-def _renamed(pair: OperationPair) -> tuple[Operation, Operation] | None:
+_OVERRIDE = "x-xgen-operation-id-override"
+
+
+def _renaming(pair: OperationPair, kept: bool) -> Iterator[Change]:
+    """The operationId change, if every old generated name is ``kept`` (or not)."""
     old, new = pair.old, pair.new
-    if old is not None and new is not None and old.operation_id != new.operation_id:
-        return old, new
-    return None
+    if old is None or new is None or old.operation_id == new.operation_id:
+        return
+    if bool(_lost(pair)) == kept:
+        return
+    message = (
+        f"operationId of {new.title} changed from '{old.operation_id}' to '{new.operation_id}'"
+    )
+    if kept:
+        alias = pointer_join(new.pointer, _OVERRIDE)
+        yield Change(f"{message}; the old name is kept as an alias", old.pointer, alias)
+    else:
+        yield Change(message, old.pointer, new.pointer)
 
 
 @_rule(
@@ -93,15 +106,7 @@ def _renamed(pair: OperationPair) -> tuple[Operation, Operation] | None:
     "are renamed",
 )
 def operation_id_changed(pair: OperationPair) -> Iterator[Change]:
-    renamed = _renamed(pair)
-    if renamed is not None and _lost(pair):
-        old, new = renamed
-        yield Change(
-            f"operationId of {new.title} changed from '{old.operation_id}' to "
-            f"'{new.operation_id}'",
-            old.pointer,
-            new.pointer,
-        )
+    return _renaming(pair, kept=False)
 
 
 @_rule(
@@ -112,15 +117,7 @@ def operation_id_changed(pair: OperationPair) -> Iterator[Change]:
     "old method and command name still works",
 )
 def operation_id_changed_alias_kept(pair: OperationPair) -> Iterator[Change]:
-    renamed = _renamed(pair)
-    if renamed is not None and not _lost(pair):
-        old, new = renamed
-        yield Change(
-            f"operationId of {new.title} changed from '{old.operation_id}' to "
-            f"'{new.operation_id}'; the old name is kept as an alias",
-            old.pointer,
-            pointer_join(new.pointer, "x-xgen-operation-id-override"),
-        )
+    return _renaming(pair, kept=True)
 
 
 @_rule(
@@ -130,12 +127,12 @@ def operation_id_changed_alias_kept(pair: OperationPair) -> Iterator[Change]:
     "an operation lost a generated name: its x-xgen-operation-id-override went or changed",
 )
 def operation_alias_removed(pair: OperationPair) -> Iterator[Change]:
-    lost = _lost(pair)
-    if _renamed(pair) is None and lost and pair.old is not None and pair.new is not None:
+    old, new, lost = pair.old, pair.new, _lost(pair)
+    if old is not None and new is not None and old.operation_id == new.operation_id and lost:
         yield Change(
-            f"{pair.new.title} is no longer generated as {' and '.join(lost)}",
-            pointer_join(pair.old.pointer, "x-xgen-operation-id-override"),
-            pair.new.pointer,
+            f"{new.title} is no longer generated as {' and '.join(lost)}",
+            pointer_join(old.pointer, _OVERRIDE),
+            new.pointer,
             removed=True,
         )
 
