@@ -693,6 +693,30 @@ def split_into_all_of(pair: Pair) -> list[Expected] | None:
     return []
 
 
+@edit("wrap every property reference in allOf with a description")
+def wrap_references(pair: Pair) -> list[Expected] | None:
+    for schema in _components(pair.new).values():
+        for name, value in (schema.get("properties") or {}).items():
+            if isinstance(value, dict) and set(value) == {"$ref"}:
+                schema["properties"][name] = {"allOf": [value], "description": "Wrapped."}
+    return []
+
+
+@edit("write an operation's shared parameters in place, and mark response fields nullable")
+def inline_parameters(pair: Pair) -> list[Expected] | None:
+    key = pair.operation(lambda op: any("$ref" in p for p in op.get("parameters") or []))
+    if key is None:
+        return None
+    listed = _new_op(pair, key)["parameters"]
+    listed[:] = [copy.deepcopy(pair.shape._resolve(p)) for p in listed]
+    for name, schema in _components(pair.new).items():
+        if pair.shape.directions.get(name) == RESPONSE:
+            for value in (schema.get("properties") or {}).values():
+                if isinstance(value, dict) and "$ref" not in value:
+                    value["nullable"] = True
+    return []
+
+
 @edit("a response refers to a copy of its schema (the old one stays)")
 def swap_response_ref(pair: Pair) -> list[Expected] | None:
     def refers(op: dict[str, Any]) -> bool:

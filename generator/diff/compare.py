@@ -169,11 +169,9 @@ class _Walk:
         self.pair = pair
         self.seen: set[tuple[str, str, str]] = set()
         self.done = done  # new spec's schemas to skip
-
-    @property
-    def reached(self) -> set[str]:
-        """Pointers of the new spec's schemas compared."""
-        return {pointer for _, _, pointer in self.seen}
+        # Pointers of the new spec's schemas compared, with those merged into them (allOf
+        # parts, the schema a lone allOf refers to): no longer models no operation uses.
+        self.reached: set[str] = set()
 
     # ----------------------------------------------------------------- findings
     def apply(
@@ -280,6 +278,7 @@ class _Walk:
         if key in self.seen or new.pointer in self.done:
             return
         self.seen.add(key)
+        self.reached |= new.merged
         if self.context.stability.same(old, new):
             return
         before, after = self.context.old.spec, self.context.new.spec

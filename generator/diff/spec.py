@@ -52,6 +52,7 @@ class SchemaView:
     ref: str | None = None  # the component schema this position refers to, if any
     origin: str = ""  # the position itself (where its $ref is written)
     written: Any = None  # what is written there, before ``$ref`` and ``allOf``
+    merged: frozenset[str] = frozenset()  # pointers of every schema merged into this view
 
     def get(self, keyword: str) -> Any:
         return self.keywords[keyword][0] if keyword in self.keywords else None
@@ -206,8 +207,10 @@ class Spec:
                 return
             merged.add(pointer)
             parts = node.get("allOf")
+            # A lone allOf reference is the schema it refers to (a union stays a union).
+            alone = own and ref_name(node) is not None and "$ref" not in node
             for index, part in enumerate(parts) if isinstance(parts, list) else ():
-                merge(part, pointer_join(pointer, "allOf", index), own=False)
+                merge(part, pointer_join(pointer, "allOf", index), own=alone)
             for keyword, value in node.items():
                 if own or keyword not in _OWN_KEYWORDS:
                     keywords[keyword] = (value, pointer_join(pointer, keyword))
@@ -220,7 +223,16 @@ class Spec:
         ref, origin, written = ref_name(node), pointer, node
         node, pointer = self.resolve(node, pointer)
         merge(node, pointer, own=True)
-        return SchemaView(pointer, keywords, properties, frozenset(required), ref, origin, written)
+        return SchemaView(
+            pointer,
+            keywords,
+            properties,
+            frozenset(required),
+            ref,
+            origin,
+            written,
+            frozenset(merged),
+        )
 
     def component(self, name: str) -> SchemaView:
         return self.view(self.schemas[name], pointer_join("/components/schemas", name))
