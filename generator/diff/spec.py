@@ -46,8 +46,8 @@ class SchemaView:
     """A schema after ``$ref`` with its ``allOf`` parts merged, each keyword with its pointer."""
 
     pointer: str
-    keywords: Mapping[str, tuple[Any, str]]
-    properties: Mapping[str, tuple[Any, str]]
+    keywords: Mapping[str, tuple[Any, str]]  # keyword -> value, pointer of the schema it is in
+    properties: Mapping[str, tuple[Any, str]]  # name -> schema, pointer of the schema it is in
     required: frozenset[str]
     ref: str | None = None  # the component schema this position refers to, if any
     origin: str = ""  # the position itself (where its $ref is written)
@@ -59,7 +59,8 @@ class SchemaView:
 
     def where(self, keyword: str) -> str:
         """Pointer of ``keyword``, or of the schema when it has none."""
-        return self.keywords[keyword][1] if keyword in self.keywords else self.pointer
+        found = self.keywords.get(keyword)
+        return pointer_join(found[1], keyword) if found is not None else self.pointer
 
     @property
     def kind(self) -> str | None:
@@ -213,10 +214,10 @@ class Spec:
                 merge(part, pointer_join(pointer, "allOf", index), own=alone)
             for keyword, value in node.items():
                 if own or keyword not in _OWN_KEYWORDS:
-                    keywords[keyword] = (value, pointer_join(pointer, keyword))
+                    keywords[keyword] = (value, pointer)
             listed = node.get("properties")
             for name, schema in listed.items() if isinstance(listed, dict) else ():
-                properties[str(name)] = (schema, pointer_join(pointer, "properties", name))
+                properties[str(name)] = (schema, pointer)
             names = node.get("required")
             required.update(str(name) for name in (names if isinstance(names, list) else ()))
 
@@ -241,7 +242,8 @@ class Spec:
         """Property ``name`` of ``view`` as ``direction`` sees it (None if absent or hidden)."""
         if name not in view.properties:
             return None
-        schema, pointer = view.properties[name]
+        schema, owner = view.properties[name]
+        pointer = pointer_join(owner, "properties", name)
         field_view = self.view(schema, pointer)
         if field_view.hidden(direction):
             return None
