@@ -645,3 +645,34 @@ def test_revision_with_invalid_yaml(repo: Path) -> None:
     git(repo, "commit", "-q", "-am", "broken")
     with pytest.raises(DiffInputError, match=r"^HEAD:specs/spec\.yaml:2:1: YAML syntax error"):
         load_revision("HEAD:specs/spec.yaml", repo)
+
+
+def test_a_side_the_model_refuses_is_still_compared_without_its_names() -> None:
+    """An old release may no longer model (a $ref that does not resolve): its places are
+    still compared, and the names come from the side that models."""
+    old = fixture_data("operation-id-changed")
+    old["components"]["schemas"]["Cluster"]["properties"]["bad"] = {
+        "$ref": "#/components/schemas/Missing"
+    }
+    found = diff_specs(loaded(old), load_spec(FIXTURES / "operation-id-changed" / "new.yaml"))
+    assert [(f.rule_id, f.operation) for f in found] == [
+        ("response-field-removed", CREATE),
+        ("response-field-removed", "listClusters"),
+        ("operation-id-changed", "listClusters"),
+    ]
+    renamed = found[-1]
+    assert renamed.names == (
+        "client.clusters.list_clusters(...)",
+        "atlas-admin api clusters listClusters",
+    )
+
+
+def test_cli_markdown_and_fail_on_levels(capsys: pytest.CaptureFixture[str]) -> None:
+    folder = FIXTURES / "bound-relaxed"
+    old, new = str(folder / "old.yaml"), str(folder / "new.yaml")
+    assert main(["diff", "--format", "markdown", "--fail-on", "WARN", old, new]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("## API changes\n\n0 ERR, 0 WARN, 2 INFO.\n")
+    assert "### Compatible (INFO, 2)" in out
+    assert main(["diff", "--fail-on", "INFO", old, new]) == 1
+    assert main(["diff", "--fail-on", "never", old, new]) == 0
