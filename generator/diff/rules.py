@@ -354,15 +354,14 @@ def field_type_changed(pair: SchemaPair) -> Iterable[Change]:
     return () if pair.subject.parameter else _type_change(pair)
 
 
-@_rule(
-    SCHEMA_RULES,
-    "format-changed",
-    "ERR",
-    "a format changed, appeared or went (int32/int64, date-time...): the Python type changes",
-)
-def format_changed(pair: SchemaPair) -> Iterator[Change]:
+# The formats the generated Python type depends on (``datetime``, ``date``); every other
+# format (int32/int64, double, email...) leaves it ``int``, ``float`` or ``str``.
+_TYPED_FORMATS = frozenset({"date-time", "date"})
+
+
+def _format_change(pair: SchemaPair, typed: bool) -> Iterator[Change]:
     old, new = pair.old.get("format"), pair.new.get("format")
-    if old == new:
+    if old == new or bool({old, new} & _TYPED_FORMATS) != typed:
         return
     if old is None:
         text = f"format {new} added"
@@ -371,6 +370,26 @@ def format_changed(pair: SchemaPair) -> Iterator[Change]:
     else:
         text = f"format changed from {old} to {new}"
     yield Change(f"{pair.subject} {text}", pair.old.where("format"), pair.new.where("format"))
+
+
+@_rule(
+    SCHEMA_RULES,
+    "format-changed",
+    "ERR",
+    "a date or date-time format appeared, went or changed: the Python type changes",
+)
+def format_changed(pair: SchemaPair) -> Iterator[Change]:
+    return _format_change(pair, typed=True)
+
+
+@_rule(
+    SCHEMA_RULES,
+    "format-changed-same-type",
+    "INFO",
+    "another format changed (int32/int64, float/double...): the Python type stays the same",
+)
+def format_changed_same_type(pair: SchemaPair) -> Iterator[Change]:
+    return _format_change(pair, typed=False)
 
 
 @_rule(SCHEMA_RULES, "default-changed", "WARN", "a default changed, appeared or went")

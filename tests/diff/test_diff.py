@@ -247,6 +247,9 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
         ),
     ],
     "format-changed": [
+        (CREATE, f"{REQUEST}/name/format", "request field 'name' format date-time added")
+    ],
+    "format-changed-same-type": [
         (
             LIST,
             f"{ITEMS}/schema/format",
