@@ -337,21 +337,40 @@ def response_variant_added(pair: BranchPair) -> Iterator[Change]:
 
 
 # ----------------------------------------------------------------------------- schemas
-def _type_change(pair: SchemaPair) -> Iterator[Change]:
+# Type changes every old value survives, by direction: a request integer may become a number
+# (an int is a float to the client), a response number an integer (code reading a float
+# reads an int).
+_WIDENED = {("request", "integer", "number"), ("response", "number", "integer")}
+
+
+def _type_change(pair: SchemaPair, widened: bool) -> Iterator[Change]:
     old, new = pair.old.kind, pair.new.kind
-    if old is not None and new is not None and old != new:
+    if old is None or new is None or old == new:
+        return
+    if ((pair.subject.direction, old, new) in _WIDENED) == widened:
         message = f"{pair.subject} type changed from {old} to {new}"
         yield Change(message, pair.old.where("type"), pair.new.where("type"))
 
 
 @_rule(SCHEMA_RULES, "parameter-type-changed", "ERR", "a parameter's type changed")
 def parameter_type_changed(pair: SchemaPair) -> Iterable[Change]:
-    return _type_change(pair) if pair.subject.parameter else ()
+    return _type_change(pair, widened=False) if pair.subject.parameter else ()
 
 
 @_rule(SCHEMA_RULES, "field-type-changed", "ERR", "a body field's (or a body's) type changed")
 def field_type_changed(pair: SchemaPair) -> Iterable[Change]:
-    return () if pair.subject.parameter else _type_change(pair)
+    return () if pair.subject.parameter else _type_change(pair, widened=False)
+
+
+@_rule(
+    SCHEMA_RULES,
+    "type-widened",
+    "INFO",
+    "a type changed so that every old value still fits: a request integer became a number, "
+    "or a response number an integer",
+)
+def type_widened(pair: SchemaPair) -> Iterator[Change]:
+    return _type_change(pair, widened=True)
 
 
 # The formats the generated Python type depends on (``datetime``, ``date``); every other

@@ -179,6 +179,13 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
             "request field 'diskSizeGB' type changed from number to integer",
         )
     ],
+    "type-widened": [
+        (
+            LIST,
+            f"{ITEMS}/schema/type",
+            "query parameter 'itemsPerPage' type changed from integer to number",
+        )
+    ],
     "enum-value-removed": [
         (
             CREATE,
