@@ -296,7 +296,10 @@ class _Walk:
             field = subject.child(name)
             old_field = before.field(old, name, subject.direction)
             new_field = after.field(new, name, subject.direction)
-            fields = FieldPair(field, old_field, new_field, old.pointer, new.pointer)
+            in_new_model = name in new.properties
+            fields = FieldPair(
+                field, old_field, new_field, name, old.pointer, new.pointer, in_new_model
+            )
             self.apply(FIELD_RULES, fields, field)
             if old_field is not None and new_field is not None:
                 self.schemas(old_field.view, new_field.view, field)

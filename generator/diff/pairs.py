@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..load import pointer_join
 from .names import OperationNames
 from .places import Accepted, join
 from .spec import Direction, Field, Operation, Parameter, SchemaView
@@ -52,8 +53,15 @@ class FieldPair:
     subject: Subject
     old: Field | None  # None: absent, or hidden in this direction (readOnly in a request)
     new: Field | None
+    name: str
     old_owner: str  # the object the field is (or would be) in, on each side
     new_owner: str
+    in_new_model: bool  # the new model class still has it (hidden in this direction)
+
+    @property
+    def new_place(self) -> str:
+        """Where the field is written in the new spec (or would be)."""
+        return pointer_join(self.new_owner, "properties", self.name)
 
 
 @dataclass(frozen=True)

@@ -254,8 +254,19 @@ def parameter_added(pair: ParameterPair) -> Iterator[Change]:
 
 
 # ----------------------------------------------------------------------------- fields
+def _gone(pair: FieldPair, direction: Direction, from_model: bool) -> bool:
+    """The field was there and is not any more: gone from the model class, or (not
+    ``from_model``) still in it but now read-only in a request or write-only in a response."""
+    return (
+        pair.subject.direction == direction
+        and pair.old is not None
+        and pair.new is None
+        and pair.in_new_model != from_model
+    )
+
+
 def _field_removed(pair: FieldPair, direction: Direction) -> Iterator[Change]:
-    if pair.subject.direction == direction and pair.old is not None and pair.new is None:
+    if _gone(pair, direction, from_model=True) and pair.old is not None:
         yield Change(f"{pair.subject} removed", pair.old.pointer, pair.new_owner, removed=True)
 
 
@@ -279,6 +290,24 @@ def response_field_added(pair: FieldPair) -> Iterator[Change]:
 )
 def request_field_removed(pair: FieldPair) -> Iterator[Change]:
     return _field_removed(pair, "request")
+
+
+@_rule(
+    FIELD_RULES,
+    "field-hidden",
+    "WARN",
+    "a field the model class keeps became read-only (a request no longer sends it) or "
+    "write-only (a response no longer has it)",
+)
+def field_hidden(pair: FieldPair) -> Iterator[Change]:
+    hidden: tuple[tuple[Direction, str], ...] = (
+        ("request", "read-only"),
+        ("response", "write-only"),
+    )
+    for direction, became in hidden:
+        if _gone(pair, direction, from_model=False) and pair.old is not None:
+            message = f"{pair.subject} is now {became}"
+            yield Change(message, pair.old.pointer, pair.new_place)
 
 
 @_rule(

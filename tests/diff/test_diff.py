@@ -179,6 +179,7 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
             "request field 'diskSizeGB' type changed from number to integer",
         )
     ],
+    "field-hidden": [(CREATE, f"{REQUEST}/tags", "request field 'tags' is now read-only")],
     "type-widened": [
         (
             LIST,
@@ -332,6 +333,7 @@ def test_rule_levels() -> None:
         "response-enum-value-added",
         "operation-deprecated",
         "pattern-changed",
+        "field-hidden",
         "response-constraint-tightened",
         "response-variant-added",
         "schema-ref-changed",
