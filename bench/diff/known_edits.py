@@ -210,18 +210,34 @@ class Pair:
     def plain_string(self, name: str) -> str | None:
         """An optional string property of schema ``name`` without enum, format or pattern,
         visible in both directions."""
+        return self.prop(name, _plain_string)
+
+    def prop(self, name: str, test: Callable[[dict[str, Any]], bool]) -> str | None:
+        """An optional property of schema ``name`` written in place (no $ref) that passes
+        ``test``."""
         schema = self.shape.schemas[name]
         required = set(schema.get("required") or [])
         for prop, value in (schema.get("properties") or {}).items():
-            if (
-                isinstance(value, dict)
-                and value.get("type") == "string"
-                and prop not in required
-                and not set(value) & {"enum", "format", "pattern", "readOnly", "writeOnly"}
-                and value.get("maxLength", 20) > 10
-            ):
+            written_here = isinstance(value, dict) and "$ref" not in value
+            if written_here and prop not in required and test(value):
                 return str(prop)
         return None
+
+
+def _plain_string(value: dict[str, Any]) -> bool:
+    return (
+        value.get("type") == "string"
+        and not set(value) & {"enum", "format", "pattern", "readOnly", "writeOnly"}
+        and value.get("maxLength", 20) > 10
+    )
+
+
+def _plain_int32(value: dict[str, Any]) -> bool:
+    return (
+        value.get("type") == "integer"
+        and value.get("format") == "int32"
+        and not set(value) & {"enum", "readOnly", "writeOnly"}
+    )
 
 
 Edit = Callable[[Pair], list[Expected] | None]  # None: no target in this spec
@@ -445,15 +461,17 @@ def _schema_edit(
     directions: set[str],
     change: Callable[[Pair, str, str], str],
     rules: dict[str, tuple[str, str]],
+    test: Callable[[dict[str, Any]], bool] = _plain_string,
 ) -> Edit:
-    """An edit of one plain string property of a component reached in ``directions``;
-    ``change`` edits it and returns the pointer of the change below the property."""
+    """An edit of one property (a plain string unless ``test`` says otherwise) of a
+    component reached in ``directions``; ``change`` edits it and returns the pointer of the
+    change below the property."""
 
     def run(pair: Pair) -> list[Expected] | None:
-        name = pair.schema(directions, lambda n, s: pair.plain_string(n) is not None)
+        name = pair.schema(directions, lambda n, s: pair.prop(n, test) is not None)
         if name is None:
             return None
-        prop = pair.plain_string(name)
+        prop = pair.prop(name, test)
         assert prop is not None
         suffix = change(pair, name, prop)
         base = pointer("components", "schemas", name, "properties", prop)
@@ -491,8 +509,40 @@ def _require(pair: Pair, name: str, prop: str) -> str:
     return ""
 
 
+def _to_number(pair: Pair, name: str, prop: str) -> str:
+    _components(pair.new)[name]["properties"][prop]["type"] = "number"
+    return "/type"
+
+
+def _to_int64(pair: Pair, name: str, prop: str) -> str:
+    _components(pair.new)[name]["properties"][prop]["format"] = "int64"
+    return "/format"
+
+
+def _read_only(pair: Pair, name: str, prop: str) -> str:
+    _components(pair.new)[name]["properties"][prop]["readOnly"] = True
+    return ""
+
+
 REQUEST, RESPONSE = {"request"}, {"response"}
 EDITS += [
+    (
+        "widen a request integer to a number",
+        _schema_edit(REQUEST, _to_number, {"request": ("type-widened", "INFO")}, _plain_int32),
+    ),
+    (
+        "change a response int32 to int64",
+        _schema_edit(
+            RESPONSE,
+            _to_int64,
+            {"response": ("format-changed-same-type", "INFO")},
+            _plain_int32,
+        ),
+    ),
+    (
+        "make a request field read-only",
+        _schema_edit(REQUEST, _read_only, {"request": ("field-hidden", "WARN")}),
+    ),
     (
         "remove a response field",
         _schema_edit(RESPONSE, _remove_field, {"response": ("response-field-removed", "ERR")}),
