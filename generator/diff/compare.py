@@ -220,20 +220,25 @@ class _Walk:
         )
 
     def _names(self, subject: Subject | None, names: OperationNames | None) -> Iterator[str]:
-        """The client calls and command lines of the operation that ``subject`` touches."""
+        """The client calls and command lines of the operation that ``subject`` touches: every
+        name (aliases too) for a change to the operation itself, else the main ones."""
         if names is None:
             return
         cli = self.context.cli
-        if subject is None or (subject.parameter is None and subject.direction == "response"):
+        if subject is None:
             yield from names.calls()
             yield from names.command_lines(cli)
-        elif subject.parameter is None:
-            yield from names.calls("body=...")
-            yield from names.command_lines(cli, BODY_FLAG)
-        elif subject.parameter in names.parameters:
+            return
+        argument, flag = (
+            ("...", None) if subject.direction == "response" else ("body=...", BODY_FLAG)
+        )
+        if subject.parameter in names.parameters:
             keyword, flag = names.parameters[subject.parameter]
-            yield from names.calls(f"{keyword}=...")
-            yield from names.command_lines(cli, flag)
+            argument = f"{keyword}=..."
+        elif subject.parameter is not None:
+            return
+        yield names.calls(argument)[0]
+        yield names.command_lines(cli, flag)[0]
 
     # ----------------------------------------------------------------- walking
     def operation(self, old: Operation, new: Operation) -> None:
