@@ -232,11 +232,11 @@ class _Walk:
         argument, flag = (
             ("...", None) if subject.direction == "response" else ("body=...", BODY_FLAG)
         )
-        if subject.parameter in names.parameters:
+        if subject.parameter is not None:
+            if subject.parameter not in names.parameters:
+                return
             keyword, flag = names.parameters[subject.parameter]
             argument = f"{keyword}=..."
-        elif subject.parameter is not None:
-            return
         yield names.calls(argument)[0]
         yield names.command_lines(cli, flag)[0]
 
