@@ -78,7 +78,8 @@ class PlaceIndex:
             here = Accepted(view.pointer)
             listed_at = view.where("enum")
             for index, value in enumerate(values):
-                here.values.setdefault(_key(value), (value, pointer_join(listed_at, index)))
+                if value is not None:  # null is nullable's business, not a value (as the model)
+                    here.values.setdefault(_key(value), (value, pointer_join(listed_at, index)))
             found[""] = here
         elif not branches and not view.properties and view.kind != "array":
             found[""] = Accepted(view.pointer, open=True)
