@@ -27,7 +27,7 @@ class Accepted:
     """What one place accepts: listed values (each with where it is listed), and whether
     some branch there accepts any value of its type (``open``)."""
 
-    pointer: str  # the first schema found at the place
+    pointer: str  # the schema at the place (the union, for a place its branches share)
     values: dict[ValueKey, tuple[Any, str]] = field(default_factory=dict)
     open: bool = False
 
