@@ -409,7 +409,7 @@ _TYPED_FORMATS = frozenset({"date-time", "date"})
 
 def _format_change(pair: SchemaPair, typed: bool) -> Iterator[Change]:
     old, new = pair.old.get("format"), pair.new.get("format")
-    if old == new or bool({old, new} & _TYPED_FORMATS) != typed:
+    if old == new or any(f in _TYPED_FORMATS for f in (old, new) if isinstance(f, str)) != typed:
         return
     if old is None:
         text = f"format {new} added"
