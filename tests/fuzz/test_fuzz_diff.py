@@ -21,7 +21,7 @@ def _diff_every_way(old: LoadedSpec, new: LoadedSpec) -> None:
             render(findings)
 
 
-@hsettings(FUZZ, max_examples=examples(200))
+@hsettings(FUZZ, max_examples=examples(100))
 @given(mutated_specs())
 def test_diff_of_a_mutated_spec_never_crashes(mutated: Mutated) -> None:
     try:
