@@ -9,7 +9,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from diff_support import brief, loaded
+from diff_support import brief, known_edits, loaded
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -110,11 +110,12 @@ def test_a_response_that_swaps_its_schema_is_reported_there() -> None:
 
 # ----------------------------------------------------------------------------- same meaning
 def _bases() -> list[dict[str, Any]]:
-    """Specs with unions (discriminated or not), cycles and named enums."""
+    """Specs with unions (discriminated or not, the Atlas parent/child cycle), named enums,
+    and a small synthetic Atlas-shaped spec."""
     names = ["variant-added/new.yaml", "response-variant-added/new.yaml"]
     specs = [load_spec(FIXTURES / name).data for name in names]
     specs += [load_spec(CASES / name / "old.yaml").data for name in ("moved-branch", "ref-swap")]
-    return specs
+    return [*specs, known_edits().synthetic(20)]
 
 
 BASES = _bases()
