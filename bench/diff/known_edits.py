@@ -22,11 +22,12 @@ from __future__ import annotations
 import argparse
 import copy
 import importlib.util
+import random
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -40,6 +41,7 @@ from atlasgen.load import escape_pointer_token, load_spec, parse_spec_text
 
 Expected = tuple[str, str, str]  # rule id, level, JSON pointer
 OpKey = tuple[str, str]  # path, method
+T = TypeVar("T")
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 SCHEMA_REF = "#/components/schemas/"
 MARK = "KnownEdits"  # in every name an edit invents, so none collides with the spec's own
@@ -167,6 +169,7 @@ class Pair:
     old: dict[str, Any]
     new: dict[str, Any]
     shape: Shape
+    seed: int | None = None  # None: targets in document order; else a shuffled order
     taken_operations: set[OpKey] = field(default_factory=set)
     taken_schemas: set[str] = field(default_factory=set)
     removed: set[OpKey] = field(default_factory=set)
@@ -174,9 +177,18 @@ class Pair:
     def both(self) -> tuple[dict[str, Any], dict[str, Any]]:
         return self.old, self.new
 
+    def _order(self, items: list[T]) -> list[T]:
+        if self.seed is None:
+            return items
+        shuffled = list(items)
+        random.Random(
+            f"{self.seed}:{len(self.taken_operations)}:{len(self.taken_schemas)}"
+        ).shuffle(shuffled)
+        return shuffled
+
     def operation(self, test: Callable[[dict[str, Any]], bool]) -> OpKey | None:
         """The first free operation that passes ``test``; it is taken."""
-        for key in self.shape.operations:
+        for key in self._order(self.shape.operations):
             if key not in self.taken_operations and test(self.shape.operation(key)):
                 self.taken_operations.add(key)
                 return key
@@ -189,7 +201,7 @@ class Pair:
         removes (once they are gone it would be compared as an unused model, both ways), not
         a union branch nor an allOf part, that passes ``test``; it is taken."""
         shape = self.shape
-        for name, schema in shape.schemas.items():
+        for name, schema in self._order(list(shape.schemas.items())):
             if (
                 name in self.taken_schemas
                 or shape.directions.get(name) != directions
@@ -775,7 +787,8 @@ def swap_response_ref(pair: Pair) -> list[Expected] | None:
             return False
         status, media_type = media[0]
         content = pair.shape._resolve(op["responses"][status])["content"]
-        return _ref(content[media_type].get("schema")) is not None
+        name = _ref(content[media_type].get("schema"))
+        return name is not None and name not in pair.taken_schemas  # no other edit changes it
 
     key = pair.operation(refers)
     if key is None:
@@ -785,6 +798,7 @@ def swap_response_ref(pair: Pair) -> list[Expected] | None:
     media = _new_op(pair, key)["responses"][status]["content"][media_type]
     name = _ref(media.get("schema"))
     assert name is not None
+    pair.taken_schemas.add(name)
     copied = f"{name}{MARK}Copy"
     _components(pair.new)[copied] = copy.deepcopy(_components(pair.new)[name])
     media["schema"] = {"$ref": f"{SCHEMA_REF}{copied}"}
@@ -809,9 +823,11 @@ class Outcome:
         return self.found - self.expected
 
 
-def apply_edits(base: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], Outcome]:
+def apply_edits(
+    base: dict[str, Any], seed: int | None = None
+) -> tuple[dict[str, Any], dict[str, Any], Outcome]:
     """The old and new spec made from ``base`` by every edit that finds a target."""
-    pair = Pair(copy.deepcopy(base), copy.deepcopy(base), Shape(base))
+    pair = Pair(copy.deepcopy(base), copy.deepcopy(base), Shape(base), seed)
     outcome = Outcome([], [], set(), set())
     for name, function in EDITS:
         expected = function(pair)
@@ -827,9 +843,10 @@ def _text(data: dict[str, Any]) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
 
 
-def check(base: dict[str, Any], folder: Path | None = None) -> Outcome:
-    """Apply the edits to ``base`` and diff the pair (written to ``folder`` if given)."""
-    old, new, outcome = apply_edits(base)
+def check(base: dict[str, Any], folder: Path | None = None, seed: int | None = None) -> Outcome:
+    """Apply the edits to ``base`` (targets picked in an order ``seed`` shuffles) and diff
+    the pair (written to ``folder`` if given)."""
+    old, new, outcome = apply_edits(base, seed)
     sides = {"old.yaml": _text(old), "new.yaml": _text(new)}
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -871,9 +888,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help="also write the pair as DIR/old.yaml, DIR/new.yaml",
     )
+    parser.add_argument(
+        "--seed", type=int, help="pick targets in a shuffled order (default: document order)"
+    )
     args = parser.parse_args(argv)
     base = synthetic(args.synth) if args.synth else load_spec(Path(args.spec)).data
-    outcome = check(base, args.write)
+    outcome = check(base, args.write, args.seed)
     sys.stdout.write(report(outcome))
     return int(bool(outcome.missing or outcome.extra))
 
