@@ -301,6 +301,8 @@ class _Walk:
             field = subject.child(name)
             old_field = before.field(old, name, subject.direction)
             new_field = after.field(new, name, subject.direction)
+            if new_field is None and _in_every_branch(after, new, name, subject.direction):
+                continue  # the schema became a union whose every alternative still has it
             in_new_model = name in new.properties
             fields = FieldPair(
                 field, old_field, new_field, name, old.pointer, new.pointer, in_new_model
@@ -332,6 +334,13 @@ class _Walk:
             self.apply(
                 BRANCH_RULES, BranchPair(subject, None, branch, old.pointer, new.pointer), subject
             )
+
+
+def _in_every_branch(spec: Spec, view: SchemaView, name: str, direction: Direction) -> bool:
+    branches = view.branches()
+    return bool(branches) and all(
+        spec.field(spec.view(*branch), name, direction) is not None for branch in branches
+    )
 
 
 def _paired_branches(

@@ -174,3 +174,29 @@ def test_reordered_branches_and_renamed_schemas_change_nothing(
 ) -> None:
     spec = BASES[base]
     assert diff_specs(loaded(spec), loaded(same_meaning(spec, rng))) == []
+
+
+def test_a_model_that_became_a_union_keeps_the_fields_every_alternative_has() -> None:
+    """Cluster split into AWS and Azure alternatives that both keep its fields: no field is
+    removed; the response may now be either alternative."""
+    old = load_spec(FIXTURES / "enum-value-removed" / "old.yaml").data
+    new = copy.deepcopy(old)
+    schemas = new["components"]["schemas"]
+    fields = schemas["Cluster"]["properties"]
+    for provider in ("Aws", "Azure"):
+        provider_name = {"type": "string", "enum": [provider.upper()]}
+        schemas[f"{provider}Cluster"] = {
+            "type": "object",
+            "properties": {**copy.deepcopy(fields), "providerName": provider_name},
+        }
+    schemas["Cluster"] = {
+        "type": "object",
+        "discriminator": {"propertyName": "providerName"},
+        "oneOf": [{"$ref": f"{SCHEMA_REF}AwsCluster"}, {"$ref": f"{SCHEMA_REF}AzureCluster"}],
+    }
+    found = diff_specs(loaded(old), loaded(new))
+    assert {(f.rule_id, f.message) for f in found} == {
+        ("response-variant-added", f"{where} may now be the alternative {provider}Cluster")
+        for where in ("response body", "response field 'results[]'")
+        for provider in ("Aws", "Azure")
+    }
