@@ -11,11 +11,12 @@ referenced schema, then shape. Enum values are compared per place over all alter
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import TypeVar
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
+from .. import forked
 from ..load import LoadedSpec
 from .findings import Change, Finding, Rule, ordered, place_in
 from .names import Names, OperationNames
@@ -53,8 +54,8 @@ _SAME_SHAPE = 0.5
 class _Side:
     loaded: LoadedSpec
     spec: Spec
-    names: Names
     places: PlaceIndex
+    names: Names | None = None  # once built (beside the walk, see ``_names_beside``)
 
 
 class _Context:
@@ -65,7 +66,6 @@ class _Context:
         self.new = _side(new)
         self.cli = cli
         self.stability = Stability(self.old.spec, self.new.spec)
-        self.found: list[Finding] = []
         # (direction, old root, new root) -> the places whose accepted values differ
         self.place_changes: dict[tuple[str, str, str], list[tuple[str, Accepted, Accepted]]] = {}
 
@@ -84,7 +84,7 @@ class _Context:
 
 def _side(loaded: LoadedSpec) -> _Side:
     spec = Spec(loaded.data)
-    return _Side(loaded, spec, Names(loaded), PlaceIndex(spec))
+    return _Side(loaded, spec, PlaceIndex(spec))
 
 
 def diff_specs(old: LoadedSpec, new: LoadedSpec, *, cli: str = "atlas-admin") -> list[Finding]:
@@ -109,26 +109,49 @@ def _no_cyclic_collection() -> Iterator[None]:
 
 
 def _diff(old: LoadedSpec, new: LoadedSpec, cli: str) -> list[Finding]:
-    context = _Context(old, new, cli)
-    reached: set[str] = set()
-    for pair in _matched(context):
-        walk = _Walk(context, pair)
-        walk.apply(OPERATION_RULES, pair, None)
-        if pair.old is not None and pair.new is not None:
-            walk.operation(pair.old, pair.new)
-        reached |= walk.reached
-    # The client has a model class for every component schema: those no operation uses
-    # are still imported and built by users, in both directions (what they share with
-    # operations was reported there).
-    components = _Walk(context, OperationPair(None, None), done=frozenset(reached))
-    before, after = context.old.spec, context.new.spec
-    for name in sorted(before.schemas.keys() & after.schemas.keys()):
-        old_view, new_view = before.component(name), after.component(name)
-        if new_view.pointer in reached:
-            continue
-        for direction in _DIRECTIONS:
-            components.body(old_view, new_view, Subject(direction, f"{direction} field", name))
-    return ordered(context.found)
+    with _names_beside(old, new) as built_names:
+        context = _Context(old, new, cli)
+        walks = [_Walk(context, pair) for pair in _matched(context)]
+        reached: set[str] = set()
+        for walk in walks:
+            if walk.pair.old is not None and walk.pair.new is not None:
+                walk.operation(walk.pair.old, walk.pair.new)
+            reached |= walk.reached
+        # The client has a model class for every component schema: those no operation uses
+        # are still imported and built by users, in both directions (what they share with
+        # operations was reported there).
+        components = _Walk(context, OperationPair(None, None), done=frozenset(reached))
+        before, after = context.old.spec, context.new.spec
+        for name in sorted(before.schemas.keys() & after.schemas.keys()):
+            old_view, new_view = before.component(name), after.component(name)
+            if new_view.pointer in reached:
+                continue
+            for direction in _DIRECTIONS:
+                subject = Subject(direction, f"{direction} field", name)
+                components.body(old_view, new_view, subject)
+        context.old.names, context.new.names = built_names()
+    return ordered(finding for walk in [*walks, components] for finding in walk.findings())
+
+
+# Spec nodes (both sides together) from which the models are built in another process, beside
+# the walk: below this a process costs more than it saves.
+_FORK_NAMES_FROM = 20_000
+
+
+@contextmanager
+def _names_beside(old: LoadedSpec, new: LoadedSpec) -> Iterator[Callable[[], tuple[Names, Names]]]:
+    """Both sides' generated names, started now: on another core for large specs (the two
+    models are a third of a diff's work, and nothing but the findings' names needs them),
+    else when asked. Yields the function that returns them (waiting for them)."""
+
+    def build() -> tuple[Names, Names]:
+        return Names(old), Names(new)
+
+    if len(old.locations) + len(new.locations) < _FORK_NAMES_FROM or not forked.available():
+        yield build
+        return
+    with forked.Workers(build, 1) as worker:
+        yield worker.submit().result
 
 
 def _matched(context: _Context) -> list[OperationPair]:
@@ -152,11 +175,7 @@ def _matched(context: _Context) -> list[OperationPair]:
         if twin is not None:
             new_by_key.pop(twin.key, None)
     matched.extend((None, operation) for operation in new_by_key.values())
-
-    def names(side: _Side, operation: Operation | None) -> OperationNames | None:
-        return None if operation is None else side.names.operations.get(operation.route)
-
-    return [OperationPair(o, n, names(context.old, o), names(context.new, n)) for o, n in matched]
+    return [OperationPair(old_operation, new_operation) for old_operation, new_operation in matched]
 
 
 class _Walk:
@@ -172,6 +191,8 @@ class _Walk:
         # Pointers of the new spec's schemas compared, with those merged into them (allOf
         # parts, the schema a lone allOf refers to): no longer models no operation uses.
         self.reached: set[str] = set()
+        # What the rules found, named once the generated names are known (``findings``).
+        self.changes: list[tuple[Rule[Any], Change, Subject | None, tuple[str, str] | None]] = []
 
     # ----------------------------------------------------------------- findings
     def apply(
@@ -194,19 +215,35 @@ class _Walk:
         subject: Subject | None,
         positions: tuple[str, str] | None,
     ) -> None:
+        self.changes.append((rule, change, subject, positions))
+
+    def findings(self) -> Iterator[Finding]:
+        """Every change found, with the generated names it affects; the operation's own rules
+        run here, as they compare generated names."""
         old, new = self.context.old, self.context.new
-        names = [
-            *self._names(subject, self.pair.old_names),
-            *self._names(subject, self.pair.new_names),
-        ]
-        if subject is not None and subject.parameter is None:
-            old_at, new_at = positions or (change.old, change.new)
-            for side, pointers in ((old, (change.old, old_at)), (new, (change.new, new_at))):
-                for pointer in dict.fromkeys(pointers):
-                    names += side.names.model_fields(pointer)
+        assert old.names is not None and new.names is not None
+        self.pair = replace(
+            self.pair,
+            old_names=_operation_names(old.names, self.pair.old),
+            new_names=_operation_names(new.names, self.pair.new),
+        )
+        if self.pair.old is not None or self.pair.new is not None:
+            self.apply(OPERATION_RULES, self.pair, None)
         operation_names = self.pair.new_names or self.pair.old_names
-        self.context.found.append(
-            Finding(
+        for rule, change, subject, positions in self.changes:
+            names = [
+                *self._names(subject, self.pair.old_names),
+                *self._names(subject, self.pair.new_names),
+            ]
+            if subject is not None and subject.parameter is None:
+                old_at, new_at = positions or (change.old, change.new)
+                for side, names_of, pointers in (
+                    (old, old.names, (change.old, old_at)),
+                    (new, new.names, (change.new, new_at)),
+                ):
+                    for pointer in dict.fromkeys(pointers):
+                        names += names_of.model_fields(pointer)
+            yield Finding(
                 level=rule.level,
                 rule_id=rule.id,
                 operation=self.pair.operation_id,
@@ -217,7 +254,6 @@ class _Walk:
                 names=tuple(dict.fromkeys(names)),
                 tag=operation_names.tag if operation_names is not None else "",
             )
-        )
 
     def _names(self, subject: Subject | None, names: OperationNames | None) -> Iterator[str]:
         """The client calls and command lines of the operation that ``subject`` touches: every
@@ -334,6 +370,10 @@ class _Walk:
             self.apply(
                 BRANCH_RULES, BranchPair(subject, None, branch, old.pointer, new.pointer), subject
             )
+
+
+def _operation_names(names: Names, operation: Operation | None) -> OperationNames | None:
+    return None if operation is None else names.operations.get(operation.route)
 
 
 def _in_every_branch(spec: Spec, view: SchemaView, name: str, direction: Direction) -> bool:
