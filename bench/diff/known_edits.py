@@ -839,7 +839,7 @@ def apply_edits(
     return pair.old, pair.new, outcome
 
 
-def _text(data: dict[str, Any]) -> str:
+def spec_text(data: dict[str, Any]) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
 
 
@@ -847,7 +847,7 @@ def check(base: dict[str, Any], folder: Path | None = None, seed: int | None = N
     """Apply the edits to ``base`` (targets picked in an order ``seed`` shuffles) and diff
     the pair (written to ``folder`` if given)."""
     old, new, outcome = apply_edits(base, seed)
-    sides = {"old.yaml": _text(old), "new.yaml": _text(new)}
+    sides = {"old.yaml": spec_text(old), "new.yaml": spec_text(new)}
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
         for name, text in sides.items():

@@ -3,8 +3,13 @@ exactly the findings each edit expects, none more."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from diff_support import known_edits
+
+from atlasgen.diff import compare, diff_specs
+from atlasgen.load import parse_spec_text
 
 
 # None: targets in document order; a seed shuffles which operations and schemas are edited
@@ -23,3 +28,18 @@ def test_known_edits_give_exactly_their_findings(seed: int | None) -> None:
         "enum-value-removed",
         "response-schema-ref-changed",
     }
+
+
+def test_names_built_in_another_process_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large spec's models are built in a forked process beside the walk: same findings."""
+    module = known_edits()
+    old, new, _ = module.apply_edits(module.synthetic(40))
+    pair = [
+        parse_spec_text(module.spec_text(side), Path(name))
+        for side, name in ((old, "a"), (new, "b"))
+    ]
+    monkeypatch.setattr(compare, "_FORK_NAMES_FROM", 10**9)
+    inline = diff_specs(*pair)
+    monkeypatch.setattr(compare, "_FORK_NAMES_FROM", 0)
+    assert diff_specs(*pair) == inline
+    assert any(f.names for f in inline)
