@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from ..load import pointer_join, unescape_pointer_token
 from ..model import naming
-from ..model.build import ATLAS_MEDIA_TYPE
+from ..openapi import ATLAS_MEDIA_TYPE
 from ..validate.document import Document
 from ..validate.document import Operation as RawOperation
 

@@ -19,6 +19,7 @@ from ..load import (
     pointer_join,
     unescape_pointer_token,
 )
+from ..openapi import ATLAS_MEDIA_TYPE, HTTP_METHODS
 from . import naming
 from .types import (
     Api,
@@ -43,11 +44,7 @@ from .types import (
 # The Atlas list convention (see _Builder.pagination).
 PAGE_PARAMETER, SIZE_PARAMETER, COUNT_PARAMETER = "pageNum", "itemsPerPage", "includeCount"
 ITEMS_FIELD, TOTAL_FIELD = "results", "totalCount"
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
-ATLAS_MEDIA_TYPE = re.compile(
-    r"^application/vnd\.atlas\.(?P<version>\d{4}-\d{2}-\d{2}|preview)\+(?P<format>json|gzip|csv)$"
-)
 _SCHEMA_REF = "#/components/schemas/"
 _Node = TypeVar("_Node", Api, Field, Operation, Parameter, Schema)
 _ANY = TypeRef(kind="any")

@@ -56,10 +56,6 @@ class Constraints:
     max_items: int | None = None
     unique_items: bool = False
 
-    @property
-    def is_empty(self) -> bool:
-        return self == Constraints()
-
 
 @dataclass(frozen=True)
 class Field:
@@ -179,13 +175,6 @@ class Response:
     headers: tuple[Header, ...] = ()
     # Name in components/responses if shared (e.g. "notFound").
     component_name: str | None = None
-
-    @property
-    def first_example(self) -> Any:
-        for media in self.media_types:
-            if media.has_example:
-                return media.example
-        return None
 
     @property
     def has_example(self) -> bool:

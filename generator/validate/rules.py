@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..load import pointer_join
-from ..model.build import ATLAS_MEDIA_TYPE
+from ..openapi import ATLAS_MEDIA_TYPE
 from .document import (
     Document,
     Operation,
