@@ -37,6 +37,8 @@ from .types import (
     SecurityScheme,
     Tag,
     TypeRef,
+    Watcher,
+    WatcherParam,
 )
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -44,6 +46,11 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRAC
 ATLAS_MEDIA_TYPE = re.compile(
     r"^application/vnd\.atlas\.(?P<version>\d{4}-\d{2}-\d{2}|preview)\+(?P<format>json|gzip|csv)$"
 )
+# The Atlas CLI's own extension, as its api-generator reads it; ``watcher`` is what we use.
+ATLASCLI_EXTENSION = "x-xgen-atlascli"
+# ``$`` then ``.name`` or ``[index]`` steps: the JSON path subset of watchers.
+WATCHER_PATH = re.compile(r"^\$(?:\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\])*$")
+WATCHER_SOURCE = re.compile(r"^(?P<source>input|body):(?P<value>.+)$")
 _SCHEMA_REF = "#/components/schemas/"
 _Node = TypeVar("_Node", Api, Field, Operation, Parameter, Schema)
 _ANY = TypeRef(kind="any")
@@ -498,6 +505,7 @@ class _Builder:
             doc_slug=naming.doc_slug(op_id),
             docs_url=_text(node.get("x-xgen-docs-url")) or None,
             idempotent=method.upper() in IDEMPOTENT_METHODS,
+            watcher=_watcher(node, pointer),
         )
 
     # ----------------------------------------------------------------- the API
@@ -530,7 +538,7 @@ class _Builder:
         classes = naming.unique_names((naming.python_class(t) for t in tag_names), separator="")
         groups = naming.unique_names((naming.cli_group(t) for t in tag_names), separator="")
         slugs = naming.unique_names((naming.doc_slug(t) for t in tag_names), separator="-")
-        operations = _unique_operation_names(operations)
+        operations = _resolve_watchers(_unique_operation_names(operations))
         for tag_name, attr, class_name, group, slug in zip(
             tag_names, attrs, classes, groups, slugs, strict=True
         ):
@@ -701,6 +709,51 @@ def _versions(
             )
         )
     return tuple(result)
+
+
+def _watcher(node: dict[str, Any], pointer: str) -> Watcher | None:
+    """The operation's ``x-xgen-atlascli.watcher`` (its shape checked by ``watcher-valid``)."""
+    extension = node.get(ATLASCLI_EXTENSION)
+    raw = extension.get("watcher") if isinstance(extension, dict) else None
+    if not isinstance(raw, dict) or not isinstance(raw.get("get"), dict):
+        return None
+    get, expect = raw["get"], raw.get("expect") or {}
+    match = expect.get("match") or {}
+    params = []
+    for name, text in (get.get("params") or {}).items():
+        found = WATCHER_SOURCE.match(str(text))
+        if found is not None:
+            source = "input" if found["source"] == "input" else "body"
+            params.append(WatcherParam(str(name), source, found["value"]))
+    version = get.get("version")
+    return Watcher(
+        operation_id=str(get.get("operation-id")),
+        version=str(version) if version else None,
+        params=tuple(params),
+        http_code=int(expect.get("http-code") or 200),
+        match_path=str(match["path"]) if match.get("path") else None,
+        match_values=tuple(str(v) for v in match.get("values") or ()),
+        pointer=pointer_join(pointer, ATLASCLI_EXTENSION, "watcher"),
+    )
+
+
+def _resolve_watchers(operations: list[Operation]) -> list[Operation]:
+    """Watchers name the polled operation by id or alias (the Atlas spec uses aliases): the id."""
+    ids = {name: op.operation_id for op in operations for name in (op.operation_id, op.alias)}
+    return [
+        (
+            replace(
+                op,
+                watcher=replace(
+                    op.watcher,
+                    operation_id=ids.get(op.watcher.operation_id, op.watcher.operation_id),
+                ),
+            )
+            if op.watcher is not None
+            else op
+        )
+        for op in operations
+    ]
 
 
 def _type_refs(type_ref: TypeRef | None) -> set[str]:
