@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..model.types import Operation
 
 
 @dataclass(frozen=True)
@@ -20,3 +23,26 @@ class RenderJob:
     context: dict[str, Any] = field(default_factory=dict)
     language: str | None = None
     verbatim: bool = False
+
+
+def version_listing(op: Operation) -> str:
+    """``2023-02-01 (sunset 2025-01-01), 2024-08-05, preview (preview)``: every version, with
+    its sunset date, as help and docstrings state them (never "was sunset": the output must
+    not depend on the day it was generated)."""
+    return ", ".join(
+        v.version
+        + (f" (sunset {v.sunset})" if v.sunset else "")
+        + (" (preview)" if v.preview and v.version != "preview" else "")
+        for v in op.versions
+    )
+
+
+def all_sunset_note(op: Operation) -> str:
+    """The sentence saying that every version of ``op`` has a sunset date, else ``""``."""
+    sunsets = [v.sunset for v in op.versions]
+    if not sunsets or not all(sunsets):
+        return ""
+    return (
+        f"Every API version of this operation has a sunset date (the last: {max(sunsets)}); "
+        "after it the API may reject the operation."
+    )

@@ -34,12 +34,15 @@ from ..model.types import (
     Schema,
     Tag,
     TypeRef,
+    Watcher,
 )
-from . import RenderJob
+from . import RenderJob, all_sunset_note, version_listing
 
 TEMPLATES = "python"
 PACKAGE_TEMPLATES = f"{TEMPLATES}/package"
 STATIC_MODULES = (
+    "_watch.py",
+    "_profile.py",
     "_types.py",
     "_validation.py",
     "_auth.py",
@@ -994,6 +997,18 @@ def _version_fields(op: Operation, version: ApiVersion) -> list[tuple[str, str]]
     return fields
 
 
+def _watcher_fields(watcher: Watcher) -> list[tuple[str, str]]:
+    fields = [("operation_id", literal(watcher.operation_id))]
+    if watcher.version:
+        fields.append(("version", literal(watcher.version)))
+    fields.append(("params", literal(tuple((p.name, p.source, p.value) for p in watcher.params))))
+    if watcher.http_code != 200:
+        fields.append(("http_code", str(watcher.http_code)))
+    if watcher.match_path:
+        fields += [("path", literal(watcher.match_path)), ("values", literal(watcher.match_values))]
+    return fields
+
+
 class OperationPlan:
     """The ``_operations`` package: shared parameters once, then one module per tag."""
 
@@ -1092,6 +1107,7 @@ class OperationPlan:
                         ),
                         "local_parameters": local,
                         "shared_imports": shared_names,
+                        "watched": any(op.watcher for op in tag.operations),
                     },
                 )
             )
@@ -1128,6 +1144,16 @@ class OperationPlan:
         constant = self.op_constant[op.operation_id]
 
         def arguments(column: int) -> list[str]:
+            watcher = []
+            if op.watcher is not None:
+                watcher = [
+                    layout.call(
+                        "watcher=WatcherSpec",
+                        [f"{k}={v}" for k, v in _watcher_fields(op.watcher)],
+                        column,
+                        after=",",
+                    )
+                ]
             versions = [
                 layout.call(
                     "VersionSpec",
@@ -1142,6 +1168,7 @@ class OperationPlan:
                 *(f"{k}={v}" for k, v in fields),
                 layout.tuple_of(versions, column, "versions=", after=","),
                 layout.tuple_of(parameters, column, "parameters=", after=","),
+                *watcher,
             ]
 
         return {
@@ -1485,13 +1512,11 @@ class ResourceBuilder:
             sections.append("Required roles (any of): " + ", ".join(op.roles) + ".")
         newest = op.newest_version.version if op.versions else None
         if op.versions:
-            listed = ", ".join(
-                v.version
-                + (f" (sunset {v.sunset})" if v.sunset else "")
-                + (" (preview)" if v.preview else "")
-                for v in op.versions
+            sections.append(
+                f"API versions: {version_listing(op)}; the newest, {newest}, unless pinned."
             )
-            sections.append(f"API versions: {listed}; the newest, {newest}, unless pinned.")
+            if all_sunset_note(op):
+                sections.append(all_sunset_note(op))
             for v in op.versions:
                 if v.changelog:
                     sections.append(f"Changed in {v.version}: {v.changelog}")
