@@ -1502,6 +1502,58 @@ class ResourceBuilder:
             "async_return": async_return,
             "doc": self.method_doc(op, sync_return),
             "async_doc": self.method_doc(op, async_return),
+            "waiter": self.waiter(op, params) if op.watcher is not None else None,
+        }
+
+    def waiter(self, op: Operation, params: list[dict[str, Any]]) -> dict[str, Any]:
+        """``wait_for_<operation>``: the watcher's inputs as arguments, then the call."""
+        watcher = op.watcher
+        assert watcher is not None
+        self.imports.add(".._watch", "wait")
+        self.imports.add(".._watch", "async_wait")
+        wires = {p.value for p in watcher.params if p.source == "input"}
+        inputs = [
+            {**p, "annotation": p["annotation"].removesuffix(" | None")}
+            for p in params
+            if p["wire"] in wires
+        ]
+        paths = [p.value for p in watcher.params if p.source == "body"]
+        done = f"HTTP {watcher.http_code}"
+        if watcher.match_path:
+            done += f" with {watcher.match_path} " + " or ".join(watcher.match_values)
+        args = ["Args:"]
+        for p in inputs:
+            args += _item_lines(p["name"], f"As given to ``{op.python_name}``.", 8)
+        if paths:
+            args += _item_lines(
+                "response", f"What ``{op.python_name}`` returned (read at {', '.join(paths)}).", 8
+            )
+        args += _item_lines("timeout", "Seconds to wait at most; ``None``: no limit.", 8)
+        args += _item_lines("interval", "Seconds between two polls.", 8)
+        doc = docstring(
+            [
+                f"Wait until the effect of ``{op.python_name}`` is done: poll "
+                f"``{watcher.operation_id}`` until it answers {done}.",
+                args,
+                ["Raises:"]
+                + _item_lines("WatchTimeoutError", "When ``timeout`` runs out first.", 8)
+                + _item_lines("APIStatusError", "Another error status of a poll.", 8),
+            ],
+            8,
+        )
+        pairs = [(literal(p["wire"]), str(p["name"])) for p in inputs]
+        return {
+            "name": f"wait_for_{op.python_name}",
+            "params": inputs,
+            "response": bool(paths),
+            "arguments": [
+                literal(op.operation_id),
+                layout.dictionary(pairs, 12, after=","),
+                "response" if paths else "None",
+                "timeout=timeout",
+                "interval=interval",
+            ],
+            "doc": doc,
         }
 
     def method_doc(self, op: Operation, returns: str) -> str:
