@@ -124,3 +124,82 @@ def _run(
         timeout=120,
         check=False,
     )
+
+
+SYNC_SCRIPT = """
+import json
+from atlas_admin import Client, WatchTimeoutError
+
+group = "32b6e34b3d91647abb20e7b8"
+with Client.from_profile("work") as client:
+    events = client.events.list_group_events(group_id=group, event_type=["A,B", "C"])
+    created = client.clusters.create_group_cluster(group_id=group, body={"name": "Cluster0"})
+    client.clusters.wait_for_create_group_cluster(
+        group_id=group, response=created, timeout=30, interval=0.05
+    )
+    client.clusters.delete_group_cluster(group_id=group, cluster_name="Cluster0")
+    try:
+        client.clusters.wait_for_delete_group_cluster(
+            group_id=group, cluster_name="Cluster0", timeout=0.2, interval=0.05
+        )
+    except WatchTimeoutError as exc:
+        timed_out = str(exc)
+    print(json.dumps({"profile": repr(client.profile), "total": events.total_count,
+                      "timed_out": timed_out}))
+"""
+ASYNC_SCRIPT = """
+import asyncio
+from atlas_admin import AsyncClient
+
+
+async def main() -> None:
+    async with AsyncClient.from_profile("work") as client:
+        await client.clusters.wait_for_delete_group_cluster(
+            group_id="32b6e34b3d91647abb20e7b8", cluster_name="Cluster0", timeout=30, interval=0.05
+        )
+
+asyncio.run(main())
+"""
+
+
+def test_client_waits_sends_arrays_and_reads_profiles(
+    parity_cli: Path, parity_atlas: FakeAtlas, tmp_path: Path
+) -> None:
+    config = tmp_path / "atlascli" / "config.toml"
+    config.parent.mkdir()
+    config.write_text(
+        f'[work]\npublic_api_key = "{DEFAULT_PUBLIC_KEY}"\n'
+        f'private_api_key = "{DEFAULT_PRIVATE_KEY}"\nproject_id = "{GROUP}"\n'
+        f'ops_manager_url = "{parity_atlas.url}"\n',
+        encoding="utf-8",
+    )
+    environment = {**base_environment(parity_cli), "XDG_CONFIG_HOME": str(tmp_path)}
+
+    def python(script: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr.decode()
+        return result.stdout.decode()
+
+    cluster = f"/api/atlas/v2/groups/{GROUP}/clusters/Cluster0"
+    parity_atlas.answer("GET", cluster, 200, {"name": "Cluster0", "stateName": "CREATING"}, times=2)
+    report = yaml.safe_load(python(SYNC_SCRIPT))
+    assert report["total"] == 2
+    assert DEFAULT_PRIVATE_KEY not in report["profile"]
+    assert GROUP in report["profile"]
+    assert "within 0.2s" in report["timed_out"]
+    parity_atlas.answer("GET", cluster, 404)
+    python(ASYNC_SCRIPT)
+    sent = [request for request in parity_atlas.requests if request.status != 401]
+    assert sent[0].query_items == (("eventType", "A,B"), ("eventType", "C"))
+    polls = [(r.method, r.status) for r in sent if r.path == cluster]
+    # create: CREATING twice, then IDLE; the delete; its sync wait sees 200s; the async one 404
+    assert polls[:4] == [("GET", 200)] * 3 + [("DELETE", 202)]
+    assert polls[4:-1] == [("GET", 200)] * len(polls[4:-1]) != []
+    assert polls[-1] == ("GET", 404)
