@@ -37,6 +37,7 @@ from ._errors import (
     RequestBodyError,
     SunsetVersionWarning,
     UnsupportedVersionError,
+    WatchTimeoutError,
 )
 from ._types import NOT_GIVEN, NotGiven
 
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from . import models
     from ._auth import BearerTokenAuth, DigestApiKeyAuth, ServiceAccountAuth
     from ._client import AsyncClient, Client
+    from ._profile import Profile
     from ._response import APIResponse, AsyncDownloadResponse, DownloadResponse
 
 __all__ = [
@@ -72,11 +74,13 @@ __all__ = [
     "ParameterError",
     "PermissionDeniedError",
     "PreviewVersionWarning",
+    "Profile",
     "RateLimitError",
     "RequestBodyError",
     "ServiceAccountAuth",
     "SunsetVersionWarning",
     "UnsupportedVersionError",
+    "WatchTimeoutError",
     "__version__",
     "models",
 ]
@@ -87,6 +91,7 @@ _LAZY = {
     "DigestApiKeyAuth": "._auth",
     "ServiceAccountAuth": "._auth",
     "BearerTokenAuth": "._auth",
+    "Profile": "._profile",
     "APIResponse": "._response",
     "DownloadResponse": "._response",
     "AsyncDownloadResponse": "._response",

@@ -23,6 +23,7 @@ from ._types import (
     TagSpec,
     TimeUnit,
     VersionSpec,
+    WatcherSpec,
 )
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "TagSpec",
     "TimeUnit",
     "VersionSpec",
+    "WatcherSpec",
     "get_operation",
     "get_tag",
     "operation_names",
