@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from ..errors import AtlasgenError
 from ..load import (
@@ -723,7 +723,7 @@ def _watcher(node: dict[str, Any], pointer: str) -> Watcher | None:
     for name, text in (get.get("params") or {}).items():
         found = WATCHER_SOURCE.match(str(text))
         if found is not None:
-            source = "input" if found["source"] == "input" else "body"
+            source: Literal["input", "body"] = "input" if found["source"] == "input" else "body"
             params.append(WatcherParam(str(name), source, found["value"]))
     version = get.get("version")
     return Watcher(

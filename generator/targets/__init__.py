@@ -39,8 +39,8 @@ def version_listing(op: Operation) -> str:
 
 def all_sunset_note(op: Operation) -> str:
     """The sentence saying that every version of ``op`` has a sunset date, else ``""``."""
-    sunsets = [v.sunset for v in op.versions]
-    if not sunsets or not all(sunsets):
+    sunsets = [v.sunset for v in op.versions if v.sunset]
+    if not sunsets or len(sunsets) < len(op.versions):
         return ""
     return (
         f"Every API version of this operation has a sunset date (the last: {max(sunsets)}); "

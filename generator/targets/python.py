@@ -1530,10 +1530,13 @@ class ResourceBuilder:
             )
         args += _item_lines("timeout", "Seconds to wait at most; ``None``: no limit.", 8)
         args += _item_lines("interval", "Seconds between two polls.", 8)
+        summary = (
+            f"Wait until the effect of ``{op.python_name}`` is done: poll "
+            f"``{watcher.operation_id}`` until it answers {done}."
+        )
         doc = docstring(
             [
-                f"Wait until the effect of ``{op.python_name}`` is done: poll "
-                f"``{watcher.operation_id}`` until it answers {done}.",
+                summary,
                 args,
                 ["Raises:"]
                 + _item_lines("WatchTimeoutError", "When ``timeout`` runs out first.", 8)

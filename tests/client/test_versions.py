@@ -118,7 +118,8 @@ def last_accept(client: Any) -> str:
 
 def test_sunset_version_warns(fixture_package: ModuleType, fixture_client: Any) -> None:
     with pytest.warns(
-        fixture_package.SunsetVersionWarning, match="was sunset on 2026-01-01; the API may reject it"
+        fixture_package.SunsetVersionWarning,
+        match="was sunset on 2026-01-01; the API may reject it",
     ) as caught:
         tree = fixture_client.things.get_thing(thing_id="Eiche", version="2023-01-01")
     assert tree.name == "oak"

@@ -58,9 +58,7 @@ PathMatcher = str | re.Pattern[str] | None
 """Which requests a fault hits: an exact path, a regex searched in the path, or None for any
 API path (the OAuth token endpoint is only hit when named)."""
 
-_MEDIA_TYPE = re.compile(
-    r"application/vnd\.atlas\.(\d{4}-\d{2}-\d{2}|preview)\+(json|gzip|csv)"
-)
+_MEDIA_TYPE = re.compile(r"application/vnd\.atlas\.(\d{4}-\d{2}-\d{2}|preview)\+(json|gzip|csv)")
 _DIGEST_PARAM = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|([^\s,]+))')
 _HASHES: dict[str, Callable[[bytes], Any]] = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256}
 _UUID_STEP = 0x9E3779B97F4A7C15F39CC0605CEDC835
@@ -321,7 +319,9 @@ def _parameter_violations(
         if raw is None:
             continue
         if schema.get("type") == "array":
-            items = [_typed(v, schema.get("items", {})) for k, v in request.query_items if k == name]
+            items = [
+                _typed(v, schema.get("items", {})) for k, v in request.query_items if k == name
+            ]
             problem = _schema_violation(schema, items)
         else:
             problem = _schema_violation(schema, _typed(raw, schema))
