@@ -11,7 +11,6 @@ Exit codes: 0 success; 1 an API error, a connection failure or missing credentia
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import json
 import os
@@ -120,6 +119,8 @@ class LazyGroup(click.Group):
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
             close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""
             ctx.fail(f"No such group {name!r}.{hint}")
