@@ -203,3 +203,32 @@ def test_client_waits_sends_arrays_and_reads_profiles(
     assert polls[:4] == [("GET", 200)] * 3 + [("DELETE", 202)]
     assert polls[4:-1] == [("GET", 200)] * len(polls[4:-1]) != []
     assert polls[-1] == ("GET", 404)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("atlas-admin api clus", "plain,clusters"),
+        ("atlas-admin api clusters getCluster --gr", "plain,--groupId"),
+    ],
+)
+def test_shell_completion_as_the_generated_readme_documents(
+    parity_cli: Path, words: str, expected: str
+) -> None:
+    """bash shown; zsh and fish are click's other sources of the same completions."""
+    environment = {
+        **base_environment(parity_cli),
+        "_ATLAS_ADMIN_COMPLETE": "bash_complete",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - 1),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "atlas_admin"],
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode().splitlines() == [expected]

@@ -59,13 +59,15 @@ class ProfileError(AtlasError):
 
 @dataclass(frozen=True)
 class Profile:
-    """One profile of the Atlas CLI's ``config.toml`` (empty strings where it has nothing)."""
+    """One profile of the Atlas CLI's ``config.toml`` (empty strings where it has nothing);
+    its ``repr`` leaves out the keys and ids of credentials, as ``atlas config describe``
+    redacts them."""
 
     name: str = DEFAULT_PROFILE
     path: str = ""
-    public_api_key: str = ""
+    public_api_key: str = field(default="", repr=False)
     private_api_key: str = field(default="", repr=False)
-    client_id: str = ""
+    client_id: str = field(default="", repr=False)
     client_secret: str = field(default="", repr=False)
     org_id: str = ""
     project_id: str = ""

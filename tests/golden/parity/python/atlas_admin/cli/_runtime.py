@@ -461,6 +461,8 @@ def run(operation_id: str, values: Mapping[str, object]) -> None:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(0)
+        except OSError as exc:  # --outputFile cannot be written
+            _fail(ctx, f"cannot write {output_file}: {exc.strerror or exc}")
 
 
 def _deliver(
