@@ -317,8 +317,10 @@ def _output(
     formats = sorted({fmt for version in operation.versions for fmt in version.formats})
     choice = given if isinstance(given, str) else None
     fallback = os.environ.get(ENV_OUTPUT) or profile.output
-    if choice is None and (fallback in formats or fallback.startswith(JMESPATH)):
-        choice = fallback
+    if choice is None and (
+        fallback in formats or (fallback.startswith(JMESPATH) and "json" in formats)
+    ):
+        choice = fallback  # a default the operation cannot use is no default for it
     if choice is None:
         if len(formats) > 1:
             raise click.UsageError(
