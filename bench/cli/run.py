@@ -12,12 +12,14 @@ A benchmark, not a test: it measures and prints a Markdown table, it never fails
   the library (``client.invoke`` in ``python -c``), both fresh interpreters talking to one
   local fake Atlas in its own process (bearer token, so one round trip each).
 
-The generated package goes to bench/results/cli/ (ignored by git).
+The generated package goes to bench/results/cli/ (ignored by git), byte-compiled as an
+installed package is.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import dataclasses
 import os
 import statistics
@@ -47,6 +49,9 @@ def generate() -> Path:
         load_settings(ROOT), out=WORK / "generated", targets=("python", "cli")
     )
     output.write_tree(settings.out, generate_files(settings).files)
+    # Byte-compiled, as pip installs it: with PYTHONDONTWRITEBYTECODE set (as on CI) every
+    # run would otherwise compile the package's modules again.
+    compileall.compile_dir(settings.out / "python", quiet=1)
     return settings.out / "python"
 
 
