@@ -232,3 +232,27 @@ def test_shell_completion_as_the_generated_readme_documents(
     )
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout.decode().splitlines() == [expected]
+
+
+def test_help_keeps_usage_on_one_line_and_states_what_atlas_cli_does_otherwise(
+    parity_cli: Path,
+) -> None:
+    """A narrow terminal: click would wrap ``[OPTIONS]`` onto a line of its own."""
+    environment = {**base_environment(parity_cli), "COLUMNS": "40"}
+    result = subprocess.run(
+        [sys.executable, "-m", "atlas_admin", "api", "clusters", "getCluster", "--help"],
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    text = result.stdout.decode()
+    assert text.splitlines()[0] == "Usage: atlas-admin api clusters getGroupCluster [OPTIONS]"
+    flat = " ".join(text.split())
+    assert "2023-02-01 (sunset 2025-01-01), 2024-08-05, preview (preview)" not in flat
+    assert "2023-02-01 (sunset 2025-01-01), 2024-08-05, preview." in flat
+    assert "The Atlas CLI defaults to the preview here" in flat
+    bare = "".join(text.split())  # click may wrap a long name at a hyphen
+    assert "SentastheHTTPheaderUse-Effective-Instance-Fields." in bare
+    assert " ." not in flat
