@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from ..errors import AtlasgenError
 from ..load import (
@@ -19,7 +19,12 @@ from ..load import (
     pointer_join,
     unescape_pointer_token,
 )
-from ..openapi import ATLAS_MEDIA_TYPE, HTTP_METHODS
+from ..openapi import (
+    ATLAS_MEDIA_TYPE,
+    ATLASCLI_EXTENSION,
+    HTTP_METHODS,
+    WATCHER_SOURCE,
+)
 from . import naming
 from .types import (
     Api,
@@ -39,6 +44,8 @@ from .types import (
     SecurityScheme,
     Tag,
     TypeRef,
+    Watcher,
+    WatcherParam,
 )
 
 # The Atlas list convention (see _Builder.pagination).
@@ -506,6 +513,7 @@ class _Builder:
             docs_url=_text(node.get("x-xgen-docs-url")) or None,
             idempotent=method.upper() in IDEMPOTENT_METHODS,
             pagination=self.pagination(method, parameters, responses),
+            watcher=_watcher(node, pointer),
         )
 
     def pagination(
@@ -602,7 +610,7 @@ class _Builder:
         classes = naming.unique_names((naming.python_class(t) for t in tag_names), separator="")
         groups = naming.unique_names((naming.cli_group(t) for t in tag_names), separator="")
         slugs = naming.unique_names((naming.doc_slug(t) for t in tag_names), separator="-")
-        operations = _unique_operation_names(operations)
+        operations = _resolve_watchers(_unique_operation_names(operations))
         for tag_name, attr, class_name, group, slug in zip(
             tag_names, attrs, classes, groups, slugs, strict=True
         ):
@@ -801,6 +809,51 @@ def _version_texts(node: Any, pointer: str) -> dict[str, Any]:
         ),
         "texts_pointer": pointer,
     }
+
+
+def _watcher(node: dict[str, Any], pointer: str) -> Watcher | None:
+    """The operation's ``x-xgen-atlascli.watcher`` (its shape checked by ``watcher-valid``)."""
+    extension = node.get(ATLASCLI_EXTENSION)
+    raw = extension.get("watcher") if isinstance(extension, dict) else None
+    if not isinstance(raw, dict) or not isinstance(raw.get("get"), dict):
+        return None
+    get, expect = raw["get"], raw.get("expect") or {}
+    match = expect.get("match") or {}
+    params = []
+    for name, text in (get.get("params") or {}).items():
+        found = WATCHER_SOURCE.match(str(text))
+        if found is not None:
+            source: Literal["input", "body"] = "input" if found["source"] == "input" else "body"
+            params.append(WatcherParam(str(name), source, found["value"]))
+    version = get.get("version")
+    return Watcher(
+        operation_id=str(get.get("operation-id")),
+        version=str(version) if version else None,
+        params=tuple(params),
+        http_code=int(expect.get("http-code") or 200),
+        match_path=str(match["path"]) if match.get("path") else None,
+        match_values=tuple(str(v) for v in match.get("values") or ()),
+        pointer=pointer_join(pointer, ATLASCLI_EXTENSION, "watcher"),
+    )
+
+
+def _resolve_watchers(operations: list[Operation]) -> list[Operation]:
+    """Watchers name the polled operation by id or alias (the Atlas spec uses aliases): the id."""
+    ids = {name: op.operation_id for op in operations for name in (op.operation_id, op.alias)}
+    return [
+        (
+            replace(
+                op,
+                watcher=replace(
+                    op.watcher,
+                    operation_id=ids.get(op.watcher.operation_id, op.watcher.operation_id),
+                ),
+            )
+            if op.watcher is not None
+            else op
+        )
+        for op in operations
+    ]
 
 
 def _type_refs(type_ref: TypeRef | None) -> set[str]:

@@ -234,6 +234,33 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class WatcherParam:
+    """One parameter of a watcher's poll: the polled operation's parameter ``name`` takes the
+    watched call's parameter ``value`` (``source`` ``input``) or the value at the JSON path
+    ``value`` (``$.name``) of the watched call's response (``source`` ``body``)."""
+
+    name: str
+    source: Literal["input", "body"]
+    value: str
+
+
+@dataclass(frozen=True)
+class Watcher:
+    """``x-xgen-atlascli.watcher``, the Atlas CLI's own shape: after the call, poll
+    ``operation_id`` (at ``version``) until it answers ``http_code`` and, with a
+    ``match_path``, the value there is one of ``match_values``. ``http_code`` 404 means
+    done when the resource is gone (a delete)."""
+
+    operation_id: str
+    version: str | None
+    params: tuple[WatcherParam, ...]
+    http_code: int
+    match_path: str | None
+    match_values: tuple[str, ...]
+    pointer: str
+
+
+@dataclass(frozen=True)
 class Operation:
     operation_id: str
     alias: str | None
@@ -257,6 +284,7 @@ class Operation:
     docs_url: str | None = None
     idempotent: bool = True
     pagination: Pagination | None = None
+    watcher: Watcher | None = None
 
     @property
     def newest_version(self) -> ApiVersion:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..load import pointer_join
-from ..openapi import ATLAS_MEDIA_TYPE
+from ..openapi import ATLAS_MEDIA_TYPE, ATLASCLI_EXTENSION, WATCHER_PATH, WATCHER_SOURCE
 from .document import (
     Document,
     Operation,
@@ -324,6 +324,105 @@ def epoch_unit(document: Document) -> Iterator[Finding]:
             yield pointer, f"x-epoch-unit needs an integer, but the type is {kind!r}"
 
 
+# ----------------------------------------------------------------------------- watchers
+def watcher_valid(document: Document) -> Iterator[Finding]:
+    """``x-xgen-atlascli.watcher`` polls a GET operation of this spec (by id or alias), at one
+    of its versions, with parameters it has (every required one given) taken from the call's
+    own parameters (``input:name``) or its response (``body:$.path``), and expects an HTTP
+    code and, optionally, one of ``values`` at a JSON ``path`` (``$.stateName``)."""
+    operations = list(document.operations())
+    by_name: dict[str, Operation] = {}
+    for operation in operations:
+        for key in ("operationId", _ALIAS):
+            if isinstance(operation.value.get(key), str):
+                by_name.setdefault(operation.value[key], operation)
+    for operation in operations:
+        extension = operation.value.get(ATLASCLI_EXTENSION)
+        if not isinstance(extension, dict) or "watcher" not in extension:
+            continue
+        pointer = pointer_join(operation.pointer, ATLASCLI_EXTENSION, "watcher")
+        watcher = extension["watcher"]
+        get = watcher.get("get") if isinstance(watcher, dict) else None
+        if not isinstance(get, dict):
+            yield pointer, "a watcher needs a 'get' object naming the operation to poll"
+            continue
+        name = get.get("operation-id")
+        polled = by_name.get(name) if isinstance(name, str) else None
+        if polled is None or polled.method != "get":
+            yield pointer_join(pointer, "get", "operation-id"), (
+                f"watcher operation-id {name!r} names no GET operation of this spec"
+            )
+            continue
+        yield from _watcher_get(document, operation, polled, get, pointer_join(pointer, "get"))
+        yield from _watcher_expect(watcher.get("expect"), pointer_join(pointer, "expect"))
+
+
+def _watcher_get(
+    document: Document, operation: Operation, polled: Operation, get: dict[str, Any], pointer: str
+) -> Iterator[Finding]:
+    version = get.get("version")
+    served = {
+        match["version"]
+        for status, response in (polled.value.get("responses") or {}).items()
+        if str(status).startswith("2")
+        for _, media in _media_types(document, response, pointer)
+        if (match := ATLAS_MEDIA_TYPE.match(media))
+    }
+    if version is not None and str(version) not in served:
+        yield pointer_join(pointer, "version"), (
+            f"watcher version {version!r} is not a version of {_title(polled)} "
+            f"({', '.join(sorted(served))})"
+        )
+    params = get.get("params") or {}
+    if not isinstance(params, dict):
+        yield pointer_join(pointer, "params"), "watcher params must map parameter names to sources"
+        return
+    polled_parameters = {
+        p.name: p
+        for p in document.operation_parameters(polled)
+        if p.location in ("path", "query", "header")
+    }
+    own = {p.name for p in document.operation_parameters(operation)}
+    for name, source in params.items():
+        where = pointer_join(pointer, "params", name)
+        found = WATCHER_SOURCE.match(source) if isinstance(source, str) else None
+        if name not in polled_parameters:
+            yield where, f"{_title(polled)} has no parameter {name!r}"
+        elif found is None:
+            yield where, f"watcher source {source!r} is neither 'input:<parameter>' nor 'body:$.path'"
+        elif found["source"] == "input" and found["value"] not in own:
+            yield where, f"{_title(operation)} has no parameter {found['value']!r}"
+        elif found["source"] == "body" and not WATCHER_PATH.match(found["value"]):
+            yield where, f"{found['value']!r} is not a JSON path like $.name or $.items[0].id"
+    for name, parameter in polled_parameters.items():
+        if (parameter.value.get("required") or parameter.location == "path") and name not in params:
+            yield pointer_join(pointer, "params"), (
+                f"watcher params lack {name!r}, required by {_title(polled)}"
+            )
+
+
+def _watcher_expect(expect: Any, pointer: str) -> Iterator[Finding]:
+    if expect is None:
+        return
+    if not isinstance(expect, dict):
+        yield pointer, "watcher expect must be an object (http-code, match)"
+        return
+    code = expect.get("http-code", 200)
+    if isinstance(code, bool) or not isinstance(code, int) or not 100 <= code <= 599:
+        yield pointer_join(pointer, "http-code"), f"http-code {code!r} is not an HTTP status code"
+    match = expect.get("match")
+    if match is None:
+        return
+    path = match.get("path") if isinstance(match, dict) else None
+    values = match.get("values") if isinstance(match, dict) else None
+    if not isinstance(path, str) or not WATCHER_PATH.match(path):
+        yield pointer_join(pointer, "match", "path"), (
+            f"match path {path!r} is not a JSON path like $.stateName"
+        )
+    if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+        yield pointer_join(pointer, "match", "values"), "match values must be a list of strings"
+
+
 # ----------------------------------------------------------------------------- values
 def sunset_date(document: Document) -> Iterator[Finding]:
     """``x-sunset`` is a ``YYYY-MM-DD`` date."""
@@ -429,6 +528,7 @@ RULES: tuple[Rule, ...] = (
     Rule("version-texts-known", "error", version_texts_known),
     Rule("epoch-unit", "error", epoch_unit),
     Rule("sunset-date", "error", sunset_date),
+    Rule("watcher-valid", "error", watcher_valid),
     Rule("example-valid", "warning", example_valid),
     Rule("default-valid", "error", default_valid),
     Rule("name-identifier", "error", name_identifier),

@@ -27,7 +27,6 @@ from ._errors import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
-    DeprecatedVersionWarning,
     InternalServerError,
     MissingCredentialsError,
     NotFoundError,
@@ -38,6 +37,7 @@ from ._errors import (
     RequestBodyError,
     SunsetVersionWarning,
     UnsupportedVersionError,
+    WatchTimeoutError,
 )
 from ._types import NOT_GIVEN, NotGiven
 
@@ -45,9 +45,8 @@ if TYPE_CHECKING:
     from . import models
     from ._auth import BearerTokenAuth, DigestApiKeyAuth, ServiceAccountAuth
     from ._client import AsyncClient, Client
-    from ._pagination import AsyncPage, AsyncPager, SyncPage
+    from ._profile import Profile
     from ._response import APIResponse, AsyncDownloadResponse, DownloadResponse
-    from ._trace import RequestEvent, ResponseEvent
 
 __all__ = [
     "API_VERSION",
@@ -59,8 +58,6 @@ __all__ = [
     "APITimeoutError",
     "AsyncClient",
     "AsyncDownloadResponse",
-    "AsyncPage",
-    "AsyncPager",
     "AtlasError",
     "AtlasWarning",
     "AuthenticationError",
@@ -68,7 +65,6 @@ __all__ = [
     "BearerTokenAuth",
     "Client",
     "ConflictError",
-    "DeprecatedVersionWarning",
     "DigestApiKeyAuth",
     "DownloadResponse",
     "InternalServerError",
@@ -78,14 +74,13 @@ __all__ = [
     "ParameterError",
     "PermissionDeniedError",
     "PreviewVersionWarning",
+    "Profile",
     "RateLimitError",
     "RequestBodyError",
-    "RequestEvent",
-    "ResponseEvent",
     "ServiceAccountAuth",
     "SunsetVersionWarning",
-    "SyncPage",
     "UnsupportedVersionError",
+    "WatchTimeoutError",
     "__version__",
     "models",
 ]
@@ -96,14 +91,10 @@ _LAZY = {
     "DigestApiKeyAuth": "._auth",
     "ServiceAccountAuth": "._auth",
     "BearerTokenAuth": "._auth",
+    "Profile": "._profile",
     "APIResponse": "._response",
     "DownloadResponse": "._response",
     "AsyncDownloadResponse": "._response",
-    "SyncPage": "._pagination",
-    "AsyncPage": "._pagination",
-    "AsyncPager": "._pagination",
-    "RequestEvent": "._trace",
-    "ResponseEvent": "._trace",
 }
 
 
