@@ -27,6 +27,7 @@ from ._errors import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    DeprecatedVersionWarning,
     InternalServerError,
     MissingCredentialsError,
     NotFoundError,
@@ -45,8 +46,10 @@ if TYPE_CHECKING:
     from . import models
     from ._auth import BearerTokenAuth, DigestApiKeyAuth, ServiceAccountAuth
     from ._client import AsyncClient, Client
+    from ._pagination import AsyncPage, AsyncPager, SyncPage
     from ._profile import Profile
     from ._response import APIResponse, AsyncDownloadResponse, DownloadResponse
+    from ._trace import RequestEvent, ResponseEvent
 
 __all__ = [
     "API_VERSION",
@@ -58,6 +61,8 @@ __all__ = [
     "APITimeoutError",
     "AsyncClient",
     "AsyncDownloadResponse",
+    "AsyncPage",
+    "AsyncPager",
     "AtlasError",
     "AtlasWarning",
     "AuthenticationError",
@@ -65,6 +70,7 @@ __all__ = [
     "BearerTokenAuth",
     "Client",
     "ConflictError",
+    "DeprecatedVersionWarning",
     "DigestApiKeyAuth",
     "DownloadResponse",
     "InternalServerError",
@@ -77,8 +83,11 @@ __all__ = [
     "Profile",
     "RateLimitError",
     "RequestBodyError",
+    "RequestEvent",
+    "ResponseEvent",
     "ServiceAccountAuth",
     "SunsetVersionWarning",
+    "SyncPage",
     "UnsupportedVersionError",
     "WatchTimeoutError",
     "__version__",
@@ -95,6 +104,11 @@ _LAZY = {
     "APIResponse": "._response",
     "DownloadResponse": "._response",
     "AsyncDownloadResponse": "._response",
+    "SyncPage": "._pagination",
+    "AsyncPage": "._pagination",
+    "AsyncPager": "._pagination",
+    "RequestEvent": "._trace",
+    "ResponseEvent": "._trace",
 }
 
 

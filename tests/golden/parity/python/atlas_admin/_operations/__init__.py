@@ -18,6 +18,7 @@ import importlib
 from ._types import (
     Location,
     OperationSpec,
+    PaginationSpec,
     ParameterSpec,
     Scalar,
     TagSpec,
@@ -30,6 +31,7 @@ __all__ = [
     "TAGS",
     "Location",
     "OperationSpec",
+    "PaginationSpec",
     "ParameterSpec",
     "Scalar",
     "TagSpec",

@@ -22,6 +22,7 @@ import click
 from click.core import ParameterSource
 
 if TYPE_CHECKING:
+    from .._client import Client
     from .._errors import APIStatusError, ParameterError
     from .._operations import OperationSpec, VersionSpec
     from .._profile import Profile
@@ -35,12 +36,14 @@ CONTEXT_SETTINGS: dict[str, Any] = {
 }
 # click parameter name of each flag every command may have -> the flag.
 VERSION, FILE, OUTPUT, OUTPUT_FILE = "cli_version", "cli_file", "cli_output", "cli_output_file"
+ALL = "cli_all"
 WATCH, WATCH_TIMEOUT, PROFILE = "cli_watch", "cli_watch_timeout", "cli_profile"
 OWN_FLAGS = {
     VERSION: "--version",
     FILE: "--file",
     OUTPUT: "--output",
     OUTPUT_FILE: "--outputFile",
+    ALL: "--all",
     WATCH: "--watch",
     WATCH_TIMEOUT: "--watchTimeout",
     PROFILE: "--profile",
@@ -448,6 +451,9 @@ def run(operation_id: str, values: Mapping[str, object]) -> None:
     base_url = os.environ.get(ENV_BASE_URL) or profile.base_url(os.environ)
     with Client(auth=auth, base_url=base_url) as client:
         try:
+            if values.get(ALL):
+                _print_all(client, operation, params, requested, options)
+                return
             response = client.invoke(operation_id, params, body=body, version=requested, **options)
             content = _deliver(response, output, output_file, binary, params)
             if values.get(WATCH):
@@ -507,6 +513,27 @@ def _watch(
 
     seconds = float(timeout) if isinstance(timeout, int) and timeout > 0 else None
     wait(client, operation_id, params, content, timeout=seconds)
+
+
+def _print_all(
+    client: Client,
+    operation: OperationSpec,
+    params: Mapping[str, object],
+    version: str | None,
+    options: Mapping[str, Any],
+) -> None:
+    """``--all``: every item of a paginated list, one compact JSON object per line (JSON
+    Lines), written as each page comes: memory stays at one page however long the list,
+    and a reader can start (or stop, ``| head``) before the last page."""
+    from .._pagination import iter_raw_items
+
+    def send(page_params: Mapping[str, object]) -> APIResponse[Any]:
+        return client.invoke(operation.operation_id, page_params, version=version, **options)
+
+    enveloped = params.get("envelope") is True
+    on_page = _raise_enveloped_error if enveloped else None
+    for item in iter_raw_items(send, operation, params, on_page=on_page):
+        click.echo(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
 
 
 def _raise_enveloped_error(response: APIResponse[Any]) -> None:

@@ -25,7 +25,7 @@ def group() -> None:
     name="getGroupLegacy",
     cls=ApiCommand,
     short_help="Return the Legacy Settings",
-    help="Return the Legacy Settings.\n\nEvery version of this operation has a sunset date.\n\nAPI versions: 2023-01-01 (sunset 2024-06-01); the newest dated one, 2023-01-01, unless --version.\n\nEvery API version of this operation has a sunset date (the last: 2024-06-01); after it the API may reject the operation.",
+    help="Return the Legacy Settings.\n\nEvery version of this operation has a sunset date.\n\nAPI versions: 2023-01-01 (was sunset on 2024-06-01); the newest dated one, 2023-01-01, unless --version.\n\nEvery API version of this operation has a sunset date (the last: 2024-06-01); after it the API may reject the operation.",
     epilog="\x08\nExample:\n  atlas-admin api legacy getGroupLegacy --groupId aaaaaaaaaaaaaaaaaaaaaaaa --version 2023-01-01",
 )
 @click.option(
@@ -41,7 +41,7 @@ def group() -> None:
     "--version",
     "cli_version",
     metavar="YYYY-MM-DD",
-    help="API version: 2023-01-01 (sunset 2024-06-01). Default: 2023-01-01, the newest dated one. An unknown version is an error (the Atlas CLI warns and falls back to its default, which can silently change what the request means).",
+    help="API version: 2023-01-01 (was sunset on 2024-06-01). Default: 2023-01-01, the newest dated one. An unknown version is an error (the Atlas CLI warns and falls back to its default, which can silently change what the request means).",
 )
 @click.option(
     "-o",

@@ -56,8 +56,8 @@ class ClustersResource:
                 validated the same way; read-only and unset fields are not sent.
             version: The API version to speak: ``2024-08-05``. Default: the client's
                 ``default_version`` pin, else ``2024-08-05``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             The parsed response: ``Cluster``.
@@ -132,8 +132,8 @@ class ClustersResource:
             cluster_name: Human-readable label that identifies the cluster.
             version: The API version to speak: ``2023-02-01``. Default: the client's
                 ``default_version`` pin, else ``2023-02-01``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             None.
@@ -211,8 +211,8 @@ class ClustersResource:
                 ``Use-Effective-Instance-Fields`` header.
             version: The API version to speak: ``2023-02-01``, ``2024-08-05``, ``preview``.
                 Default: the client's ``default_version`` pin, else ``2024-08-05``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             The parsed response: ``Cluster``.
@@ -272,8 +272,8 @@ class AsyncClustersResource:
                 validated the same way; read-only and unset fields are not sent.
             version: The API version to speak: ``2024-08-05``. Default: the client's
                 ``default_version`` pin, else ``2024-08-05``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             The parsed response: ``Cluster``.
@@ -348,8 +348,8 @@ class AsyncClustersResource:
             cluster_name: Human-readable label that identifies the cluster.
             version: The API version to speak: ``2023-02-01``. Default: the client's
                 ``default_version`` pin, else ``2023-02-01``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             None.
@@ -427,8 +427,8 @@ class AsyncClustersResource:
                 ``Use-Effective-Instance-Fields`` header.
             version: The API version to speak: ``2023-02-01``, ``2024-08-05``, ``preview``.
                 Default: the client's ``default_version`` pin, else ``2024-08-05``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             The parsed response: ``Cluster``.

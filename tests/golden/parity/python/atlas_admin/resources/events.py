@@ -57,8 +57,8 @@ class EventsResource:
             min_date: Date and time from when to return events.
             version: The API version to speak: ``2023-01-01``. Default: the client's
                 ``default_version`` pin, else ``2023-01-01``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             The parsed response: ``EventList``.
@@ -115,8 +115,8 @@ class AsyncEventsResource:
             min_date: Date and time from when to return events.
             version: The API version to speak: ``2023-01-01``. Default: the client's
                 ``default_version`` pin, else ``2023-01-01``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             The parsed response: ``EventList``.

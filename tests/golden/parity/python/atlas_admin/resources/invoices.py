@@ -57,8 +57,8 @@ class InvoicesResource:
             invoice_id: Unique 24-hexadecimal digit string that identifies the invoice.
             version: The API version to speak: ``2023-01-01``. Default: the client's
                 ``default_version`` pin, else ``2023-01-01``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             A streamed DownloadResponse (csv/json): ``write_to_file(path)`` or
@@ -113,8 +113,8 @@ class AsyncInvoicesResource:
             invoice_id: Unique 24-hexadecimal digit string that identifies the invoice.
             version: The API version to speak: ``2023-01-01``. Default: the client's
                 ``default_version`` pin, else ``2023-01-01``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             A streamed AsyncDownloadResponse (csv/json): ``write_to_file(path)`` or

@@ -44,7 +44,8 @@ class LegacyResource:
 
         Every version of this operation has a sunset date.
 
-        API versions: 2023-01-01 (sunset 2024-06-01); the newest, 2023-01-01, unless pinned.
+        API versions: 2023-01-01 (was sunset on 2024-06-01); the newest, 2023-01-01, unless
+        pinned.
 
         Every API version of this operation has a sunset date (the last: 2024-06-01); after
         it the API may reject the operation.
@@ -54,8 +55,8 @@ class LegacyResource:
                 match ``^([a-f0-9]{24})$``.
             version: The API version to speak: ``2023-01-01``. Default: the client's
                 ``default_version`` pin, else ``2023-01-01``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             The parsed response: ``Invoice``.
@@ -99,7 +100,8 @@ class AsyncLegacyResource:
 
         Every version of this operation has a sunset date.
 
-        API versions: 2023-01-01 (sunset 2024-06-01); the newest, 2023-01-01, unless pinned.
+        API versions: 2023-01-01 (was sunset on 2024-06-01); the newest, 2023-01-01, unless
+        pinned.
 
         Every API version of this operation has a sunset date (the last: 2024-06-01); after
         it the API may reject the operation.
@@ -109,8 +111,8 @@ class AsyncLegacyResource:
                 match ``^([a-f0-9]{24})$``.
             version: The API version to speak: ``2023-01-01``. Default: the client's
                 ``default_version`` pin, else ``2023-01-01``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             The parsed response: ``Invoice``.
