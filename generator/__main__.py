@@ -235,8 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     except AtlasgenError as exc:
         out.error(str(exc))
         return EXIT_FAIL
-    except KeyboardInterrupt:
-        out.error("interrupted; nothing was written")
+    except KeyboardInterrupt as exc:  # output.Interrupted says what was written
+        out.error(str(exc) or "interrupted; nothing was written")
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug in atlasgen: one line, traceback on -v
         if out.verbosity > 0:

@@ -1,15 +1,24 @@
 """Write a whole generated tree atomically, or compare it with what is on disk.
 
 The new tree is assembled beside the output directory (unchanged files hard-linked, so
-they are not rewritten), then swapped in with two renames. Any failure before the swap
-leaves the output directory exactly as it was.
+they are not rewritten), then swapped in at once (see :func:`_swap`). A failure or a kill at
+any instant leaves the output directory whole, old or new; the next run removes what a
+killed one left beside it.
 """
 
 from __future__ import annotations
 
+import ctypes
 import difflib
+import errno as _errno
 import os
+import re
 import shutil
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -118,42 +127,172 @@ def _guard(out_dir: Path) -> None:
 
 
 def write_tree(out_dir: Path, files: dict[str, bytes]) -> Changes:
-    """Make ``out_dir`` hold exactly ``files`` (plus foreign tool caches), atomically."""
+    """Make ``out_dir`` hold exactly ``files`` (plus foreign tool caches), atomically.
+
+    A symlink given as ``out_dir`` is kept: the tree it points to is replaced.
+    """
+    out_dir = _through_symlink(out_dir)
+    recover(out_dir)
     _guard(out_dir)
     changes = plan(out_dir, files)
     if not changes.any:
         return changes
-    parent = out_dir.parent
-    staging = parent / f".{out_dir.name}.atlasgen-new-{os.getpid()}"
-    retired = parent / f".{out_dir.name}.atlasgen-old-{os.getpid()}"
+    staging = _sibling(out_dir, "new")
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(staging, ignore_errors=True)
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
         staging.mkdir()
-        unchanged = set(changes.unchanged)
-        for name, content in files.items():
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if name in unchanged:
-                _link_or_copy(out_dir / name, target)
-            else:
-                target.write_bytes(content)
-        if out_dir.is_dir():
-            _carry_foreign(out_dir, staging)
-            os.rename(out_dir, retired)
-            try:
-                os.rename(staging, out_dir)
-            except OSError:
-                os.rename(retired, out_dir)
-                raise
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.rename(staging, out_dir)
+        _fill(staging, out_dir, files, set(changes.unchanged))
+        _fault("after-stage")
+        with _interrupts_deferred() as interrupted:
+            _swap(staging, out_dir)
+            _fault("after-swap")
+            shutil.rmtree(staging, ignore_errors=True)  # now the old tree
+        if interrupted:
+            raise Interrupted(f"interrupted; {out_dir} was written completely")
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
         reason = exc.strerror or str(exc)
         raise OutputError(f"cannot write {out_dir}: {reason}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return changes
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C that arrived while the output was swapped: the swap finished first."""
+
+
+# ----------------------------------------------------------------------------- the swap
+# ``out_dir`` is whole at every instant. Where the kernel can exchange two directories in one
+# step (Linux ``renameat2(RENAME_EXCHANGE)``), the staged tree and the output trade places and
+# the old tree is removed from the staging name. Elsewhere the old tree is renamed aside first
+# (``.NAME.atlasgen-old-PID``): a kill between the two renames leaves the output missing for an
+# instant, and the next run puts the old tree back before doing anything else (:func:`recover`).
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.atlasgen-(?P<kind>new|old)-(?P<pid>\d+)")
+
+
+def _sibling(out_dir: Path, kind: str, pid: int | None = None) -> Path:
+    return out_dir.parent / f".{out_dir.name}.atlasgen-{kind}-{pid or os.getpid()}"
+
+
+def _fault(step: str) -> None:
+    """Die here when ``ATLASGEN_FAULT`` names this step: how tests kill a run mid-write."""
+    if os.environ.get("ATLASGEN_FAULT") == step:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _renameat2() -> Callable[[bytes, bytes], int] | None:
+    """libc's ``renameat2`` with RENAME_EXCHANGE, or None where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        function = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    function.restype = ctypes.c_int
+
+    def exchange(old: bytes, new: bytes) -> int:
+        return int(function(_AT_FDCWD, old, _AT_FDCWD, new, _RENAME_EXCHANGE))
+
+    return exchange
+
+
+_exchange = _renameat2()
+
+
+def _swap(staging: Path, out_dir: Path) -> None:
+    """Put ``staging`` at ``out_dir``; afterwards ``staging`` holds the old tree, if any."""
+    if not out_dir.is_dir():
+        os.rename(staging, out_dir)
+        return
+    if _exchange is not None:
+        if _exchange(os.fsencode(staging), os.fsencode(out_dir)) == 0:
+            return
+        errno = ctypes.get_errno()
+        if errno not in (_errno.EINVAL, _errno.ENOSYS, _errno.ENOTSUP):
+            raise OSError(errno, os.strerror(errno))
+    retired = _sibling(out_dir, "old")
+    os.rename(out_dir, retired)
+    _fault("between-renames")
+    try:
+        os.rename(staging, out_dir)
+    except OSError:
+        os.rename(retired, out_dir)
+        raise
+    os.rename(retired, staging)  # removed with the staging directory
+
+
+def recover(out_dir: Path) -> None:
+    """Undo what killed runs left beside ``out_dir``: put a retired tree back where the output
+    is missing, and remove staging trees. Leftovers of a run still alive are not touched."""
+    if not out_dir.parent.is_dir():
+        return
+    for path in sorted(out_dir.parent.iterdir()):
+        found = _LEFTOVER.fullmatch(path.name)
+        if not found or found["name"] != out_dir.name or _alive(int(found["pid"])):
+            continue
+        if found["kind"] == "old" and not out_dir.exists():
+            os.rename(path, out_dir)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # a leftover of an earlier process that had our number
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[list[int]]:
+    """Hold Ctrl-C and SIGTERM until the block ends, so the swap is never cut in half; the
+    yielded list is non-empty afterwards if one arrived."""
+    arrived: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield arrived
+        return
+    saved = {
+        number: signal.signal(number, lambda received, _frame: arrived.append(received))
+        for number in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        yield arrived
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+
+
+def _through_symlink(out_dir: Path) -> Path:
+    """The directory a symlinked ``--out`` points to (the symlink itself stays)."""
+    return Path(os.path.realpath(out_dir)) if out_dir.is_symlink() else out_dir
+
+
+def _fill(staging: Path, out_dir: Path, files: dict[str, bytes], unchanged: set[str]) -> None:
+    for name, content in files.items():
+        target = staging / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if name in unchanged:
+            _link_or_copy(out_dir / name, target)
+        else:
+            target.write_bytes(content)
+    if out_dir.is_dir():
+        _carry_foreign(out_dir, staging)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
