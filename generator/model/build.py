@@ -19,6 +19,7 @@ from ..load import (
     pointer_join,
     unescape_pointer_token,
 )
+from ..servers import server_url
 from . import naming
 from .types import (
     Api,
@@ -559,14 +560,11 @@ class _Builder:
         )
         newest = dates[-1] if dates else "0000-00-00"
         info = self.data.get("info") or {}
-        servers = self.data.get("servers") or [{}]
         return Api(
             title=_text(info.get("title")),
             description=_text(info.get("description")),
             api_version=str(info.get("version", "")),
-            server_url=str((servers[0] or {}).get("url") or "https://cloud.mongodb.com").rstrip(
-                "/"
-            ),
+            server_url=server_url(self.data.get("servers")),
             spec_path=spec_display,
             tags=tuple(tags),
             schemas=schemas,

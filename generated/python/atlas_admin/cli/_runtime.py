@@ -48,6 +48,7 @@ CONTEXT_SETTINGS: dict[str, Any] = {
 VERSION, FILE, OUTPUT, OUTPUT_FILE = "cli_version", "cli_file", "cli_output", "cli_output_file"
 OWN_FLAGS = {VERSION: "--version", FILE: "--file", OUTPUT: "--output", OUTPUT_FILE: "--outputFile"}
 API_TITLE = "MongoDB Atlas Administration API"
+NEWEST_API_VERSION = "2025-03-12"
 API_HELP = (
     f"Call any {API_TITLE} operation: one group per tag, one command per "
     "operation, one flag per parameter, named as the API names them."
@@ -116,8 +117,8 @@ def build_root(prog_name: str, groups: Mapping[str, tuple[str, str]], package: s
         commands=[api],
         context_settings=CONTEXT_SETTINGS,
         help=(
-            f"Command line for the {API_TITLE} (API versions up to "
-            "2025-03-12). Credentials come from the environment: "
+            f"Command line for the {API_TITLE} (API versions up to {NEWEST_API_VERSION}). "
+            "Credentials come from the environment: "
             "MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET, or "
             "MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY, or "
             "MONGODB_ATLAS_ACCESS_TOKEN; MONGODB_ATLAS_BASE_URL overrides the API root."
