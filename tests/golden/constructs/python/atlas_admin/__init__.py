@@ -35,6 +35,7 @@ from ._errors import (
     PreviewVersionWarning,
     RateLimitError,
     RequestBodyError,
+    ResponseTooLargeError,
     SunsetVersionWarning,
     UnsupportedVersionError,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "PreviewVersionWarning",
     "RateLimitError",
     "RequestBodyError",
+    "ResponseTooLargeError",
     "ServiceAccountAuth",
     "SunsetVersionWarning",
     "UnsupportedVersionError",

@@ -33,6 +33,7 @@ from ._errors import (
     APITimeoutError,
     ParameterError,
     RequestBodyError,
+    ResponseTooLargeError,
     status_error_class,
 )
 from ._models import REQUEST_CONTEXT, RESPONSE_CONTEXT
@@ -47,6 +48,7 @@ from ._types import NOT_GIVEN, NotGiven
 from ._validation import check_version_format, prepare_parameters, select_version
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "AsyncAPIClient",
@@ -66,6 +68,11 @@ MAX_RETRY_DELAY = 8.0
 # A Retry-After longer than this is capped to it.
 MAX_RETRY_AFTER = 60.0
 ALWAYS_RETRIED: Final = frozenset({429, 503})
+# A JSON (or error) body larger than this, decoded, raises ResponseTooLargeError while it is
+# read, before it fills memory; downloads stream and have no cap.
+DEFAULT_MAX_RESPONSE_BYTES: Final = 64 * 1024 * 1024
+# Failures that prove the request never reached the server: safe to resend any method.
+_NOT_SENT: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class RequestOptions(TypedDict, total=False):
@@ -77,6 +84,10 @@ class RequestOptions(TypedDict, total=False):
     """More headers to send."""
     extra_query: Mapping[str, str]
     """More query parameters to send."""
+    idempotent: bool
+    """Sending this call twice does no harm (say it carries an idempotency key): a POST or
+    PATCH is then retried after a timeout or a 5xx like a GET. Without it, a non-idempotent
+    call is resent only when it certainly never reached the server (or on 429/503)."""
 
 
 _USER_AGENT: Final = (
@@ -87,12 +98,15 @@ _USER_AGENT: Final = (
 class _Call:
     """A call ready to send."""
 
-    __slots__ = ("envelope", "request", "version")
+    __slots__ = ("envelope", "idempotent", "request", "version")
 
-    def __init__(self, request: httpx.Request, version: str | None, envelope: bool) -> None:
+    def __init__(
+        self, request: httpx.Request, version: str | None, envelope: bool, idempotent: bool
+    ) -> None:
         self.request = request
         self.version = version
         self.envelope = envelope
+        self.idempotent = idempotent
 
 
 _ADAPTERS: dict[object, TypeAdapter[Any]] = {}
@@ -166,6 +180,67 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+def _attempt_deadline(request: httpx.Request) -> float | None:
+    """When (``time.monotonic()``) an attempt must have its whole response: the request's
+    longest timeout from now. Timeouts bound each wait; this bounds their sum, so a server
+    that drips its body a byte at a time cannot keep a call alive past it."""
+    timeouts = request.extensions.get("timeout") or {}
+    waits = [wait for wait in timeouts.values() if wait is not None]
+    return time.monotonic() + max(waits) if waits else None
+
+
+def _past_deadline(deadline: float | None, request: httpx.Request) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise httpx.ReadTimeout("no complete response before the call's deadline", request=request)
+
+
+def _check_size(response: httpx.Response, size: int, limit: int | None) -> None:
+    if limit is not None and size > limit:
+        raise ResponseTooLargeError(
+            f"the {response.status_code} response is larger than max_response_bytes={limit} "
+            f"({response.request.method} {response.request.url.path})",
+            response=response,
+            limit=limit,
+        )
+
+
+def _declared_size(response: httpx.Response) -> int:
+    length = response.headers.get("Content-Length", "")
+    return int(length) if length.isdigit() else 0
+
+
+def _read_capped(response: httpx.Response, limit: int | None, deadline: float | None) -> None:
+    """Read the body (into ``response.content``): at most ``limit`` bytes once decoded, and
+    all of it before ``deadline``; the connection is closed as soon as either is passed."""
+    try:
+        _check_size(response, _declared_size(response), limit)
+        chunks, size = [], 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            _check_size(response, size, limit)
+            _past_deadline(deadline, response.request)
+            chunks.append(chunk)
+    finally:
+        response.close()
+    response._content = b"".join(chunks)  # what Response.read() keeps
+
+
+async def _aread_capped(
+    response: httpx.Response, limit: int | None, deadline: float | None
+) -> None:
+    """The async :func:`_read_capped` (the caller holds the deadline with ``asyncio.timeout``)."""
+    try:
+        _check_size(response, _declared_size(response), limit)
+        chunks, size = [], 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            _check_size(response, size, limit)
+            chunks.append(chunk)
+    finally:
+        await response.aclose()
+    response._content = b"".join(chunks)
+
+
 def _json(response: httpx.Response) -> object:
     try:
         return json.loads(response.content) if response.content else None
@@ -184,9 +259,11 @@ class _BaseAPIClient:
         timeout: TimeoutTypes,
         max_retries: int,
         default_version: str | None,
+        max_response_bytes: int | None,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
+        self.max_response_bytes = max_response_bytes
         self.base_url = (base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL).rstrip("/")
         self.auth: httpx.Auth | None = (
             auth_from_env(os.environ) if isinstance(auth, NotGiven) else auth
@@ -252,13 +329,23 @@ class _BaseAPIClient:
             timeout=options.get("timeout", self.timeout),
         )
         envelope = params.get("envelope") is True
-        return _Call(request, selected.version if selected is not None else None, envelope)
+        idempotent = operation.idempotent or options.get("idempotent") is True
+        return _Call(
+            request, selected.version if selected is not None else None, envelope, idempotent
+        )
 
     # ------------------------------------------------------------------ retries
-    def _should_retry(self, operation: OperationSpec, status_code: int) -> bool:
+    @staticmethod
+    def _should_retry(idempotent: bool, status_code: int) -> bool:
         if status_code in ALWAYS_RETRIED:
             return True
-        return status_code >= 500 and operation.idempotent
+        return status_code >= 500 and idempotent
+
+    @staticmethod
+    def _may_resend(idempotent: bool, exc: httpx.TransportError) -> bool:
+        """A POST whose response timed out may have created something: resend it only when
+        it never reached the server, or when the caller said the call is idempotent."""
+        return idempotent or isinstance(exc, _NOT_SENT)
 
     @staticmethod
     def _retry_delay(attempt: int, headers: httpx.Headers | None) -> float:
@@ -369,6 +456,11 @@ class _BaseAPIClient:
         return get_tag(operation.tag).python_name, operation.python_name, arguments
 
 
+def _loop_time(deadline: float) -> float:
+    """A ``time.monotonic()`` instant on the running event loop's clock."""
+    return asyncio.get_running_loop().time() + deadline - time.monotonic()
+
+
 def _connection_error(
     exc: httpx.TransportError, operation: OperationSpec, request: httpx.Request
 ) -> APIConnectionError:
@@ -390,6 +482,7 @@ class SyncAPIClient(_BaseAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         default_version: str | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise TypeError(
@@ -401,6 +494,7 @@ class SyncAPIClient(_BaseAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             default_version=default_version,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_http_client = http_client is None
         self._http_client = (
@@ -444,7 +538,7 @@ class SyncAPIClient(_BaseAPIClient):
             version=version,
             options=options or {},
         )
-        response = self._send(operation, call.request, stream=operation.download)
+        response = self._send(operation, call, stream=operation.download)
         if operation.download:
 
             def parse(http_response: httpx.Response) -> Any:
@@ -463,15 +557,17 @@ class SyncAPIClient(_BaseAPIClient):
             )
         return parse(response)
 
-    def _send(
-        self, operation: OperationSpec, request: httpx.Request, *, stream: bool
-    ) -> httpx.Response:
+    def _send(self, operation: OperationSpec, call: _Call, *, stream: bool) -> httpx.Response:
+        request = call.request
         attempt = 0
         while True:
             try:
-                response = self._http_client.send(request, auth=self.auth, stream=stream)
+                deadline = _attempt_deadline(request)
+                response = self._http_client.send(request, auth=self.auth, stream=True)
+                if not (stream and response.is_success):
+                    _read_capped(response, self.max_response_bytes, deadline)
             except httpx.TransportError as exc:
-                if attempt >= self.max_retries:
+                if attempt >= self.max_retries or not self._may_resend(call.idempotent, exc):
                     raise _connection_error(exc, operation, request) from exc
                 delay = self._retry_delay(attempt, None)
                 log.info(
@@ -482,11 +578,9 @@ class SyncAPIClient(_BaseAPIClient):
                 log.debug("%s %s -> %s", request.method, request.url, status)
                 if 200 <= status < 300:
                     return response
-                if attempt >= self.max_retries or not self._should_retry(operation, status):
-                    response.read()
+                if attempt >= self.max_retries or not self._should_retry(call.idempotent, status):
                     raise self._status_error(operation, response)
                 delay = self._retry_delay(attempt, response.headers)
-                response.close()
                 log.info("%s: %s; retrying in %.2fs", operation.operation_id, status, delay)
             time.sleep(delay)
             attempt += 1
@@ -521,6 +615,7 @@ class AsyncAPIClient(_BaseAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         default_version: str | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError(
@@ -532,6 +627,7 @@ class AsyncAPIClient(_BaseAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             default_version=default_version,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_http_client = http_client is None
         self._http_client = (
@@ -577,7 +673,7 @@ class AsyncAPIClient(_BaseAPIClient):
             version=version,
             options=options or {},
         )
-        response = await self._send(operation, call.request, stream=operation.download)
+        response = await self._send(operation, call, stream=operation.download)
         if operation.download:
 
             def parse(http_response: httpx.Response) -> Any:
@@ -596,15 +692,14 @@ class AsyncAPIClient(_BaseAPIClient):
             )
         return parse(response)
 
-    async def _send(
-        self, operation: OperationSpec, request: httpx.Request, *, stream: bool
-    ) -> httpx.Response:
+    async def _send(self, operation: OperationSpec, call: _Call, *, stream: bool) -> httpx.Response:
+        request = call.request
         attempt = 0
         while True:
             try:
-                response = await self._http_client.send(request, auth=self.auth, stream=stream)
+                response = await self._attempt(request, stream=stream)
             except httpx.TransportError as exc:
-                if attempt >= self.max_retries:
+                if attempt >= self.max_retries or not self._may_resend(call.idempotent, exc):
                     raise _connection_error(exc, operation, request) from exc
                 delay = self._retry_delay(attempt, None)
                 log.info(
@@ -615,14 +710,26 @@ class AsyncAPIClient(_BaseAPIClient):
                 log.debug("%s %s -> %s", request.method, request.url, status)
                 if 200 <= status < 300:
                     return response
-                if attempt >= self.max_retries or not self._should_retry(operation, status):
-                    await response.aread()
+                if attempt >= self.max_retries or not self._should_retry(call.idempotent, status):
                     raise self._status_error(operation, response)
                 delay = self._retry_delay(attempt, response.headers)
-                await response.aclose()
                 log.info("%s: %s; retrying in %.2fs", operation.operation_id, status, delay)
             await asyncio.sleep(delay)
             attempt += 1
+
+    async def _attempt(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
+        """One send, with its body read (but a download's) before the attempt's deadline."""
+        deadline = _attempt_deadline(request)
+        try:
+            async with asyncio.timeout_at(None if deadline is None else _loop_time(deadline)):
+                response = await self._http_client.send(request, auth=self.auth, stream=True)
+                if not (stream and response.is_success):
+                    await _aread_capped(response, self.max_response_bytes, deadline)
+        except TimeoutError:
+            raise httpx.ReadTimeout(
+                "no complete response before the call's deadline", request=request
+            ) from None
+        return response
 
     async def invoke(
         self,

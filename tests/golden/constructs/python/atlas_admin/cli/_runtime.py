@@ -14,6 +14,8 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
+import signal
 import sys
 import warnings
 from collections.abc import Mapping
@@ -24,7 +26,6 @@ from click.core import ParameterSource
 
 from .._errors import (
     APIConnectionError,
-    APIResponseValidationError,
     APIStatusError,
     AtlasError,
     AtlasWarning,
@@ -36,7 +37,7 @@ from .._operations import OperationSpec, VersionSpec, get_operation
 from .._validation import prepare_parameters, select_version
 
 if TYPE_CHECKING:
-    from .._response import APIResponse
+    from .._response import DownloadResponse
 
 __all__ = ["AliasGroup", "ApiCommand", "LazyGroup", "build_root", "run"]
 
@@ -48,6 +49,7 @@ CONTEXT_SETTINGS: dict[str, Any] = {
 VERSION, FILE, OUTPUT, OUTPUT_FILE = "cli_version", "cli_file", "cli_output", "cli_output_file"
 OWN_FLAGS = {VERSION: "--version", FILE: "--file", OUTPUT: "--output", OUTPUT_FILE: "--outputFile"}
 API_TITLE = "Atlas constructs fixture"
+NEWEST_API_VERSION = "2025-01-01"
 API_HELP = (
     f"Call any {API_TITLE} operation: one group per tag, one command per "
     "operation, one flag per parameter, named as the API names them."
@@ -116,8 +118,8 @@ def build_root(prog_name: str, groups: Mapping[str, tuple[str, str]], package: s
         commands=[api],
         context_settings=CONTEXT_SETTINGS,
         help=(
-            f"Command line for the {API_TITLE} (API versions up to "
-            "2025-01-01). Credentials come from the environment: "
+            f"Command line for the {API_TITLE} (API versions up to {NEWEST_API_VERSION}). "
+            "Credentials come from the environment: "
             "MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET, or "
             "MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY, or "
             "MONGODB_ATLAS_ACCESS_TOKEN; MONGODB_ATLAS_BASE_URL overrides the API root."
@@ -143,9 +145,30 @@ def _usage_error(ctx: click.Context, exc: ParameterError) -> click.UsageError:
     return click.BadParameter(problem, ctx=ctx, param_hint=f"'{flag}'")
 
 
+# What a server's text must not bring to a terminal: escape sequences (ESC [ ... m, OSC
+# ESC ] ... BEL, ...), C0 and C1 control characters, and bidirectional overrides.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[PX^_][^\x1b]*(?:\x1b\\)?|[@-Z\\-_])"
+)
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE_IN_JSON = re.compile(
+    "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]"
+)
+
+
+def _printable(text: str) -> str:
+    """Server text made one safe line: escape sequences dropped, other controls a space."""
+    return " ".join(_UNPRINTABLE.sub(" ", _ESCAPE_SEQUENCE.sub("", text)).split())
+
+
 def _fail(ctx: click.Context, message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(f"Error: {_printable(message)}", err=True)
     ctx.exit(1)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM ends a command as Ctrl-C does: unwinding, so a half-written file is removed."""
+    raise SystemExit(128 + signum)
 
 
 def _read_body(ctx: click.Context, source: IO[str]) -> object:
@@ -198,7 +221,7 @@ def run(operation_id: str, values: Mapping[str, object]) -> None:
         except UnsupportedVersionError as exc:
             raise click.BadParameter(str(exc), ctx=ctx, param_hint="'--version'") from None
     for warning in caught:
-        click.echo(f"Warning: {warning.message}", err=True)
+        click.echo(f"Warning: {_printable(str(warning.message))}", err=True)
     warnings.filterwarnings("ignore", category=AtlasWarning)  # said once, above
     options: dict[str, Any] = {}
     fmt = values.get(OUTPUT)
@@ -221,22 +244,17 @@ def run(operation_id: str, values: Mapping[str, object]) -> None:
     except MissingCredentialsError as exc:
         _fail(ctx, str(exc))
         return
+    signal.signal(signal.SIGTERM, _terminate)
     with client:
         try:
             response = client.invoke(operation_id, params, body=body, version=requested, **options)
             if operation.download:
-                download = response.parse()
-                if isinstance(output_file, str):
-                    download.write_to_file(output_file)
-                else:
-                    out = sys.stdout.buffer
-                    for chunk in download.iter_bytes():
-                        out.write(chunk)
-                    out.flush()
+                _save(ctx, response.parse(), output_file)
+            elif fmt in (None, "json"):
+                response.parse()  # a body that is not its declared type fails here, one line
+                _print_json(ctx, response.http_response.content)
             else:
-                if params.get("envelope") is True:
-                    _raise_enveloped_error(response)
-                _print_json(response.http_response.content)
+                _print_text(response.http_response.content)
         except ParameterError as exc:
             raise _usage_error(ctx, exc) from None
         except APIStatusError as exc:
@@ -252,27 +270,43 @@ def run(operation_id: str, values: Mapping[str, object]) -> None:
             ctx.exit(0)
 
 
-def _raise_enveloped_error(response: APIResponse[Any]) -> None:
-    """With ``envelope=true`` Atlas answers 200 and states an error's status in the body;
-    parsing raises it as the status error it is. A body the models do not match is still
-    printed as it came."""
-    try:
-        response.parse()
-    except APIResponseValidationError:
-        pass
+def _save(ctx: click.Context, download: DownloadResponse, output_file: object) -> None:
+    """A download to ``--outputFile`` (an error names that path, in one line), else stdout."""
+    if isinstance(output_file, str):
+        try:
+            download.write_to_file(output_file)
+        except OSError as exc:
+            _fail(ctx, f"cannot write {output_file}: {exc.strerror or exc}")
+        return
+    out = sys.stdout.buffer
+    for chunk in download.iter_bytes():
+        out.write(chunk)
+    out.flush()
 
 
-def _print_json(content: bytes) -> None:
-    """The response body as received (the API's field names), indented."""
+def _print_json(ctx: click.Context, content: bytes) -> None:
+    """The response body as received (the API's field names), indented; JSON escapes for
+    what a terminal would act on (``json.dumps`` already escapes C0 controls)."""
     if not content.strip():
         return
     try:
         data = json.loads(content)
-    except ValueError:
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
+    except ValueError as exc:
+        _fail(ctx, f"the response is not JSON: {exc}")
         return
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    click.echo(_UNPRINTABLE_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", text))
+
+
+def _print_text(content: bytes) -> None:
+    """A body in another format (CSV): as sent into a pipe, without escape sequences on a
+    terminal."""
+    if sys.stdout.isatty():
+        lines = content.decode("utf-8", "replace").splitlines()
+        click.echo("\n".join(_printable(line) for line in lines))
+        return
+    sys.stdout.buffer.write(content)
+    sys.stdout.flush()
 
 
 def _status_message(exc: APIStatusError) -> str:
@@ -284,6 +318,6 @@ def _status_message(exc: APIStatusError) -> str:
         parts.append(f'(Error code: "{exc.error_code}")')
     if exc.detail:
         parts.append(f"Detail: {exc.detail}")
-    elif not exc.error_code:
-        parts.append(str(exc))
+    elif not exc.error_code:  # the client's message, without the status said first already
+        parts.append(str(exc).removeprefix(f"{exc.status_code} {exc.reason or ''}".strip()))
     return " ".join(" ".join(parts).split())
