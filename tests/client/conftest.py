@@ -123,13 +123,3 @@ def bearer_client(aa: ModuleType, fake_atlas: FakeAtlas) -> Iterator[Any]:
         base_url=fake_atlas.url, auth=aa.BearerTokenAuth(DEFAULT_STATIC_TOKEN)
     ) as client:
         yield client
-
-
-def api_requests(fake: FakeAtlas) -> list[Any]:
-    """The API requests the fake answered (token calls and digest challenges left out)."""
-    return [
-        r
-        for r in fake.requests
-        if r.path.startswith("/api/atlas/")
-        and not (r.status == 401 and "authorization" not in r.headers)
-    ]

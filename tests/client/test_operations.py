@@ -10,12 +10,12 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import api_requests
 from servers.fake_atlas import (
     DEFAULT_PRIVATE_KEY,
     DEFAULT_PUBLIC_KEY,
     EXAMPLE_GROUP_ID,
     FakeAtlas,
+    api_requests,
 )
 
 GROUP = EXAMPLE_GROUP_ID

@@ -251,3 +251,37 @@ def test_operation_ids_differing_in_case_get_distinct_names() -> None:
         ("GetGroupAuditLog", "get_group_audit_log", "get-group-audit-log"),
         ("getGroupAuditLog", "get_group_audit_log_2", "get-group-audit-log-2"),
     ]
+
+
+def test_pagination_is_decided_from_the_atlas_list_convention() -> None:
+    """pageNum + itemsPerPage and a results array with a totalCount make a paginated list;
+    missing either half leaves an ordinary operation."""
+    api = model("tests/client/specs/paginated.yaml")
+    by_id = {op.operation_id: op for op in api.operations}
+    paged = by_id["listGroupClusters"].pagination
+    assert paged is not None
+    assert (paged.page_parameter, paged.size_parameter, paged.count_parameter) == (
+        "pageNum",
+        "itemsPerPage",
+        "includeCount",
+    )
+    assert (paged.items_field, paged.total_field) == ("results", "totalCount")
+    assert (paged.items_python_name, paged.total_python_name) == ("results", "total_count")
+    assert paged.item_type.schema_name == "Cluster"
+    assert by_id["listGroupClusterSearchIndexes"].pagination is None  # no paging parameters
+    assert by_id["listGroupClusterProcesses"].pagination is None  # no totalCount
+    shipped_ops = model("specs/atlas-admin.yaml").operations
+    assert [op.operation_id for op in shipped_ops if op.pagination] == []
+
+
+def test_a_sunset_is_past_when_the_spec_names_a_newer_version() -> None:
+    api = model("tests/client/specs/paginated.yaml")
+    versions = {
+        v.version: v
+        for op in api.operations
+        for v in op.versions
+        if op.operation_id == "listGroupClusters"
+    }
+    assert api.newest_api_version == "2024-08-05"
+    assert api.sunset_passed(versions["2023-01-01"])
+    assert not api.sunset_passed(versions["2024-08-05"])

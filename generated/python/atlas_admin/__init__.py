@@ -27,6 +27,7 @@ from ._errors import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    DeprecatedVersionWarning,
     InternalServerError,
     MissingCredentialsError,
     NotFoundError,
@@ -45,7 +46,9 @@ if TYPE_CHECKING:
     from . import models
     from ._auth import BearerTokenAuth, DigestApiKeyAuth, ServiceAccountAuth
     from ._client import AsyncClient, Client
+    from ._pagination import AsyncPage, AsyncPager, SyncPage
     from ._response import APIResponse, AsyncDownloadResponse, DownloadResponse
+    from ._trace import RequestEvent, ResponseEvent
 
 __all__ = [
     "API_VERSION",
@@ -57,6 +60,8 @@ __all__ = [
     "APITimeoutError",
     "AsyncClient",
     "AsyncDownloadResponse",
+    "AsyncPage",
+    "AsyncPager",
     "AtlasError",
     "AtlasWarning",
     "AuthenticationError",
@@ -64,6 +69,7 @@ __all__ = [
     "BearerTokenAuth",
     "Client",
     "ConflictError",
+    "DeprecatedVersionWarning",
     "DigestApiKeyAuth",
     "DownloadResponse",
     "InternalServerError",
@@ -75,9 +81,12 @@ __all__ = [
     "PreviewVersionWarning",
     "RateLimitError",
     "RequestBodyError",
+    "RequestEvent",
+    "ResponseEvent",
     "ResponseTooLargeError",
     "ServiceAccountAuth",
     "SunsetVersionWarning",
+    "SyncPage",
     "UnsupportedVersionError",
     "__version__",
     "models",
@@ -92,6 +101,11 @@ _LAZY = {
     "APIResponse": "._response",
     "DownloadResponse": "._response",
     "AsyncDownloadResponse": "._response",
+    "SyncPage": "._pagination",
+    "AsyncPage": "._pagination",
+    "AsyncPager": "._pagination",
+    "RequestEvent": "._trace",
+    "ResponseEvent": "._trace",
 }
 
 

@@ -35,9 +35,14 @@ class Client(SyncAPIClient):
             ``MONGODB_ATLAS_PUBLIC_API_KEY`` and ``MONGODB_ATLAS_PRIVATE_API_KEY`` (API key),
             else ``MONGODB_ATLAS_ACCESS_TOKEN``; none of them raises
             ``MissingCredentialsError`` here, naming the variables.
-        timeout: Seconds or an ``httpx.Timeout`` (default 60 s, 10 s to connect); ``None``
-            waits forever. Each call may override it. The longest of them is also each
-            attempt's deadline for the whole response, however slowly it drips in.
+        timeout: Seconds or an ``httpx.Timeout`` with a limit per phase of each attempt
+            (``httpx.Timeout(30, connect=5, read=60, write=30, pool=10)``); default 60 s,
+            10 s to connect; ``None`` waits forever. Each call may override it. The longest
+            limit is also each attempt's deadline for its whole response, however slowly
+            it drips in.
+        deadline: Seconds the whole call may take: every attempt and every wait between
+            retries (default ``None``: no limit). Exceeding it raises ``APITimeoutError``
+            with ``phase="deadline"``. Each call may override it.
         max_retries: Retries of 429 and 503, and for idempotent methods (or calls made with
             ``idempotent=True``) of connection errors, timeouts and other 5xx; a POST or
             PATCH is otherwise resent only if it never reached the server. Exponential
@@ -50,6 +55,10 @@ class Client(SyncAPIClient):
         default_version: Pin an API version date (``YYYY-MM-DD``): each call then speaks the
             newest version of its operation not newer than it (the operation's oldest if
             all are newer). A call's own ``version=`` always wins.
+        on_request: Called with a ``RequestEvent`` before each attempt is sent.
+        on_response: Called with a ``ResponseEvent`` after each attempt (status, timing,
+            request id, or the connection error); for metrics. An ``AsyncClient`` awaits an
+            ``async def`` hook.
     """
 
     @cached_property
@@ -97,9 +106,14 @@ class AsyncClient(AsyncAPIClient):
             ``MONGODB_ATLAS_PUBLIC_API_KEY`` and ``MONGODB_ATLAS_PRIVATE_API_KEY`` (API key),
             else ``MONGODB_ATLAS_ACCESS_TOKEN``; none of them raises
             ``MissingCredentialsError`` here, naming the variables.
-        timeout: Seconds or an ``httpx.Timeout`` (default 60 s, 10 s to connect); ``None``
-            waits forever. Each call may override it. The longest of them is also each
-            attempt's deadline for the whole response, however slowly it drips in.
+        timeout: Seconds or an ``httpx.Timeout`` with a limit per phase of each attempt
+            (``httpx.Timeout(30, connect=5, read=60, write=30, pool=10)``); default 60 s,
+            10 s to connect; ``None`` waits forever. Each call may override it. The longest
+            limit is also each attempt's deadline for its whole response, however slowly
+            it drips in.
+        deadline: Seconds the whole call may take: every attempt and every wait between
+            retries (default ``None``: no limit). Exceeding it raises ``APITimeoutError``
+            with ``phase="deadline"``. Each call may override it.
         max_retries: Retries of 429 and 503, and for idempotent methods (or calls made with
             ``idempotent=True``) of connection errors, timeouts and other 5xx; a POST or
             PATCH is otherwise resent only if it never reached the server. Exponential
@@ -112,6 +126,10 @@ class AsyncClient(AsyncAPIClient):
         default_version: Pin an API version date (``YYYY-MM-DD``): each call then speaks the
             newest version of its operation not newer than it (the operation's oldest if
             all are newer). A call's own ``version=`` always wins.
+        on_request: Called with a ``RequestEvent`` before each attempt is sent.
+        on_response: Called with a ``ResponseEvent`` after each attempt (status, timing,
+            request id, or the connection error); for metrics. An ``AsyncClient`` awaits an
+            ``async def`` hook.
     """
 
     @cached_property

@@ -47,9 +47,9 @@ __all__ = [
 
 _CONTEXT_KEY: Final = "atlas_admin"
 #: Validation context of response bodies: lenient about what a newer server may send.
-RESPONSE_CONTEXT: Final[Mapping[str, str]] = {_CONTEXT_KEY: "response"}
+RESPONSE_CONTEXT: Final[dict[str, str]] = {_CONTEXT_KEY: "response"}
 #: Serialisation context of request bodies: read-only fields are never sent.
-REQUEST_CONTEXT: Final[Mapping[str, str]] = {_CONTEXT_KEY: "request"}
+REQUEST_CONTEXT: Final[dict[str, str]] = {_CONTEXT_KEY: "request"}
 UNKNOWN_VARIANT_TAG: Final = "UnknownVariant"
 
 

@@ -9,7 +9,9 @@ retries, map an error status to its exception, parse the success body for that v
 from __future__ import annotations
 
 import asyncio
+import copy
 import email.utils
+import inspect
 import json
 import logging
 import os
@@ -18,6 +20,7 @@ import random
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import cached_property
 from types import TracebackType
 from typing import Any, Final, Self, TypedDict, Unpack
 
@@ -44,8 +47,16 @@ from ._response import (
     AsyncDownloadResponse,
     DownloadResponse,
 )
+from ._timeouts import Deadline, timeout_phase
+from ._trace import (
+    RequestHook,
+    ResponseHook,
+    request_event,
+    response_event,
+    warn_deprecation,
+)
 from ._types import NOT_GIVEN, NotGiven
-from ._validation import check_version_format, prepare_parameters, select_version
+from ._validation import _warn, check_version_format, prepare_parameters, select_version
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -88,6 +99,10 @@ class RequestOptions(TypedDict, total=False):
     """Sending this call twice does no harm (say it carries an idempotency key): a POST or
     PATCH is then retried after a timeout or a 5xx like a GET. Without it, a non-idempotent
     call is resent only when it certainly never reached the server (or on 429/503)."""
+    max_retries: int
+    """This call's retries, not the client's."""
+    deadline: float | None
+    """This call's total time in seconds across attempts and waits, not the client's."""
 
 
 _USER_AGENT: Final = (
@@ -251,6 +266,8 @@ def _json(response: httpx.Response) -> object:
 class _BaseAPIClient:
     """Configuration and everything that is neither sync nor async."""
 
+    _owns_http_client: bool
+
     def __init__(
         self,
         *,
@@ -259,10 +276,12 @@ class _BaseAPIClient:
         timeout: TimeoutTypes,
         max_retries: int,
         default_version: str | None,
-        max_response_bytes: int | None,
+        deadline: float | None = None,
+        on_request: RequestHook | None = None,
+        on_response: ResponseHook | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        if max_retries < 0:
-            raise ValueError("max_retries must be >= 0")
+        _check_retries(max_retries)
         self.max_response_bytes = max_response_bytes
         self.base_url = (base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL).rstrip("/")
         self.auth: httpx.Auth | None = (
@@ -272,6 +291,64 @@ class _BaseAPIClient:
         self.max_retries = max_retries
         self.default_version = (
             None if default_version is None else check_version_format(default_version)
+        )
+        Deadline(deadline)  # checks it
+        self.deadline = deadline
+        self.on_request = on_request
+        self.on_response = on_response
+        #: Headers sent with every call (``with_options(headers=...)``).
+        self.default_headers: dict[str, str] = {}
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_version: str | None | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        deadline: float | None | NotGiven = NOT_GIVEN,
+        on_request: RequestHook | None | NotGiven = NOT_GIVEN,
+        on_response: ResponseHook | None | NotGiven = NOT_GIVEN,
+        max_response_bytes: int | None | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """A copy of this client with these options changed, sharing its connection pool
+        and credentials (a token fetched by either serves both). ``headers`` are added to
+        this client's. Closing the copy leaves the pool open: close the original.
+
+            slow = client.with_options(timeout=300, max_retries=5, deadline=900)
+        """
+        clone = copy.copy(self)
+        for klass in type(self).__mro__:  # resources bound to this client are made anew
+            for name, value in vars(klass).items():
+                if isinstance(value, cached_property):
+                    clone.__dict__.pop(name, None)
+        clone._owns_http_client = False
+        if not isinstance(timeout, NotGiven):
+            clone.timeout = timeout
+        if not isinstance(max_retries, NotGiven):
+            clone.max_retries = _check_retries(max_retries)
+        if not isinstance(default_version, NotGiven):
+            clone.default_version = (
+                None if default_version is None else check_version_format(default_version)
+            )
+        if not isinstance(headers, NotGiven):
+            clone.default_headers = {**self.default_headers, **headers}
+        if not isinstance(deadline, NotGiven):
+            Deadline(deadline)
+            clone.deadline = deadline
+        if not isinstance(on_request, NotGiven):
+            clone.on_request = on_request
+        if not isinstance(on_response, NotGiven):
+            clone.on_response = on_response
+        if not isinstance(max_response_bytes, NotGiven):
+            clone.max_response_bytes = max_response_bytes
+        return clone
+
+    def _traced(self) -> bool:
+        return (
+            self.on_request is not None
+            or self.on_response is not None
+            or log.isEnabledFor(logging.DEBUG)
         )
 
     def __repr__(self) -> str:
@@ -295,6 +372,7 @@ class _BaseAPIClient:
             "Accept": selected.accept if selected is not None else "application/json",
             "User-Agent": _USER_AGENT,
         }
+        headers.update(self.default_headers)
         headers.update(prepared.headers)
         content: bytes | None = None
         if body is not None:
@@ -466,8 +544,28 @@ def _connection_error(
 ) -> APIConnectionError:
     where = f"{operation.operation_id}: {request.method} {request.url.path}"
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"request timed out ({where}): {exc}", request=request)
+        phase = timeout_phase(exc)
+        return APITimeoutError(
+            f"{phase or 'request'} timeout ({where}): {exc}", request=request, phase=phase
+        )
     return APIConnectionError(f"connection error ({where}): {exc}", request=request)
+
+
+def _call_hook(hook: RequestHook | ResponseHook | None, event: Any) -> Any:
+    return None if hook is None or event is None else hook(event)
+
+
+async def _call_async_hook(hook: RequestHook | ResponseHook | None, event: Any) -> None:
+    """Call an event hook of an async client: an ``async def`` hook is awaited."""
+    result = _call_hook(hook, event)
+    if inspect.isawaitable(result):
+        await result
+
+
+def _check_retries(max_retries: int) -> int:
+    if max_retries < 0:
+        raise ValueError("max_retries must be >= 0")
+    return max_retries
 
 
 class SyncAPIClient(_BaseAPIClient):
@@ -482,6 +580,9 @@ class SyncAPIClient(_BaseAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         default_version: str | None = None,
+        deadline: float | None = None,
+        on_request: RequestHook | None = None,
+        on_response: ResponseHook | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.Client):
@@ -494,6 +595,9 @@ class SyncAPIClient(_BaseAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             default_version=default_version,
+            deadline=deadline,
+            on_request=on_request,
+            on_response=on_response,
             max_response_bytes=max_response_bytes,
         )
         self._owns_http_client = http_client is None
@@ -538,7 +642,8 @@ class SyncAPIClient(_BaseAPIClient):
             version=version,
             options=options or {},
         )
-        response = self._send(operation, call, stream=operation.download)
+        response = self._send(operation, call, stream=operation.download, options=options or {})
+        warn_deprecation(operation.operation_id, call.version, response.headers, _warn)
         if operation.download:
 
             def parse(http_response: httpx.Response) -> Any:
@@ -557,30 +662,55 @@ class SyncAPIClient(_BaseAPIClient):
             )
         return parse(response)
 
-    def _send(self, operation: OperationSpec, call: _Call, *, stream: bool) -> httpx.Response:
+    def _send(
+        self, operation: OperationSpec, call: _Call, *, stream: bool, options: RequestOptions
+    ) -> httpx.Response:
         request = call.request
+        max_retries = options.get("max_retries", self.max_retries)
+        deadline = Deadline(options.get("deadline", self.deadline))
+        # Events (and the DEBUG line) cost a redacted URL each: made only when someone looks.
+        traced = self._traced()
         attempt = 0
         while True:
+            deadline.bound(operation, request)
+            sent = request_event(operation.operation_id, request, attempt + 1) if traced else None
+            _call_hook(self.on_request, sent)
+            started = time.perf_counter()
             try:
-                deadline = _attempt_deadline(request)
+                attempt_deadline = _attempt_deadline(request)
                 response = self._http_client.send(request, auth=self.auth, stream=True)
                 if not (stream and response.is_success):
-                    _read_capped(response, self.max_response_bytes, deadline)
+                    _read_capped(response, self.max_response_bytes, attempt_deadline)
             except httpx.TransportError as exc:
-                if attempt >= self.max_retries or not self._may_resend(call.idempotent, exc):
-                    raise _connection_error(exc, operation, request) from exc
+                if sent is not None:
+                    ended = response_event(sent, time.perf_counter() - started, None, exc)
+                    _call_hook(self.on_response, ended)
                 delay = self._retry_delay(attempt, None)
+                if (
+                    attempt >= max_retries
+                    or not self._may_resend(call.idempotent, exc)
+                    or not deadline.allows(delay)
+                ):
+                    if deadline.passed():
+                        raise deadline.error(operation, request) from exc
+                    raise _connection_error(exc, operation, request) from exc
                 log.info(
                     "%s: %s; retrying in %.2fs", operation.operation_id, type(exc).__name__, delay
                 )
             else:
+                if sent is not None:
+                    ended = response_event(sent, time.perf_counter() - started, response)
+                    _call_hook(self.on_response, ended)
                 status = response.status_code
-                log.debug("%s %s -> %s", request.method, request.url, status)
                 if 200 <= status < 300:
                     return response
-                if attempt >= self.max_retries or not self._should_retry(call.idempotent, status):
-                    raise self._status_error(operation, response)
                 delay = self._retry_delay(attempt, response.headers)
+                if (
+                    attempt >= max_retries
+                    or not self._should_retry(call.idempotent, status)
+                    or not deadline.allows(delay)
+                ):
+                    raise self._status_error(operation, response)
                 log.info("%s: %s; retrying in %.2fs", operation.operation_id, status, delay)
             time.sleep(delay)
             attempt += 1
@@ -615,6 +745,9 @@ class AsyncAPIClient(_BaseAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         default_version: str | None = None,
+        deadline: float | None = None,
+        on_request: RequestHook | None = None,
+        on_response: ResponseHook | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
@@ -627,6 +760,9 @@ class AsyncAPIClient(_BaseAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             default_version=default_version,
+            deadline=deadline,
+            on_request=on_request,
+            on_response=on_response,
             max_response_bytes=max_response_bytes,
         )
         self._owns_http_client = http_client is None
@@ -673,7 +809,10 @@ class AsyncAPIClient(_BaseAPIClient):
             version=version,
             options=options or {},
         )
-        response = await self._send(operation, call, stream=operation.download)
+        response = await self._send(
+            operation, call, stream=operation.download, options=options or {}
+        )
+        warn_deprecation(operation.operation_id, call.version, response.headers, _warn)
         if operation.download:
 
             def parse(http_response: httpx.Response) -> Any:
@@ -692,27 +831,52 @@ class AsyncAPIClient(_BaseAPIClient):
             )
         return parse(response)
 
-    async def _send(self, operation: OperationSpec, call: _Call, *, stream: bool) -> httpx.Response:
+    async def _send(
+        self, operation: OperationSpec, call: _Call, *, stream: bool, options: RequestOptions
+    ) -> httpx.Response:
         request = call.request
+        max_retries = options.get("max_retries", self.max_retries)
+        deadline = Deadline(options.get("deadline", self.deadline))
+        # Events (and the DEBUG line) cost a redacted URL each: made only when someone looks.
+        traced = self._traced()
         attempt = 0
         while True:
+            deadline.bound(operation, request)
+            sent = request_event(operation.operation_id, request, attempt + 1) if traced else None
+            await _call_async_hook(self.on_request, sent)
+            started = time.perf_counter()
             try:
                 response = await self._attempt(request, stream=stream)
             except httpx.TransportError as exc:
-                if attempt >= self.max_retries or not self._may_resend(call.idempotent, exc):
-                    raise _connection_error(exc, operation, request) from exc
+                if sent is not None:
+                    ended = response_event(sent, time.perf_counter() - started, None, exc)
+                    await _call_async_hook(self.on_response, ended)
                 delay = self._retry_delay(attempt, None)
+                if (
+                    attempt >= max_retries
+                    or not self._may_resend(call.idempotent, exc)
+                    or not deadline.allows(delay)
+                ):
+                    if deadline.passed():
+                        raise deadline.error(operation, request) from exc
+                    raise _connection_error(exc, operation, request) from exc
                 log.info(
                     "%s: %s; retrying in %.2fs", operation.operation_id, type(exc).__name__, delay
                 )
             else:
+                if sent is not None:
+                    ended = response_event(sent, time.perf_counter() - started, response)
+                    await _call_async_hook(self.on_response, ended)
                 status = response.status_code
-                log.debug("%s %s -> %s", request.method, request.url, status)
                 if 200 <= status < 300:
                     return response
-                if attempt >= self.max_retries or not self._should_retry(call.idempotent, status):
-                    raise self._status_error(operation, response)
                 delay = self._retry_delay(attempt, response.headers)
+                if (
+                    attempt >= max_retries
+                    or not self._should_retry(call.idempotent, status)
+                    or not deadline.allows(delay)
+                ):
+                    raise self._status_error(operation, response)
                 log.info("%s: %s; retrying in %.2fs", operation.operation_id, status, delay)
             await asyncio.sleep(delay)
             attempt += 1

@@ -37,7 +37,8 @@ from .._operations import OperationSpec, VersionSpec, get_operation
 from .._validation import prepare_parameters, select_version
 
 if TYPE_CHECKING:
-    from .._response import DownloadResponse
+    from .._client import Client
+    from .._response import APIResponse, DownloadResponse
 
 __all__ = ["AliasGroup", "ApiCommand", "LazyGroup", "build_root", "run"]
 
@@ -47,7 +48,14 @@ CONTEXT_SETTINGS: dict[str, Any] = {
 }
 # click parameter name of each flag every command may have -> the flag.
 VERSION, FILE, OUTPUT, OUTPUT_FILE = "cli_version", "cli_file", "cli_output", "cli_output_file"
-OWN_FLAGS = {VERSION: "--version", FILE: "--file", OUTPUT: "--output", OUTPUT_FILE: "--outputFile"}
+ALL = "cli_all"
+OWN_FLAGS = {
+    VERSION: "--version",
+    FILE: "--file",
+    OUTPUT: "--output",
+    OUTPUT_FILE: "--outputFile",
+    ALL: "--all",
+}
 API_TITLE = "Atlas constructs fixture"
 NEWEST_API_VERSION = "2025-01-01"
 API_HELP = (
@@ -247,6 +255,9 @@ def run(operation_id: str, values: Mapping[str, object]) -> None:
     signal.signal(signal.SIGTERM, _terminate)
     with client:
         try:
+            if values.get(ALL):
+                _print_all(client, operation, params, requested, options)
+                return
             response = client.invoke(operation_id, params, body=body, version=requested, **options)
             if operation.download:
                 _save(ctx, response.parse(), output_file)
@@ -282,6 +293,31 @@ def _save(ctx: click.Context, download: DownloadResponse, output_file: object) -
     for chunk in download.iter_bytes():
         out.write(chunk)
     out.flush()
+
+
+def _print_all(
+    client: Client,
+    operation: OperationSpec,
+    params: Mapping[str, object],
+    version: str | None,
+    options: Mapping[str, Any],
+) -> None:
+    """``--all``: every item of a paginated list, one compact JSON object per line (JSON
+    Lines), written as each page comes: memory stays at one page however long the list,
+    and a reader can start (or stop, ``| head``) before the last page."""
+    from .._pagination import iter_raw_items
+
+    def send(page_params: Mapping[str, object]) -> APIResponse[Any]:
+        return client.invoke(operation.operation_id, page_params, version=version, **options)
+
+    for item in iter_raw_items(send, operation, params, on_page=_check_page):
+        click.echo(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
+
+
+def _check_page(response: APIResponse[Any]) -> None:
+    """A page that is not its declared type fails in one line, as a single response does;
+    with ``envelope=true`` an error the body states raises as the status it is."""
+    response.parse()
 
 
 def _print_json(ctx: click.Context, content: bytes) -> None:
