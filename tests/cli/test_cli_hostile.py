@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import SETTINGS, GROUP, Runner, base_environment
+from cli_support import GROUP, SETTINGS, Runner, base_environment
 from test_cli_commands import DOWNLOAD, WINDOW
 
 AUDIT_LOG = ["api", "auditing", "getGroupAuditLog", "--groupId", GROUP]
