@@ -17,8 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import api_requests
-from servers.fake_atlas import DEFAULT_STATIC_TOKEN, EXAMPLE_GROUP_ID, FakeAtlas
+from servers.fake_atlas import DEFAULT_STATIC_TOKEN, EXAMPLE_GROUP_ID, FakeAtlas, api_requests
 
 GROUP = EXAMPLE_GROUP_ID
 

@@ -16,8 +16,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import api_requests, generate_package, import_fresh
-from servers.fake_atlas import DEFAULT_STATIC_TOKEN, FakeAtlas
+from client_support import generate_package, import_fresh
+from servers.fake_atlas import DEFAULT_STATIC_TOKEN, FakeAtlas, api_requests
 
 SPEC = Path(__file__).resolve().parent / "specs" / "paginated.yaml"
 GROUP = "32b6e34b3d91647abb20e7b8"
