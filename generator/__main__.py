@@ -128,6 +128,7 @@ def _cmd_generate(args: argparse.Namespace, out: _Output) -> int:
     from .cache import cache_dir
 
     settings = _settings(args)
+    output.recover(settings.out)  # first: a run killed mid-swap may have left the output aside
     cache = None if args.no_cache else cache_dir(settings)
     inputs = None if cache is None else manifest.inputs_digest(settings, strict=args.strict)
     if cache is not None and inputs is not None:

@@ -237,6 +237,7 @@ def _swap(staging: Path, out_dir: Path) -> None:
 def recover(out_dir: Path) -> None:
     """Undo what killed runs left beside ``out_dir``: put a retired tree back where the output
     is missing, and remove staging trees. Leftovers of a run still alive are not touched."""
+    out_dir = _through_symlink(out_dir)
     if not out_dir.parent.is_dir():
         return
     for path in sorted(out_dir.parent.iterdir()):
@@ -244,7 +245,12 @@ def recover(out_dir: Path) -> None:
         if not found or found["name"] != out_dir.name or _alive(int(found["pid"])):
             continue
         if found["kind"] == "old" and not out_dir.exists():
-            os.rename(path, out_dir)
+            try:
+                os.rename(path, out_dir)
+            except OSError as exc:
+                raise OutputError(
+                    f"cannot put back {out_dir} from {path.name}: {exc.strerror or exc}"
+                ) from None
         else:
             shutil.rmtree(path, ignore_errors=True)
 

@@ -29,14 +29,14 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def generate(
-    spec: Path, out: Path, *, fault: str | None = None, fallback: bool = False
+    spec: Path, out: Path, *, fault: str | None = None, fallback: bool = False, cache: bool = False
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ATLASGEN_CACHE_DIR": str(out.parent / ".cache")}
     env.pop("ATLASGEN_FAULT", None)
     if fault:
         env["ATLASGEN_FAULT"] = fault
     program = ["-c", _FALLBACK] if fallback else ["-m", "atlasgen"]
-    argv = ["generate", "--no-cache", "--spec", str(spec), "--out", str(out)]
+    argv = ["generate", *([] if cache else ["--no-cache"]), "--spec", str(spec), "--out", str(out)]
     return subprocess.run(
         [sys.executable, *program, *argv, "--targets", "python"],
         env=env,
@@ -112,6 +112,20 @@ def test_the_next_run_puts_back_a_tree_stranded_between_the_renames(
     assert generate(edited, out, fault="between-renames", fallback=True).returncode == -9
     assert not out.exists()
     output.recover(out)
+    assert snapshot(out) == old and leftovers(out) == []
+
+
+def test_a_run_with_nothing_to_do_still_removes_leftovers(
+    tmp_path: Path, trees: tuple[Path, dict[str, bytes], dict[str, bytes]]
+) -> None:
+    """The manifest answers a repeat before any stage runs: the clean-up comes first."""
+    edited, old, _ = trees
+    out = tmp_path / "out"
+    assert generate(SPEC, out, cache=True).returncode == 0
+    assert generate(edited, out, fault="after-stage").returncode == -signal.SIGKILL
+    assert leftovers(out)
+    again = generate(SPEC, out, cache=True)
+    assert again.returncode == 0 and "up to date" in again.stderr + again.stdout
     assert snapshot(out) == old and leftovers(out) == []
 
 
