@@ -7,7 +7,7 @@ files through exactly one writer per kind of literal, whatever the slot:
   and control character escaped);
 - the inside of a Python docstring: :func:`doc_escape`;
 - a comment (``#``, ``<!-- -->``, ``/* */``): :func:`comment_text`;
-- a TOML, YAML or JSON string: :func:`quoted`;
+- a TOML, YAML or JSON string: :func:`quoted`; a Go string (docs samples): :func:`go_string`;
 - Markdown: :func:`md_text`, :func:`md_inline`, :func:`md_cell`, :func:`md_code`.
 
 Templates never write spec text with a bare ``{{ value }}``; ``tests/fuzz/test_fuzz_injection.py``
@@ -17,6 +17,7 @@ puts hostile text in every slot and checks the output compiles, imports and runs
 from __future__ import annotations
 
 import json
+import math
 import re
 import shlex
 from collections.abc import Callable
@@ -36,6 +37,12 @@ def pyrepr(value: Any) -> str:
 
 def to_json(value: Any, indent: int | None = 2) -> str:
     return json.dumps(value, indent=indent, ensure_ascii=False, sort_keys=False)
+
+
+def go_string(value: str) -> str:
+    """A Go interpreted string literal of ``value``: JSON's escapes are Go's (``\\"``,
+    ``\\n``, ``\\uXXXX``); other characters stay as they are, which Go source allows."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 # Control characters but tab and newline, and what str.splitlines() also breaks lines at
@@ -74,6 +81,7 @@ def first_sentence(text: str) -> str:
 FILTERS: dict[str, Callable[..., Any]] = {
     "pyrepr": pyrepr,
     "to_json": to_json,
+    "go_string": go_string,
     "doc_escape": doc_escape,
     "comment_text": comment_text,
     "first_sentence": first_sentence,
@@ -279,6 +287,8 @@ def black_repr(value: Any) -> str:
     if isinstance(value, tuple):
         inner = ", ".join(black_repr(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, float) and not math.isfinite(value):  # YAML's .inf and .nan
+        return f'float("{value!r}")'
     return repr(value)
 
 

@@ -494,7 +494,13 @@ class _Builder:
             parameters=parameters,
             request_body=body,
             responses=responses,
-            versions=_versions(body, responses, node.get("x-xgen-changelog")),
+            versions=_versions(
+                body,
+                responses,
+                node.get("x-xgen-changelog"),
+                node.get("x-xgen-version-texts"),
+                pointer_join(pointer, "x-xgen-version-texts"),
+            ),
             pointer=pointer,
             python_name=naming.python_attribute(op_id),
             python_alias=naming.python_attribute(alias) if alias else None,
@@ -746,12 +752,17 @@ def _example_of(media: dict[str, Any], resolve: Any) -> tuple[Any, bool]:
 
 
 def _versions(
-    body: RequestBody | None, responses: tuple[Response, ...], changelog: Any
+    body: RequestBody | None,
+    responses: tuple[Response, ...],
+    changelog: Any,
+    own_texts: Any,
+    texts_pointer: str,
 ) -> tuple[ApiVersion, ...]:
     success = [m for r in responses if r.is_success for m in r.media_types if m.version]
     requests = [m for m in (body.media_types if body else ()) if m.version]
     dates = sorted({m.version for m in success + requests}, key=lambda d: (d == "preview", d))
     changelog = changelog if isinstance(changelog, dict) else {}
+    own_texts = own_texts if isinstance(own_texts, dict) else {}
     result = []
     for date in dates:
         own = [m for m in success if m.version == date]
@@ -769,9 +780,28 @@ def _versions(
                 preview=date == "preview" or any(m.preview for m in own),
                 formats=tuple(sorted({m.format for m in own})),
                 changelog=_text(changelog.get(date)) or None,
+                **_version_texts(own_texts.get(date), pointer_join(texts_pointer, date)),
             )
         )
     return tuple(result)
+
+
+def _version_texts(node: Any, pointer: str) -> dict[str, Any]:
+    """The ``ApiVersion`` fields of one entry of ``x-xgen-version-texts``: {} for none."""
+    if not isinstance(node, dict):
+        return {}
+    parameters = node.get("parameters")
+    parameters = parameters if isinstance(parameters, dict) else {}
+    return {
+        "summary": _text(node.get("summary")) or None,
+        "description": _text(node.get("description")) or None,
+        "parameter_descriptions": tuple(
+            (str(name), _text(entry.get("description")))
+            for name, entry in parameters.items()
+            if isinstance(entry, dict) and _text(entry.get("description"))
+        ),
+        "texts_pointer": pointer,
+    }
 
 
 def _type_refs(type_ref: TypeRef | None) -> set[str]:

@@ -211,6 +211,17 @@ class ApiVersion:
     preview: bool
     formats: tuple[BodyFormat, ...]  # response formats of this version, sorted
     changelog: str | None = None
+    # What this version says differently (``x-xgen-version-texts``): its own summary and
+    # description, and its own descriptions of parameters by wire name; None or () where
+    # it says what the operation says. ``texts_pointer`` locates them (and translations).
+    summary: str | None = None
+    description: str | None = None
+    parameter_descriptions: tuple[tuple[str, str], ...] = ()
+    texts_pointer: str | None = None
+
+    @property
+    def has_own_texts(self) -> bool:
+        return bool(self.summary or self.description or self.parameter_descriptions)
 
     @property
     def accept_types(self) -> tuple[str, ...]:

@@ -26,7 +26,7 @@ from ..filters import black_repr, first_sentence
 from ..model import Api
 from ..model.types import Operation, Parameter, Tag
 from . import RenderJob, sunset_note
-from .docs import sample
+from .samples import sample
 
 TEMPLATES = "cli"
 # Flags every command may have besides its parameters (click parameter name, flag).
