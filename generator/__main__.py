@@ -136,6 +136,7 @@ def _cmd_generate(args: argparse.Namespace, out: _Output) -> int:
     from .cache import cache_dir
 
     settings = _settings(args)
+    output.recover(settings.out)  # first: a run killed mid-swap may have left the output aside
     cache = None if args.no_cache else cache_dir(settings)
     inputs = None if cache is None else manifest.inputs_digest(settings, strict=args.strict)
     if cache is not None and inputs is not None:
@@ -244,8 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     except AtlasgenError as exc:
         out.error(str(exc))
         return EXIT_FAIL
-    except KeyboardInterrupt:
-        out.error("interrupted; nothing was written")
+    except KeyboardInterrupt as exc:  # output.Interrupted says what was written
+        out.error(str(exc) or "interrupted; nothing was written")
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug in atlasgen: one line, traceback on -v
         if out.verbosity > 0:

@@ -1,4 +1,18 @@
-"""Every Jinja2 filter and global, in one module; each is a pure function of model values."""
+"""Every Jinja2 filter and global, in one module; each is a pure function of model values.
+
+Spec text (titles, descriptions, examples, enum values, the server URL, ...) reaches generated
+files through exactly one writer per kind of literal, whatever the slot:
+
+- a Python string literal: :func:`black_repr` (``repr``: every quote, backslash, line break
+  and control character escaped);
+- the inside of a Python docstring: :func:`doc_escape`;
+- a comment (``#``, ``<!-- -->``, ``/* */``): :func:`comment_text`;
+- a TOML, YAML or JSON string: :func:`quoted`; a Go string (docs samples): :func:`go_string`;
+- Markdown: :func:`md_text`, :func:`md_inline`, :func:`md_cell`, :func:`md_code`.
+
+Templates never write spec text with a bare ``{{ value }}``; ``tests/fuzz/test_fuzz_injection.py``
+puts hostile text in every slot and checks the output compiles, imports and runs nothing.
+"""
 
 from __future__ import annotations
 
@@ -31,15 +45,30 @@ def go_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters but tab and newline
+# Control characters but tab and newline, and what str.splitlines() also breaks lines at
+# (tools that re-indent docstrings split them so).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escape_control(text: str) -> str:
+    def escape(found: re.Match[str]) -> str:
+        code = ord(found.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _CONTROL.sub(escape, text)
 
 
 def doc_escape(text: str) -> str:
     """Text safe inside a triple-quoted Python string: backslashes, quotes and control
     characters (a NUL byte would make the module uncompilable) are escaped."""
-    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    text = _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    text = _escape_control(text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"'))
     return text + " " if text.endswith('"') else text
+
+
+def comment_text(text: str) -> str:
+    """Text safe inside any comment: one line, and no ``-->`` or ``*/`` to end it early."""
+    one_line = _escape_control(text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", " "))
+    return one_line.replace("--", "-\\-").replace("*/", "*\\/")
 
 
 def first_sentence(text: str) -> str:
@@ -54,6 +83,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "to_json": to_json,
     "go_string": go_string,
     "doc_escape": doc_escape,
+    "comment_text": comment_text,
     "first_sentence": first_sentence,
     "snake_case": naming.snake_case,
     "pascal_case": naming.pascal_case,

@@ -25,6 +25,7 @@ from ..openapi import (
     HTTP_METHODS,
     WATCHER_SOURCE,
 )
+from ..servers import server_url
 from . import naming
 from .types import (
     Api,
@@ -639,14 +640,11 @@ class _Builder:
         )
         newest = dates[-1] if dates else "0000-00-00"
         info = self.data.get("info") or {}
-        servers = self.data.get("servers") or [{}]
         return Api(
             title=_text(info.get("title")),
             description=_text(info.get("description")),
             api_version=str(info.get("version", "")),
-            server_url=str((servers[0] or {}).get("url") or "https://cloud.mongodb.com").rstrip(
-                "/"
-            ),
+            server_url=server_url(self.data.get("servers")),
             spec_path=spec_display,
             tags=tuple(tags),
             schemas=schemas,

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..load import pointer_join
 from ..openapi import ATLAS_MEDIA_TYPE, ATLASCLI_EXTENSION, WATCHER_PATH, WATCHER_SOURCE
+from ..servers import ServerUrlError, server_url
 from .document import (
     Document,
     Operation,
@@ -460,6 +461,15 @@ def default_valid(document: Document) -> Iterator[Finding]:
     return _sample_errors(document, "default")
 
 
+def server_usable(document: Document) -> Iterator[Finding]:
+    """The first server's URL, variables replaced by their defaults, is an http(s) URL: the
+    generated client's base URL (and it is written into the client's source)."""
+    try:
+        server_url(document.data.get("servers"))
+    except ServerUrlError as exc:
+        yield "/servers/0/url", str(exc)
+
+
 # ----------------------------------------------------------------------------- names
 def name_identifier(document: Document) -> Iterator[Finding]:
     """Names that become Python identifiers and CLI names have something to build them from."""
@@ -532,5 +542,6 @@ RULES: tuple[Rule, ...] = (
     Rule("example-valid", "warning", example_valid),
     Rule("default-valid", "error", default_valid),
     Rule("name-identifier", "error", name_identifier),
+    Rule("server-url", "error", server_usable),
 )
 JSON_SCHEMA_RULES = frozenset({"openapi-schema", "example-valid", "default-valid"})

@@ -104,6 +104,7 @@ class _Response:
     """Bytes go out with Content-Length, an iterator with chunked Transfer-Encoding."""
     delay: float = 0.0
     drop_after: int | None = None
+    drip: _DripFault | None = None
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,20 @@ class _DelayFault:
     seconds: float
 
 
-_Fault = _StatusFault | _DropFault | _DelayFault
+@dataclass(frozen=True)
+class _DripFault:
+    interval: float
+    piece: int
+
+
+@dataclass(frozen=True)
+class _RawFault:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes | Callable[[], Iterator[bytes]]
+
+
+_Fault = _StatusFault | _DropFault | _DelayFault | _DripFault | _RawFault
 
 
 class _ApiFailure(Exception):
@@ -486,6 +500,7 @@ class FakeAtlas:
         self._requests: list[RecordedRequest] = []
         self._faults: list[tuple[PathMatcher, _Fault]] = []
         self._answers: list[tuple[str, str, int, Any]] = []
+        self._arrivals: list[tuple[str, str]] = []
         self._nonces: dict[str, float] = {}
         self._nonce_counts: set[tuple[str, str]] = set()
         self._tokens: dict[str, float] = {}
@@ -545,6 +560,13 @@ class FakeAtlas:
     def tokens_issued(self) -> int:
         with self._lock:
             return self._tokens_issued
+
+    @property
+    def arrivals(self) -> list[tuple[str, str]]:
+        """(method, path) of every request as it arrived, before any scripted delay: unlike
+        :attr:`requests`, it counts a request whose client gave up waiting."""
+        with self._lock:
+            return list(self._arrivals)
 
     @property
     def pending_faults(self) -> int:
@@ -614,6 +636,27 @@ class FakeAtlas:
         """Hold the next matching response for seconds before its status line."""
         self._script(path, _DelayFault(seconds), times)
 
+    def drip(
+        self, interval: float, path: PathMatcher = None, *, piece: int = 1, times: int = 1
+    ) -> None:
+        """Send the next matching response's body `piece` bytes at a time, `interval` seconds
+        apart (its head at once): a server that never stalls long enough for a read timeout."""
+        self._script(path, _DripFault(interval, piece), times)
+
+    def respond(
+        self,
+        status: int,
+        body: bytes | Callable[[], Iterator[bytes]],
+        path: PathMatcher = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next matching request with exactly this: a body that is not JSON, a huge
+        one (a function returning an iterator of chunks, sent chunked), a gzip with
+        Content-Encoding, hostile text. No Content-Type unless given."""
+        self._script(path, _RawFault(status, dict(headers or {}), body), times)
+
     def _script(self, path: PathMatcher, fault: _Fault, times: int) -> None:
         with self._lock:
             self._faults.extend([(path, fault)] * times)
@@ -651,6 +694,9 @@ class FakeAtlas:
         if not token_call and (denial := self._authenticate(request)) is not None:
             return denial
         fault = self._take_fault(request.path)
+        if isinstance(fault, _RawFault):
+            body = fault.body if isinstance(fault.body, bytes) else fault.body()
+            return _Response(fault.status, fault.headers, body)
         try:
             if isinstance(fault, _StatusFault):
                 raise self._scripted_failure(fault)
@@ -672,6 +718,8 @@ class FakeAtlas:
             response = replace(response, delay=fault.seconds)
         if isinstance(fault, _DropFault):
             response = replace(response, drop_after=fault.after_bytes)
+        if isinstance(fault, _DripFault):
+            response = replace(response, drip=fault)
         return response
 
     def _scripted_failure(self, fault: _StatusFault) -> _ApiFailure:
@@ -1019,6 +1067,8 @@ class _Handler(BaseHTTPRequestHandler):
             query_items=tuple(parse_qsl(split.query, keep_blank_values=True)),
         )
         fake = self.server.fake
+        with fake._lock:
+            fake._arrivals.append((request.method, request.path))
         response = fake._respond(request)
         if response.delay:
             fake._stopping.wait(response.delay)
@@ -1029,7 +1079,9 @@ class _Handler(BaseHTTPRequestHandler):
         if isinstance(response.body, bytes):
             self.send_header("Content-Length", str(len(response.body)))
             self.end_headers()
-            if response.drop_after is None:
+            if response.drip is not None:
+                self._drip(response.body, response.drip)
+            elif response.drop_after is None:
                 self.wfile.write(response.body)
             else:
                 self.wfile.write(response.body[: min(response.drop_after, len(response.body) - 1)])
@@ -1037,7 +1089,24 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
-            self._write_chunks(response.body, response.drop_after)
+            body = response.body
+            if response.drip is not None:
+                drip, whole = response.drip, b"".join(body)
+                body = (whole[i : i + drip.piece] for i in range(0, len(whole), drip.piece))
+                body = self._paced(body, drip.interval)
+            self._write_chunks(body, response.drop_after)
+
+    def _paced(self, pieces: Iterator[bytes], interval: float) -> Iterator[bytes]:
+        for piece in pieces:
+            if self.server.fake._stopping.wait(interval):
+                return
+            yield piece
+
+    def _drip(self, body: bytes, drip: _DripFault) -> None:
+        pieces = (body[i : i + drip.piece] for i in range(0, len(body), drip.piece))
+        for piece in self._paced(pieces, drip.interval):
+            self.wfile.write(piece)
+            self.wfile.flush()
 
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() != "chunked":
