@@ -21,27 +21,18 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .. import layout
+from .. import cli_flags, layout
+from ..cli_flags import PROJECT_ALIAS, PROJECT_PARAMETER
 from ..config import Settings
 from ..filters import black_repr, first_sentence
-from ..model import Api
+from ..model import Api, naming
 from ..model.types import Operation, Parameter, Tag
 from . import RenderJob, all_sunset_note, version_listing
 from .samples import sample
 
 TEMPLATES = "cli"
 # Flags every command may have besides its parameters (flag -> click parameter name).
-OWN_FLAGS = {
-    "version": "cli_version",
-    "file": "cli_file",
-    "output": "cli_output",
-    "outputFile": "cli_output_file",
-    "all": "cli_all",
-    "watch": "cli_watch",
-    "watchTimeout": "cli_watch_timeout",
-    "profile": "cli_profile",
-}
-PROJECT_ALIAS = "projectId"
+OWN_FLAGS = {flag: "cli_" + naming.snake_case(flag) for flag in cli_flags.OWN_FLAGS}
 # Parameters a profile of the Atlas CLI fills in (wire name -> (profile key, environment)).
 PROFILE_DEFAULTS = {
     "groupId": ("project_id", "MONGODB_ATLAS_PROJECT_ID"),
@@ -127,13 +118,6 @@ def _group_view(api: Api, tag: Tag, settings: Settings) -> dict[str, Any]:
 
 
 def _command_view(api: Api, tag: Tag, op: Operation, settings: Settings) -> dict[str, Any]:
-    for p in op.parameters:
-        if p.cli_flag in OWN_FLAGS or (
-            p.cli_flag == PROJECT_ALIAS and any(q.cli_flag == "groupId" for q in op.parameters)
-        ):
-            raise ValueError(
-                f"{op.operation_id}: parameter --{p.cli_flag} clashes with a flag of the command line"
-            )
     options = [_parameter_option(p) for p in op.parameters]
     if op.versions:
         options.append(_own("--version", "YYYY-MM-DD", _version_help(api, op)))
@@ -328,7 +312,7 @@ def _parameter_option(p: Parameter) -> OptionView:
         # The Atlas CLI has no flag for header parameters; we send them.
         facts.append(f"Sent as the HTTP header {p.wire_name}.")
     required = p.required
-    if p.wire_name == "groupId":
+    if p.wire_name == PROJECT_PARAMETER:
         decls += ("--" + PROJECT_ALIAS,)
         facts.append(f"Alias --{PROJECT_ALIAS}.")
     if p.wire_name in PROFILE_DEFAULTS:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..cli_flags import OWN_FLAGS, PROJECT_ALIAS, PROJECT_PARAMETER
 from ..load import pointer_join
 from ..openapi import ATLAS_MEDIA_TYPE, ATLASCLI_EXTENSION, WATCHER_PATH, WATCHER_SOURCE
 from ..servers import ServerUrlError, server_url
@@ -254,6 +255,23 @@ def _repeated(parameters: list[Parameter]) -> Iterator[Finding]:
             where, name = parameter.key
             yield parameter.listed_at, f"parameter {name!r} in {where} is listed twice"
         seen.add(parameter.key)
+
+
+def cli_flag_free(document: Document) -> Iterator[Finding]:
+    """A parameter's CLI flag is its own name (as in the Atlas CLI), so it must not be one of
+    the flags every generated command has."""
+    for operation in document.operations():
+        parameters = document.operation_parameters(operation)
+        names = {p.name for p in parameters}
+        for parameter in parameters:
+            if parameter.name in OWN_FLAGS or (
+                parameter.name == PROJECT_ALIAS and PROJECT_PARAMETER in names
+            ):
+                yield parameter.listed_at, (
+                    f"parameter {parameter.name!r} of {_title(operation)} would be the flag "
+                    f"--{parameter.name}, which the command line keeps for itself (its own "
+                    f"flags: {', '.join('--' + f for f in (*OWN_FLAGS, PROJECT_ALIAS))})"
+                )
 
 
 def requires_known(document: Document) -> Iterator[Finding]:
@@ -535,6 +553,7 @@ RULES: tuple[Rule, ...] = (
     Rule("path-params-match", "error", path_params_match),
     Rule("parameter-unique", "error", parameter_unique),
     Rule("requires-known", "error", requires_known),
+    Rule("cli-flag-free", "error", cli_flag_free),
     Rule("version-texts-known", "error", version_texts_known),
     Rule("epoch-unit", "error", epoch_unit),
     Rule("sunset-date", "error", sunset_date),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import secrets
 import threading
 import time
 from collections.abc import AsyncGenerator, Generator, Mapping
@@ -30,7 +31,7 @@ from ._errors import AtlasError, MissingCredentialsError, status_error_class
 if TYPE_CHECKING:
     from ._profile import Profile
 
-__all__ = ["BearerTokenAuth", "DigestApiKeyAuth", "ServiceAccountAuth", "auth_from_env"]
+__all__ = ["BearerTokenAuth", "DigestApiKeyAuth", "Secret", "ServiceAccountAuth", "auth_from_env"]
 
 CREDENTIAL_VARIABLES: Final = (
     ENV_CLIENT_ID,
@@ -39,6 +40,40 @@ CREDENTIAL_VARIABLES: Final = (
     ENV_PRIVATE_API_KEY,
     ENV_ACCESS_TOKEN,
 )
+
+
+class Secret:
+    """A credential that never shows itself: ``repr``, ``str``, formatting and logging print
+    ``**********``, and pickling refuses. :meth:`reveal` gives the value to the code that
+    sends it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    def __str__(self) -> str:
+        return "**********"
+
+    def __format__(self, spec: str) -> str:
+        return "**********"
+
+    def __reduce__(self) -> str | tuple[object, ...]:
+        raise TypeError("a Secret is not pickled (it would write the credential out)")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and secrets.compare_digest(
+            self._value.encode(), other._value.encode()
+        )
+
+    def __hash__(self) -> int:
+        return hash(Secret)
 
 
 def _mask(value: str) -> str:
@@ -54,6 +89,15 @@ class DigestApiKeyAuth(httpx.DigestAuth):
         super().__init__(public_key, private_key)
         self.public_key = public_key
 
+    # httpx's DigestAuth reads and writes the password as ``_password``: kept in a Secret.
+    @property
+    def _password(self) -> bytes:
+        return self._private_key.reveal().encode()
+
+    @_password.setter
+    def _password(self, value: bytes) -> None:
+        self._private_key = Secret(value.decode())
+
     def __repr__(self) -> str:
         return f"DigestApiKeyAuth(public_key={_mask(self.public_key)!r})"
 
@@ -62,10 +106,10 @@ class BearerTokenAuth(httpx.Auth):
     """A static access token, sent as ``Authorization: Bearer ...``."""
 
     def __init__(self, token: str) -> None:
-        self._token = token
+        self._token = Secret(token)
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = f"Bearer {self._token}"
+        request.headers["Authorization"] = f"Bearer {self._token.reveal()}"
         yield request
 
     def __repr__(self) -> str:
@@ -91,10 +135,10 @@ class ServiceAccountAuth(httpx.Auth):
         refresh_margin: float = 60.0,
     ) -> None:
         self.client_id = client_id
-        self._client_secret = client_secret
+        self._client_secret = Secret(client_secret)
         self.token_url = token_url
         self.refresh_margin = refresh_margin
-        self._token: str | None = None
+        self._token: Secret | None = None
         self._expires_at = 0.0
         self._thread_lock = threading.Lock()
         self._async_lock: asyncio.Lock | None = None
@@ -108,7 +152,7 @@ class ServiceAccountAuth(httpx.Auth):
     # ------------------------------------------------------------------ token cache
     def _valid_token(self) -> str | None:
         if self._token is not None and time.monotonic() < self._expires_at:
-            return self._token
+            return self._token.reveal()
         return None
 
     def _token_request(self, request: httpx.Request) -> httpx.Request:
@@ -117,7 +161,7 @@ class ServiceAccountAuth(httpx.Auth):
             if self.token_url
             else request.url.copy_with(path=TOKEN_PATH, query=None, fragment=None)
         )
-        credentials = f"{self.client_id}:{self._client_secret}".encode()
+        credentials = f"{self.client_id}:{self._client_secret.reveal()}".encode()
         headers = {
             "Authorization": "Basic " + base64.b64encode(credentials).decode("ascii"),
             "Accept": "application/json",
@@ -151,7 +195,7 @@ class ServiceAccountAuth(httpx.Auth):
         expires_in = document.get("expires_in")
         lifetime = float(expires_in) if isinstance(expires_in, (int, float)) else 3600.0
         margin = min(self.refresh_margin, lifetime / 10)
-        self._token = token
+        self._token = Secret(token)
         self._expires_at = time.monotonic() + lifetime - margin
         self.fetch_count += 1
         return token

@@ -9,7 +9,7 @@ import functools
 import os
 import secrets
 import stat
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Generic, ParamSpec, Self, TypeVar, cast
@@ -141,6 +141,23 @@ def _temporary_beside(target: Path) -> tuple[int, Path]:
     return fd, temporary
 
 
+def write_whole(path: str | os.PathLike[str], chunks: Iterable[bytes]) -> Path:
+    """Write ``chunks`` to ``path`` whole or not at all: to a temporary file beside it, renamed
+    on success; on any failure (Ctrl-C included) the temporary file is removed and ``path`` is
+    left as it was. Returns ``path``."""
+    target = Path(path)
+    fd, temporary = _temporary_beside(target)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            for chunk in chunks:
+                file.write(chunk)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target
+
+
 class _DownloadBase:
     def __init__(self, http_response: httpx.Response, *, version: str | None) -> None:
         self.http_response = http_response
@@ -189,18 +206,10 @@ class DownloadResponse(_DownloadBase):
         On any failure the temporary file is removed and ``path`` is left as it was.
         Returns ``path``.
         """
-        target = Path(path)
-        fd, temporary = _temporary_beside(target)
         try:
-            with os.fdopen(fd, "wb") as file:
-                for chunk in self.iter_bytes(chunk_size):
-                    file.write(chunk)
-            os.replace(temporary, target)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
+            return write_whole(path, self.iter_bytes(chunk_size))
+        finally:
             self.close()
-            raise
-        return target
 
     def close(self) -> None:
         self.http_response.close()

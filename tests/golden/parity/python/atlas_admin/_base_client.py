@@ -36,6 +36,7 @@ from ._errors import (
     APITimeoutError,
     ParameterError,
     RequestBodyError,
+    ResponseTooLargeError,
     status_error_class,
 )
 from ._models import REQUEST_CONTEXT, RESPONSE_CONTEXT
@@ -58,6 +59,7 @@ from ._types import NOT_GIVEN, NotGiven
 from ._validation import _warn, check_version_format, prepare_parameters, select_version
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "AsyncAPIClient",
@@ -77,6 +79,11 @@ MAX_RETRY_DELAY = 8.0
 # A Retry-After longer than this is capped to it.
 MAX_RETRY_AFTER = 60.0
 ALWAYS_RETRIED: Final = frozenset({429, 503})
+# A JSON (or error) body larger than this, decoded, raises ResponseTooLargeError while it is
+# read, before it fills memory; downloads stream and have no cap.
+DEFAULT_MAX_RESPONSE_BYTES: Final = 64 * 1024 * 1024
+# Failures that prove the request never reached the server: safe to resend any method.
+_NOT_SENT: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class RequestOptions(TypedDict, total=False):
@@ -88,6 +95,10 @@ class RequestOptions(TypedDict, total=False):
     """More headers to send."""
     extra_query: Mapping[str, str]
     """More query parameters to send."""
+    idempotent: bool
+    """Sending this call twice does no harm (say it carries an idempotency key): a POST or
+    PATCH is then retried after a timeout or a 5xx like a GET. Without it, a non-idempotent
+    call is resent only when it certainly never reached the server (or on 429/503)."""
     max_retries: int
     """This call's retries, not the client's."""
     deadline: float | None
@@ -102,12 +113,15 @@ _USER_AGENT: Final = (
 class _Call:
     """A call ready to send."""
 
-    __slots__ = ("envelope", "request", "version")
+    __slots__ = ("envelope", "idempotent", "request", "version")
 
-    def __init__(self, request: httpx.Request, version: str | None, envelope: bool) -> None:
+    def __init__(
+        self, request: httpx.Request, version: str | None, envelope: bool, idempotent: bool
+    ) -> None:
         self.request = request
         self.version = version
         self.envelope = envelope
+        self.idempotent = idempotent
 
 
 _ADAPTERS: dict[object, TypeAdapter[Any]] = {}
@@ -181,6 +195,67 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+def _attempt_deadline(request: httpx.Request) -> float | None:
+    """When (``time.monotonic()``) an attempt must have its whole response: the request's
+    longest timeout from now. Timeouts bound each wait; this bounds their sum, so a server
+    that drips its body a byte at a time cannot keep a call alive past it."""
+    timeouts = request.extensions.get("timeout") or {}
+    waits = [wait for wait in timeouts.values() if wait is not None]
+    return time.monotonic() + max(waits) if waits else None
+
+
+def _past_deadline(deadline: float | None, request: httpx.Request) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise httpx.ReadTimeout("no complete response before the call's deadline", request=request)
+
+
+def _check_size(response: httpx.Response, size: int, limit: int | None) -> None:
+    if limit is not None and size > limit:
+        raise ResponseTooLargeError(
+            f"the {response.status_code} response is larger than max_response_bytes={limit} "
+            f"({response.request.method} {response.request.url.path})",
+            response=response,
+            limit=limit,
+        )
+
+
+def _declared_size(response: httpx.Response) -> int:
+    length = response.headers.get("Content-Length", "")
+    return int(length) if length.isdigit() else 0
+
+
+def _read_capped(response: httpx.Response, limit: int | None, deadline: float | None) -> None:
+    """Read the body (into ``response.content``): at most ``limit`` bytes once decoded, and
+    all of it before ``deadline``; the connection is closed as soon as either is passed."""
+    try:
+        _check_size(response, _declared_size(response), limit)
+        chunks, size = [], 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            _check_size(response, size, limit)
+            _past_deadline(deadline, response.request)
+            chunks.append(chunk)
+    finally:
+        response.close()
+    response._content = b"".join(chunks)  # what Response.read() keeps
+
+
+async def _aread_capped(
+    response: httpx.Response, limit: int | None, deadline: float | None
+) -> None:
+    """The async :func:`_read_capped` (the caller holds the deadline with ``asyncio.timeout``)."""
+    try:
+        _check_size(response, _declared_size(response), limit)
+        chunks, size = [], 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            _check_size(response, size, limit)
+            chunks.append(chunk)
+    finally:
+        await response.aclose()
+    response._content = b"".join(chunks)
+
+
 def _json(response: httpx.Response) -> object:
     try:
         return json.loads(response.content) if response.content else None
@@ -204,8 +279,10 @@ class _BaseAPIClient:
         deadline: float | None = None,
         on_request: RequestHook | None = None,
         on_response: ResponseHook | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         _check_retries(max_retries)
+        self.max_response_bytes = max_response_bytes
         self.base_url = (base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL).rstrip("/")
         self.auth: httpx.Auth | None = (
             auth_from_env(os.environ) if isinstance(auth, NotGiven) else auth
@@ -232,6 +309,7 @@ class _BaseAPIClient:
         deadline: float | None | NotGiven = NOT_GIVEN,
         on_request: RequestHook | None | NotGiven = NOT_GIVEN,
         on_response: ResponseHook | None | NotGiven = NOT_GIVEN,
+        max_response_bytes: int | None | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy of this client with these options changed, sharing its connection pool
         and credentials (a token fetched by either serves both). ``headers`` are added to
@@ -262,6 +340,8 @@ class _BaseAPIClient:
             clone.on_request = on_request
         if not isinstance(on_response, NotGiven):
             clone.on_response = on_response
+        if not isinstance(max_response_bytes, NotGiven):
+            clone.max_response_bytes = max_response_bytes
         return clone
 
     def _traced(self) -> bool:
@@ -327,13 +407,23 @@ class _BaseAPIClient:
             timeout=options.get("timeout", self.timeout),
         )
         envelope = params.get("envelope") is True
-        return _Call(request, selected.version if selected is not None else None, envelope)
+        idempotent = operation.idempotent or options.get("idempotent") is True
+        return _Call(
+            request, selected.version if selected is not None else None, envelope, idempotent
+        )
 
     # ------------------------------------------------------------------ retries
-    def _should_retry(self, operation: OperationSpec, status_code: int) -> bool:
+    @staticmethod
+    def _should_retry(idempotent: bool, status_code: int) -> bool:
         if status_code in ALWAYS_RETRIED:
             return True
-        return status_code >= 500 and operation.idempotent
+        return status_code >= 500 and idempotent
+
+    @staticmethod
+    def _may_resend(idempotent: bool, exc: httpx.TransportError) -> bool:
+        """A POST whose response timed out may have created something: resend it only when
+        it never reached the server, or when the caller said the call is idempotent."""
+        return idempotent or isinstance(exc, _NOT_SENT)
 
     @staticmethod
     def _retry_delay(attempt: int, headers: httpx.Headers | None) -> float:
@@ -444,6 +534,11 @@ class _BaseAPIClient:
         return get_tag(operation.tag).python_name, operation.python_name, arguments
 
 
+def _loop_time(deadline: float) -> float:
+    """A ``time.monotonic()`` instant on the running event loop's clock."""
+    return asyncio.get_running_loop().time() + deadline - time.monotonic()
+
+
 def _connection_error(
     exc: httpx.TransportError, operation: OperationSpec, request: httpx.Request
 ) -> APIConnectionError:
@@ -488,6 +583,7 @@ class SyncAPIClient(_BaseAPIClient):
         deadline: float | None = None,
         on_request: RequestHook | None = None,
         on_response: ResponseHook | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise TypeError(
@@ -502,6 +598,7 @@ class SyncAPIClient(_BaseAPIClient):
             deadline=deadline,
             on_request=on_request,
             on_response=on_response,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_http_client = http_client is None
         self._http_client = (
@@ -545,9 +642,7 @@ class SyncAPIClient(_BaseAPIClient):
             version=version,
             options=options or {},
         )
-        response = self._send(
-            operation, call.request, stream=operation.download, options=options or {}
-        )
+        response = self._send(operation, call, stream=operation.download, options=options or {})
         warn_deprecation(operation.operation_id, call.version, response.headers, _warn)
         if operation.download:
 
@@ -568,13 +663,9 @@ class SyncAPIClient(_BaseAPIClient):
         return parse(response)
 
     def _send(
-        self,
-        operation: OperationSpec,
-        request: httpx.Request,
-        *,
-        stream: bool,
-        options: RequestOptions,
+        self, operation: OperationSpec, call: _Call, *, stream: bool, options: RequestOptions
     ) -> httpx.Response:
+        request = call.request
         max_retries = options.get("max_retries", self.max_retries)
         deadline = Deadline(options.get("deadline", self.deadline))
         # Events (and the DEBUG line) cost a redacted URL each: made only when someone looks.
@@ -586,13 +677,20 @@ class SyncAPIClient(_BaseAPIClient):
             _call_hook(self.on_request, sent)
             started = time.perf_counter()
             try:
-                response = self._http_client.send(request, auth=self.auth, stream=stream)
+                attempt_deadline = _attempt_deadline(request)
+                response = self._http_client.send(request, auth=self.auth, stream=True)
+                if not (stream and response.is_success):
+                    _read_capped(response, self.max_response_bytes, attempt_deadline)
             except httpx.TransportError as exc:
                 if sent is not None:
                     ended = response_event(sent, time.perf_counter() - started, None, exc)
                     _call_hook(self.on_response, ended)
                 delay = self._retry_delay(attempt, None)
-                if attempt >= max_retries or not deadline.allows(delay):
+                if (
+                    attempt >= max_retries
+                    or not self._may_resend(call.idempotent, exc)
+                    or not deadline.allows(delay)
+                ):
                     if deadline.passed():
                         raise deadline.error(operation, request) from exc
                     raise _connection_error(exc, operation, request) from exc
@@ -609,12 +707,10 @@ class SyncAPIClient(_BaseAPIClient):
                 delay = self._retry_delay(attempt, response.headers)
                 if (
                     attempt >= max_retries
-                    or not self._should_retry(operation, status)
+                    or not self._should_retry(call.idempotent, status)
                     or not deadline.allows(delay)
                 ):
-                    response.read()
                     raise self._status_error(operation, response)
-                response.close()
                 log.info("%s: %s; retrying in %.2fs", operation.operation_id, status, delay)
             time.sleep(delay)
             attempt += 1
@@ -652,6 +748,7 @@ class AsyncAPIClient(_BaseAPIClient):
         deadline: float | None = None,
         on_request: RequestHook | None = None,
         on_response: ResponseHook | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError(
@@ -666,6 +763,7 @@ class AsyncAPIClient(_BaseAPIClient):
             deadline=deadline,
             on_request=on_request,
             on_response=on_response,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_http_client = http_client is None
         self._http_client = (
@@ -712,7 +810,7 @@ class AsyncAPIClient(_BaseAPIClient):
             options=options or {},
         )
         response = await self._send(
-            operation, call.request, stream=operation.download, options=options or {}
+            operation, call, stream=operation.download, options=options or {}
         )
         warn_deprecation(operation.operation_id, call.version, response.headers, _warn)
         if operation.download:
@@ -734,13 +832,9 @@ class AsyncAPIClient(_BaseAPIClient):
         return parse(response)
 
     async def _send(
-        self,
-        operation: OperationSpec,
-        request: httpx.Request,
-        *,
-        stream: bool,
-        options: RequestOptions,
+        self, operation: OperationSpec, call: _Call, *, stream: bool, options: RequestOptions
     ) -> httpx.Response:
+        request = call.request
         max_retries = options.get("max_retries", self.max_retries)
         deadline = Deadline(options.get("deadline", self.deadline))
         # Events (and the DEBUG line) cost a redacted URL each: made only when someone looks.
@@ -752,13 +846,17 @@ class AsyncAPIClient(_BaseAPIClient):
             await _call_async_hook(self.on_request, sent)
             started = time.perf_counter()
             try:
-                response = await self._http_client.send(request, auth=self.auth, stream=stream)
+                response = await self._attempt(request, stream=stream)
             except httpx.TransportError as exc:
                 if sent is not None:
                     ended = response_event(sent, time.perf_counter() - started, None, exc)
                     await _call_async_hook(self.on_response, ended)
                 delay = self._retry_delay(attempt, None)
-                if attempt >= max_retries or not deadline.allows(delay):
+                if (
+                    attempt >= max_retries
+                    or not self._may_resend(call.idempotent, exc)
+                    or not deadline.allows(delay)
+                ):
                     if deadline.passed():
                         raise deadline.error(operation, request) from exc
                     raise _connection_error(exc, operation, request) from exc
@@ -775,15 +873,27 @@ class AsyncAPIClient(_BaseAPIClient):
                 delay = self._retry_delay(attempt, response.headers)
                 if (
                     attempt >= max_retries
-                    or not self._should_retry(operation, status)
+                    or not self._should_retry(call.idempotent, status)
                     or not deadline.allows(delay)
                 ):
-                    await response.aread()
                     raise self._status_error(operation, response)
-                await response.aclose()
                 log.info("%s: %s; retrying in %.2fs", operation.operation_id, status, delay)
             await asyncio.sleep(delay)
             attempt += 1
+
+    async def _attempt(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
+        """One send, with its body read (but a download's) before the attempt's deadline."""
+        deadline = _attempt_deadline(request)
+        try:
+            async with asyncio.timeout_at(None if deadline is None else _loop_time(deadline)):
+                response = await self._http_client.send(request, auth=self.auth, stream=True)
+                if not (stream and response.is_success):
+                    await _aread_capped(response, self.max_response_bytes, deadline)
+        except TimeoutError:
+            raise httpx.ReadTimeout(
+                "no complete response before the call's deadline", request=request
+            ) from None
+        return response
 
     async def invoke(
         self,

@@ -43,15 +43,21 @@ class Client(SyncAPIClient):
             ``MissingCredentialsError`` here, naming the variables.
         timeout: Seconds or an ``httpx.Timeout`` with a limit per phase of each attempt
             (``httpx.Timeout(30, connect=5, read=60, write=30, pool=10)``); default 60 s,
-            10 s to connect; ``None`` waits forever. Each call may override it.
+            10 s to connect; ``None`` waits forever. Each call may override it. The longest
+            limit is also each attempt's deadline for its whole response, however slowly
+            it drips in.
         deadline: Seconds the whole call may take: every attempt and every wait between
             retries (default ``None``: no limit). Exceeding it raises ``APITimeoutError``
             with ``phase="deadline"``. Each call may override it.
-        max_retries: Retries of connection errors, 429 and 503 (and of other 5xx for
-            idempotent methods), with exponential backoff and jitter, honouring
-            ``Retry-After``. Default 2.
+        max_retries: Retries of 429 and 503, and for idempotent methods (or calls made with
+            ``idempotent=True``) of connection errors, timeouts and other 5xx; a POST or
+            PATCH is otherwise resent only if it never reached the server. Exponential
+            backoff with jitter, honouring ``Retry-After``. Default 2.
         http_client: Your own httpx client (proxies, transports, limits); the client uses
             it and never closes it.
+        max_response_bytes: The largest JSON or error body read (decompressed); a larger
+            one raises ``ResponseTooLargeError`` as it arrives. Default 64 MiB; ``None``:
+            no cap. Downloads stream and have none.
         default_version: Pin an API version date (``YYYY-MM-DD``): each call then speaks the
             newest version of its operation not newer than it (the operation's oldest if
             all are newer). A call's own ``version=`` always wins.
@@ -123,15 +129,21 @@ class AsyncClient(AsyncAPIClient):
             ``MissingCredentialsError`` here, naming the variables.
         timeout: Seconds or an ``httpx.Timeout`` with a limit per phase of each attempt
             (``httpx.Timeout(30, connect=5, read=60, write=30, pool=10)``); default 60 s,
-            10 s to connect; ``None`` waits forever. Each call may override it.
+            10 s to connect; ``None`` waits forever. Each call may override it. The longest
+            limit is also each attempt's deadline for its whole response, however slowly
+            it drips in.
         deadline: Seconds the whole call may take: every attempt and every wait between
             retries (default ``None``: no limit). Exceeding it raises ``APITimeoutError``
             with ``phase="deadline"``. Each call may override it.
-        max_retries: Retries of connection errors, 429 and 503 (and of other 5xx for
-            idempotent methods), with exponential backoff and jitter, honouring
-            ``Retry-After``. Default 2.
+        max_retries: Retries of 429 and 503, and for idempotent methods (or calls made with
+            ``idempotent=True``) of connection errors, timeouts and other 5xx; a POST or
+            PATCH is otherwise resent only if it never reached the server. Exponential
+            backoff with jitter, honouring ``Retry-After``. Default 2.
         http_client: Your own httpx client (proxies, transports, limits); the client uses
             it and never closes it.
+        max_response_bytes: The largest JSON or error body read (decompressed); a larger
+            one raises ``ResponseTooLargeError`` as it arrives. Default 64 MiB; ``None``:
+            no cap. Downloads stream and have none.
         default_version: Pin an API version date (``YYYY-MM-DD``): each call then speaks the
             newest version of its operation not newer than it (the operation's oldest if
             all are newer). A call's own ``version=`` always wins.

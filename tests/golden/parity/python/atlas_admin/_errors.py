@@ -52,6 +52,7 @@ __all__ = [
     "PreviewVersionWarning",
     "RateLimitError",
     "RequestBodyError",
+    "ResponseTooLargeError",
     "SunsetVersionWarning",
     "UnsupportedVersionError",
     "WatchTimeoutError",
@@ -123,6 +124,15 @@ class APIResponseValidationError(AtlasError):
         self.response = response
         self.status_code = response.status_code
         self.errors = list(errors)
+
+
+class ResponseTooLargeError(APIResponseValidationError):
+    """A response body is larger than the client's ``max_response_bytes``: reading stopped
+    there and the connection was closed."""
+
+    def __init__(self, message: str, *, response: httpx.Response, limit: int) -> None:
+        super().__init__(message, response=response)
+        self.limit = limit
 
 
 class APIConnectionError(AtlasError):

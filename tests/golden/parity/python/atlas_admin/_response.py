@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import contextvars
+import errno
 import functools
 import os
-import tempfile
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+import secrets
+import stat
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Generic, ParamSpec, Self, TypeVar, cast
@@ -118,8 +120,42 @@ def _request_of(exc: httpx.TransportError) -> httpx.Request | None:
 
 
 def _temporary_beside(target: Path) -> tuple[int, Path]:
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    return fd, Path(name)
+    """A new ``.NAME.XXXXXXXX.part`` file beside ``target``, open for writing, with the mode
+    ``> target`` would give it (an existing file's, else 0o666 less the umask). An error
+    names ``target``, never the temporary file."""
+    try:
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        mode = stat.S_IMODE(target.stat().st_mode) if target.is_file() else None
+        while True:
+            temporary = target.parent / f".{target.name}.{secrets.token_hex(4)}.part"
+            try:
+                fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                break
+            except FileExistsError:
+                continue
+        if mode is not None:
+            os.chmod(fd, mode)
+    except OSError as exc:
+        raise type(exc)(exc.errno, exc.strerror, str(target)) from None
+    return fd, temporary
+
+
+def write_whole(path: str | os.PathLike[str], chunks: Iterable[bytes]) -> Path:
+    """Write ``chunks`` to ``path`` whole or not at all: to a temporary file beside it, renamed
+    on success; on any failure (Ctrl-C included) the temporary file is removed and ``path`` is
+    left as it was. Returns ``path``."""
+    target = Path(path)
+    fd, temporary = _temporary_beside(target)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            for chunk in chunks:
+                file.write(chunk)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target
 
 
 class _DownloadBase:
@@ -153,9 +189,10 @@ class DownloadResponse(_DownloadBase):
     """
 
     def iter_bytes(self, chunk_size: int | None = DEFAULT_CHUNK_SIZE) -> Iterator[bytes]:
-        """The body as the server sent the file (gzip stays gzip), chunk by chunk."""
+        """The body as the server sent it, chunk by chunk: a ``Content-Encoding: gzip`` file
+        stays gzip (never inflated on the way)."""
         try:
-            yield from self.http_response.iter_bytes(chunk_size)
+            yield from self.http_response.iter_raw(chunk_size)
         except httpx.TransportError as exc:
             raise _transport_error(exc, "download") from exc
         finally:
@@ -169,18 +206,10 @@ class DownloadResponse(_DownloadBase):
         On any failure the temporary file is removed and ``path`` is left as it was.
         Returns ``path``.
         """
-        target = Path(path)
-        fd, temporary = _temporary_beside(target)
         try:
-            with os.fdopen(fd, "wb") as file:
-                for chunk in self.iter_bytes(chunk_size):
-                    file.write(chunk)
-            os.replace(temporary, target)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
+            return write_whole(path, self.iter_bytes(chunk_size))
+        finally:
             self.close()
-            raise
-        return target
 
     def close(self) -> None:
         self.http_response.close()
@@ -203,9 +232,10 @@ class AsyncDownloadResponse(_DownloadBase):
     async def aiter_bytes(
         self, chunk_size: int | None = DEFAULT_CHUNK_SIZE
     ) -> AsyncIterator[bytes]:
-        """The body as the server sent the file (gzip stays gzip), chunk by chunk."""
+        """The body as the server sent it, chunk by chunk: a ``Content-Encoding: gzip`` file
+        stays gzip (never inflated on the way)."""
         try:
-            async for chunk in self.http_response.aiter_bytes(chunk_size):
+            async for chunk in self.http_response.aiter_raw(chunk_size):
                 yield chunk
         except httpx.TransportError as exc:
             raise _transport_error(exc, "download") from exc

@@ -14,6 +14,8 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
+import signal
 import sys
 from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any
@@ -213,9 +215,30 @@ def _usage_error(ctx: click.Context, exc: ParameterError) -> click.UsageError:
     return click.BadParameter(problem, ctx=ctx, param_hint=f"'{flag}'")
 
 
+# What a server's text must not bring to a terminal: escape sequences (ESC [ ... m, OSC
+# ESC ] ... BEL, ...), C0 and C1 control characters, and bidirectional overrides.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[PX^_][^\x1b]*(?:\x1b\\)?|[@-Z\\-_])"
+)
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE_IN_JSON = re.compile(
+    "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]"
+)
+
+
+def _printable(text: str) -> str:
+    """Server text made one safe line: escape sequences dropped, other controls a space."""
+    return " ".join(_UNPRINTABLE.sub(" ", _ESCAPE_SEQUENCE.sub("", text)).split())
+
+
 def _fail(ctx: click.Context, message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(f"Error: {_printable(message)}", err=True)
     ctx.exit(1)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM ends a command as Ctrl-C does: unwinding, so a half-written file is removed."""
+    raise SystemExit(128 + signum)
 
 
 def _parse_body(ctx: click.Context, text: str, where: str) -> object:
@@ -308,8 +331,10 @@ class Output:
         if self.template is not None:
             data = self.template.search(data)
             if isinstance(data, str):
-                return (data + "\n").encode()
-        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+                return (_ESCAPE_SEQUENCE.sub("", data) + "\n").encode()
+        text = json.dumps(data, indent=2, ensure_ascii=False)  # escapes C0 controls already
+        escaped = _UNPRINTABLE_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+        return (escaped + "\n").encode()
 
 
 def _output(
@@ -423,7 +448,7 @@ def run(operation_id: str, values: Mapping[str, object]) -> None:
         except UnsupportedVersionError as exc:
             raise click.BadParameter(str(exc), ctx=ctx, param_hint="'--version'") from None
     for warning in caught:
-        click.echo(f"Warning: {warning.message}", err=True)
+        click.echo(f"Warning: {_printable(str(warning.message))}", err=True)
     warnings.filterwarnings("ignore", category=AtlasWarning)  # said once, above
     output = _output(ctx, operation, values.get(OUTPUT), profile)
     options: dict[str, Any] = {}
@@ -449,13 +474,14 @@ def run(operation_id: str, values: Mapping[str, object]) -> None:
         _fail(ctx, MISSING_CREDENTIALS)
         return
     base_url = os.environ.get(ENV_BASE_URL) or profile.base_url(os.environ)
+    signal.signal(signal.SIGTERM, _terminate)
     with Client(auth=auth, base_url=base_url) as client:
         try:
             if values.get(ALL):
                 _print_all(client, operation, params, requested, options)
                 return
             response = client.invoke(operation_id, params, body=body, version=requested, **options)
-            content = _deliver(response, output, output_file, binary, params)
+            content = _deliver(response, output, output_file, binary)
             if values.get(WATCH):
                 _watch(client, operation_id, params, content, values.get(WATCH_TIMEOUT))
         except ParameterError as exc:
@@ -478,7 +504,6 @@ def _deliver(
     output: Output,
     output_file: object,
     binary: bool,
-    params: Mapping[str, object],
 ) -> bytes:
     """Write the response to ``--outputFile`` or standard output; returns the JSON body read
     (``b""`` for a binary download, streamed and never held whole)."""
@@ -493,12 +518,12 @@ def _deliver(
             out.flush()
         return b""
     content = response.http_response.read()
-    if params.get("envelope") is True:
-        _raise_enveloped_error(response)
+    _check_page(response)
     text = output.render(content)
     if isinstance(output_file, str):
-        with open(output_file, "wb") as file:
-            file.write(text)
+        from .._response import write_whole
+
+        write_whole(output_file, [text])
     else:
         sys.stdout.buffer.write(text)
         sys.stdout.flush()
@@ -530,22 +555,14 @@ def _print_all(
     def send(page_params: Mapping[str, object]) -> APIResponse[Any]:
         return client.invoke(operation.operation_id, page_params, version=version, **options)
 
-    enveloped = params.get("envelope") is True
-    on_page = _raise_enveloped_error if enveloped else None
-    for item in iter_raw_items(send, operation, params, on_page=on_page):
+    for item in iter_raw_items(send, operation, params, on_page=_check_page):
         click.echo(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
 
 
-def _raise_enveloped_error(response: APIResponse[Any]) -> None:
-    """With ``envelope=true`` Atlas answers 200 and states an error's status in the body;
-    parsing raises it as the status error it is. A body the models do not match is still
-    printed as it came."""
-    from .._errors import APIResponseValidationError
-
-    try:
-        response.parse()
-    except APIResponseValidationError:
-        pass
+def _check_page(response: APIResponse[Any]) -> None:
+    """A body that is not its declared type fails in one line (exit 1) before anything is
+    printed; with ``envelope=true`` an error the body states raises as the status it is."""
+    response.parse()
 
 
 def _status_message(exc: APIStatusError) -> str:
@@ -557,6 +574,6 @@ def _status_message(exc: APIStatusError) -> str:
         parts.append(f'(Error code: "{exc.error_code}")')
     if exc.detail:
         parts.append(f"Detail: {exc.detail}")
-    elif not exc.error_code:
-        parts.append(str(exc))
+    elif not exc.error_code:  # the client's message, without the status said first already
+        parts.append(str(exc).removeprefix(f"{exc.status_code} {exc.reason or ''}".strip()))
     return " ".join(" ".join(parts).split())
