@@ -341,7 +341,7 @@ class _Builder:
                     Parameter(
                         wire_name=wire,
                         python_name=naming.python_parameter(wire),
-                        cli_flag=wire,
+                        cli_flag=naming.cli_flag(wire),
                         location=node.get("in", "query"),
                         type=type_ref,
                         required=bool(node.get("required")) or node.get("in") == "path",
@@ -456,7 +456,11 @@ class _Builder:
             ),
         )
         names = naming.unique_names(p.python_name for p, _ in params)
-        parameters = tuple(_with_python_name(p, n) for (p, _), n in zip(params, names, strict=True))
+        flags = naming.unique_names((p.cli_flag for p, _ in params), separator="")
+        parameters = tuple(
+            _replace(p, python_name=n, cli_flag=f)
+            for (p, _), n, f in zip(params, names, flags, strict=True)
+        )
         body = None
         raw_body = node.get("requestBody")
         if raw_body is not None:
@@ -491,8 +495,8 @@ class _Builder:
             responses=responses,
             versions=_versions(body, responses, node.get("x-xgen-changelog")),
             pointer=pointer,
-            python_name=naming.python_attribute(op_id),
-            python_alias=naming.python_attribute(alias) if alias else None,
+            python_name=naming.python_method(op_id),
+            python_alias=naming.python_method(alias) if alias else None,
             cli_name=op_id,
             cli_alias=alias,
             doc_slug=naming.doc_slug(op_id),
@@ -526,7 +530,7 @@ class _Builder:
         tag_names = sorted({op.tag for op in operations})
         # Tags that differ only in case or punctuation ("Cloud Backups", "cloud-backups")
         # would share every name: the later one gets a suffix, in each naming scheme.
-        attrs = naming.unique_names(naming.python_attribute(t) for t in tag_names)
+        attrs = naming.unique_names(naming.python_tag_attribute(t) for t in tag_names)
         classes = naming.unique_names((naming.python_class(t) for t in tag_names), separator="")
         groups = naming.unique_names((naming.cli_group(t) for t in tag_names), separator="")
         slugs = naming.unique_names((naming.doc_slug(t) for t in tag_names), separator="-")

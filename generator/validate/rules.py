@@ -36,8 +36,7 @@ if TYPE_CHECKING:
 
 _ALIAS = "x-xgen-operation-id-override"
 _EPOCH_UNITS = ("seconds", "milliseconds")
-_NAME_CHARACTERS = re.compile(r"[A-Za-z0-9_.\-]+")
-_TAG_CHARACTERS = re.compile(r"[A-Za-z0-9_.\- ]+")
+_ASCII_WORD = re.compile("[A-Za-z0-9]")
 
 
 def _title(operation: Operation) -> str:
@@ -315,11 +314,14 @@ def default_valid(document: Document) -> Iterator[Finding]:
 
 # ----------------------------------------------------------------------------- names
 def name_identifier(document: Document) -> Iterator[Finding]:
-    """Names that become Python identifiers and CLI names have something to build them from."""
+    """Names with nothing to build a readable Python or CLI name from (no ASCII letter or
+    digit): the model still names them (``value``, ``value_2``), so this is a warning."""
     for what, pointer, name in _names(document):
-        flaw = _name_flaw(name, spaces=what == "tag") if isinstance(name, str) else None
-        if flaw:
-            yield pointer, f"{what} {name!r} cannot become a Python or CLI name: it {flaw}"
+        if isinstance(name, str) and not _ASCII_WORD.search(name):
+            yield pointer, (
+                f"{what} {name!r} has no ASCII letter or digit: its Python and CLI names are "
+                "made up (value, value_2, ...)"
+            )
 
 
 def _names(document: Document) -> Iterator[tuple[str, str, object]]:
@@ -340,22 +342,6 @@ def _names(document: Document) -> Iterator[tuple[str, str, object]]:
         properties = node.value.get("properties")
         for name in properties if isinstance(properties, dict) else ():
             yield "property", pointer_join(node.pointer, "properties", name), str(name)
-
-
-def _name_flaw(name: str, *, spaces: bool) -> str | None:
-    """What keeps ``name`` from becoming an identifier (keywords are fine: the model escapes)."""
-    if not name:
-        return "is empty"
-    if name[0].isdigit():
-        return "starts with a digit"
-    allowed = _TAG_CHARACTERS if spaces else _NAME_CHARACTERS
-    if not allowed.fullmatch(name):
-        return "has characters other than letters, digits, '_', '-' and '.'" + (
-            " and spaces" if spaces else ""
-        )
-    if not re.search("[A-Za-z]", name):
-        return "has no letter"
-    return None
 
 
 @dataclass(frozen=True)
@@ -381,6 +367,6 @@ RULES: tuple[Rule, ...] = (
     Rule("sunset-date", "error", sunset_date),
     Rule("example-valid", "error", example_valid),
     Rule("default-valid", "error", default_valid),
-    Rule("name-identifier", "error", name_identifier),
+    Rule("name-identifier", "warning", name_identifier),
 )
 JSON_SCHEMA_RULES = frozenset({"openapi-schema", "example-valid", "default-valid"})

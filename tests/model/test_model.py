@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+import re
 from pathlib import Path
 
 import pytest
@@ -65,21 +66,55 @@ def test_names(wire: str, snake: str, cls: str, camel: str) -> None:
 @pytest.mark.parametrize(
     ("wire", "python"),
     [
-        ("type", "type_"),
+        ("type", "type"),
+        ("id", "id"),
+        ("format", "format"),
         ("from", "from_"),
-        ("id", "id_"),
-        ("format", "format_"),
         ("json", "json_"),
+        ("model_dump", "model_dump_"),
+        ("model_config", "model_config_"),
+        ("str", "str_"),
         ("version", "version"),
+        ("2dsphereIndexVersion", "field_2dsphere_index_version"),
     ],
 )
-def test_keywords_builtins_and_pydantic_names_are_escaped(wire: str, python: str) -> None:
+def test_fields_escape_keywords_pydantic_names_and_the_types_a_class_body_uses(
+    wire: str, python: str
+) -> None:
     assert naming.python_field(wire) == python
 
 
+def test_model_reserved_names_cover_every_public_attribute_of_pydantic_base_model() -> None:
+    from pydantic import BaseModel
+
+    public = {name for name in dir(BaseModel) if not name.startswith("_")}
+    assert public <= naming.MODEL_RESERVED
+
+
 def test_parameters_never_shadow_the_methods_own_arguments() -> None:
-    assert naming.python_parameter("version") == "version_"
-    assert naming.python_parameter("body") == "body_"
+    for own in ("version", "body", "options", "cast", "extra_body", "extra_query"):
+        assert naming.python_parameter(own) == own + "_"
+    assert naming.python_parameter("2dsphereIndexVersion") == "param_2dsphere_index_version"
+
+
+def test_tags_never_replace_the_clients_own_attributes() -> None:
+    for own in ("close", "invoke", "auth", "with_options", "base_url"):
+        assert naming.python_tag_attribute(own) == own + "_"
+    assert naming.python_method("withRawResponse") == "with_raw_response_"
+
+
+@pytest.mark.parametrize(
+    ("wire", "flag"),
+    [
+        ("groupId", "groupId"),
+        ("page.size", "page.size"),
+        ("2dsphereIndexVersion", "2dsphereIndexVersion"),
+        ("bucket name", "bucketName"),
+        ("a=b", "aB"),
+    ],
+)
+def test_cli_flags_are_the_wire_name_unless_a_shell_would_split_it(wire: str, flag: str) -> None:
+    assert naming.cli_flag(wire) == flag
 
 
 @given(st.text(min_size=1, max_size=40))
@@ -88,11 +123,14 @@ def test_every_name_becomes_a_legal_identifier(name: str) -> None:
         naming.python_parameter,
         naming.python_field,
         naming.python_attribute,
+        naming.python_method,
+        naming.python_tag_attribute,
         naming.python_module,
     ):
         identifier = make(name)
         assert identifier.isidentifier() and not keyword.iskeyword(identifier)
     assert naming.python_class(name).isidentifier()
+    assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", naming.cli_flag(name))
 
 
 def test_collisions_resolve_in_order() -> None:

@@ -44,7 +44,6 @@ class S3LogIntegrationRequest(AtlasModel):
     """Request schema for creating or updating an S3 log export integration."""
 
     model_config = wire_names(
-        type_="type",
         bucket_name="bucketName",
         iam_role_id="iamRoleId",
         kms_key="kmsKey",
@@ -52,7 +51,7 @@ class S3LogIntegrationRequest(AtlasModel):
         prefix_path="prefixPath",
     )
 
-    type_: OpenEnum[S3LogIntegrationRequestType] | None = S3LogIntegrationRequestType.S3_LOG_EXPORT
+    type: OpenEnum[S3LogIntegrationRequestType] | None = S3LogIntegrationRequestType.S3_LOG_EXPORT
     """Human-readable label that identifies the service to which you want to integrate with
     MongoDB Cloud. The value must match the log integration type.
     """
