@@ -313,6 +313,7 @@ class _Builder:
             example=resolved.get("example"),
             constraints=_constraints(resolved),
             deprecated=bool(resolved.get("deprecated")),
+            constant=_single_value(resolved),
         )
 
     # ----------------------------------------------------------------- operations
@@ -557,6 +558,7 @@ class _Builder:
                 )
             )
         self._reject_alias_cycles()
+        self._discriminator_constants()
         schemas = self._unique_schema_names()
         dates = sorted(
             v.version for op in operations for v in op.versions if v.version != "preview"
@@ -602,6 +604,24 @@ class _Builder:
 
         for name in sorted(aliases):
             visit(name, [])
+
+    def _discriminator_constants(self) -> None:
+        """A concrete ``oneOf`` variant selected by one discriminator value has that value as
+        a constant of its discriminator property (added if the variant does not declare it)."""
+        for union in sorted(self.schemas.values(), key=lambda s: s.name):
+            if union.discriminator is None:
+                continue
+            values: dict[str, list[str]] = {}
+            for value, target in union.discriminator.mapping:
+                values.setdefault(target, []).append(value)
+            for target, [value] in ((t, v) for t, v in values.items() if len(v) == 1):
+                variant = self.schemas.get(target)
+                if variant is None or variant.kind != "object":
+                    continue
+                self.schemas[target] = _replace(
+                    variant,
+                    fields=_with_constant(variant, union.discriminator.property_name, value),
+                )
 
     def _unique_schema_names(self) -> tuple[Schema, ...]:
         """Two schemas may snake_case (or PascalCase) to the same module or class name."""
@@ -731,6 +751,41 @@ def _with_python_name(obj: _Node, python_name: str) -> _Node:
 
 def _replace_required(field: Field) -> Field:
     return _replace(field, required=True)
+
+
+def _single_value(node: dict[str, Any]) -> tuple[Any, ...]:
+    """``(value,)`` when ``node`` allows exactly one value (``enum: [S3_LOG_EXPORT]``)."""
+    values = node.get("enum")
+    if isinstance(values, list):
+        present = [v for v in values if v is not None]
+        if len(present) == 1 and isinstance(present[0], (str, int, float, bool)):
+            return (present[0],)
+    return ()
+
+
+def _with_constant(schema: Schema, wire_name: str, value: str) -> tuple[Field, ...]:
+    """``schema``'s fields with ``wire_name`` held to ``value`` (a new required string field
+    when the schema does not declare it)."""
+    for f in schema.fields:
+        if f.wire_name == wire_name:
+            if f.constant or f.type.kind not in ("primitive", "enum"):
+                return schema.fields
+            return tuple(
+                _replace(f, constant=(value,)) if f.wire_name == wire_name else f
+                for f in schema.fields
+            )
+    taken = [f.python_name for f in schema.fields]
+    python_name = naming.unique_names([*taken, naming.python_field(wire_name)])[-1]
+    added = Field(
+        wire_name=wire_name,
+        python_name=python_name,
+        type=TypeRef(kind="primitive", primitive="string"),
+        required=True,
+        description="",
+        pointer=schema.pointer,
+        constant=(value,),
+    )
+    return (*schema.fields, added)
 
 
 def _unique_operation_names(operations: list[Operation]) -> list[Operation]:

@@ -79,6 +79,9 @@ class Field:
     example: Any = None
     constraints: Constraints = Constraints()
     deprecated: bool = False
+    # The one value the field may take, as a 1-tuple (a single-value enum, or the
+    # discriminator value that selects this schema): the client fills it in and sends it.
+    constant: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,8 @@ HELPER_NAMES = frozenset(
     }
 )
 DEFAULT_TOKEN_PATH = "/api/oauth/token"
+# A request body given as a dict in the API's names, beside its model.
+_BODY_MAPPING = "Mapping[str, Any]"
 DOC_WIDTH = 92
 
 
@@ -548,14 +550,17 @@ class ModelPlan:
             imports.typing.add("Annotated")
             imports.add(".._models", "Check")
             annotation = f"Annotated[{', '.join(checked)}]"
-        required = f.required and not f.read_only and not f.write_only
-        if not required or f.nullable:
+        constant = self._default(f, f.constant[0], imports) if f.constant else "None"
+        required = f.required and not f.read_only and not f.write_only and constant == "None"
+        if (not required and constant == "None") or f.nullable:
             annotation = f"{annotation} | None"
         declaration = f"{f.python_name}: {annotation}"
         if required and check and not f.nullable:  # black splits a long one inside its brackets
             declaration = layout.bracketed(f"{f.python_name}: Annotated[", checked, "]", 4)
-        if not required:
-            value = self._default(f, imports) if f.has_default else "None"
+        if constant != "None":
+            declaration = layout.assignment(declaration, constant, 4)
+        elif not required:
+            value = self._default(f, f.default, imports) if f.has_default else "None"
             if value.startswith("lambda") or value in ("list", "dict"):
                 imports.add("pydantic", "Field")
                 value = f"Field(default_factory={value})"
@@ -568,13 +573,15 @@ class ModelPlan:
                 "Write-only: sent, never returned."
                 + (" Required in requests." if f.required else "")
             )
+        if constant != "None":
+            notes.append(f"Always sent: {literal(f.constant[0])} is its only value.")
         if f.deprecated:
             notes.append("Deprecated.")
         doc = docstring([f.description, " ".join(notes)], 4)
         return {"declaration": declaration, "doc": doc}
 
-    def _default(self, f: Field, imports: Imports) -> str:
-        value = f.default
+    def _default(self, f: Field, value: Any, imports: Imports) -> str:
+        """``value`` as the default of ``f`` in Python source, or ``"None"`` if it does not fit."""
         node = f.type
         if node.kind == "ref" and node.schema_name in self.schemas:
             schema = self.schemas[node.schema_name]
@@ -771,6 +778,14 @@ class ModelPlan:
         )
         if read_only:
             imports.typing.add("ClassVar")
+        constants = [
+            (literal(f.python_name), f"({literal(f.wire_name)}, {literal(f.constant[0])})")
+            for f in schema.fields
+            if f.constant and self._default(f, f.constant[0], imports) != "None"
+        ]
+        if constants:
+            imports.typing.add("ClassVar")
+            imports.abc.add("Mapping")
         renamed = {
             f.python_name: f.wire_name for f in schema.fields if f.python_name != f.wire_name
         }
@@ -795,6 +810,15 @@ class ModelPlan:
                     4,
                 )
                 if read_only
+                else None
+            ),
+            "constants": (
+                layout.dictionary(
+                    constants,
+                    4,
+                    "__constant_fields__: ClassVar[Mapping[str, tuple[str, object]]] = ",
+                )
+                if constants
                 else None
             ),
             "config": config,
@@ -1369,7 +1393,7 @@ class ResourceBuilder:
         """(``body`` annotation, ``request_types=...`` argument)."""
         assert op.request_body is not None
         per_version: dict[str, str] = {}
-        annotations: list[str] = []
+        members: list[str] = []  # of the body annotation, each once (ruff PYI016)
         for media in op.request_body.media_types:
             t = media.type
             expression = self.type_expression(t)
@@ -1382,7 +1406,7 @@ class ResourceBuilder:
             ):
                 self.imports.abc.add("Mapping")
                 self.imports.typing.add("Any")
-                annotations.append(f"{expression} | Mapping[str, Any]")
+                members += [expression, _BODY_MAPPING]
             elif (
                 t is not None
                 and t.kind == "array"
@@ -1395,14 +1419,13 @@ class ResourceBuilder:
                 self.imports.abc.add("Mapping")
                 self.imports.typing.add("Any")
                 item = self.type_expression(t.items)
-                annotations.append(f"Sequence[{item} | Mapping[str, Any]]")
+                members.append(f"Sequence[{item} | Mapping[str, Any]]")
             else:
                 self.imports.typing.add("Any")
-                annotations.append("Any")
+                members.append("Any")
         distinct = list(dict.fromkeys(per_version.values()))
-        annotation = " | ".join(dict.fromkeys(annotations)) or "Any"
-        if "Any" in annotation.split(" | "):
-            annotation = "Any"
+        unique = sorted(dict.fromkeys(members), key=lambda m: m == _BODY_MAPPING)  # models first
+        annotation = "Any" if "Any" in unique else " | ".join(unique) or "Any"
         if len(distinct) <= 1:
             return annotation, f"request_types={distinct[0] if distinct else None}"
         # Operation versions without their own request media use the nearest older one.

@@ -89,13 +89,13 @@ def test_create_log_integration_from_a_dict(
         group_id=GROUP, body=LOG_INTEGRATION
     )
     assert isinstance(created, aa.models.S3LogIntegrationResponse)
-    assert len(created.id_) == 24
-    assert created.type_ is aa.models.S3LogIntegrationRequestType.S3_LOG_EXPORT
+    assert len(created.id) == 24
+    assert created.type is aa.models.S3LogIntegrationRequestType.S3_LOG_EXPORT
     request = api_requests(fake_atlas)[-1]
     assert request.method == "POST"
     assert request.headers["content-type"] == "application/vnd.atlas.2025-03-12+json"
     assert request.headers["accept"] == "application/vnd.atlas.2025-03-12+json"
-    assert request.json() == LOG_INTEGRATION  # unset "type" is not sent
+    assert request.json() == {**LOG_INTEGRATION, "type": "S3_LOG_EXPORT"}  # its only value
 
 
 def test_create_log_integration_from_a_model(
@@ -107,7 +107,7 @@ def test_create_log_integration_from_a_model(
         iam_role_id="507f1f77bcf86cd799439011",
         log_types=[models.S3LogIntegrationRequestLogTypesItem.MONGOD],
         prefix_path="logs/",
-        type_="S3_LOG_EXPORT",
+        type="S3_LOG_EXPORT",
     )
     created = digest_client.push_based_log_export.create_group_log_integration(
         group_id=GROUP, body=body

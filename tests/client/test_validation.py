@@ -223,7 +223,7 @@ def test_read_only_fields_are_never_sent(
     created = digest_client.push_based_log_export.create_group_log_integration(
         group_id=GROUP, body=response
     )
-    assert created.id_ != "507f1f77bcf86cd799439012"
+    assert created.id != "507f1f77bcf86cd799439012"
     assert "id" not in api_requests(fake_atlas)[-1].json()
     # the same for a nested model at any depth, through the request serialisation context
     audit = aa.models.AuditLog.model_validate({"configurationType": "NONE", "enabled": True})

@@ -763,11 +763,11 @@ class FakeAtlas:
         path_values = {name: unquote(value) for name, value in match.groupdict().items()}
         if violations := _parameter_violations(operation, path_values, request.query):
             raise _validation_failure(violations)
-        handlers = {
-            "createGroupLogIntegration": self._create_log_integration,
-            "downloadGroupStreamAuditLogs": self._download_audit_logs,
-        }
-        handler = handlers.get(operation.operation_id, self._serve_example)
+        handler = (
+            self._download_audit_logs
+            if operation.operation_id == "downloadGroupStreamAuditLogs"
+            else self._create if operation.body_schema.get("properties") else self._serve_example
+        )
         return handler(_Call(request, operation, path_values, version))
 
     def _negotiate(self, operation: _Operation, accept: str) -> str:
@@ -805,8 +805,12 @@ class FakeAtlas:
             ),
         )
 
-    def _create_log_integration(self, call: _Call) -> _Response:
-        """Validate the body against its schema and echo it back with defaults and a new id."""
+    def _create(self, call: _Call) -> _Response:
+        """Validate the body against its schema and echo it back with defaults and a new id.
+
+        As Atlas does, a property that may take one value only (``type: S3_LOG_EXPORT``) must
+        be sent: its absence is an INVALID_ATTRIBUTE error, not a default.
+        """
         try:
             body = json.loads(call.request.body)
         except ValueError:
@@ -823,6 +827,20 @@ class FakeAtlas:
                     "INVALID_ATTRIBUTE",
                     f"Invalid attribute {', '.join(unknown)} specified.",
                     {name: "is read-only or unknown" for name in unknown},
+                ),
+            )
+        if constants := [
+            (name, p["enum"][0])
+            for name, p in properties.items()
+            if len(p.get("enum", ())) == 1 and name not in body
+        ]:
+            raise _ApiFailure(
+                400,
+                _api_error(
+                    400,
+                    "INVALID_ATTRIBUTE",
+                    "; ".join(f"Invalid attribute {n}: must be {v}." for n, v in constants),
+                    {name: f"must be {value}" for name, value in constants},
                 ),
             )
         violations = {

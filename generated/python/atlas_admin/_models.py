@@ -75,18 +75,25 @@ class AtlasModel(BaseModel):
 
     #: Wire and Python names of the read-only fields: dropped from request bodies.
     __read_only_fields__: ClassVar[frozenset[str]] = frozenset()
+    #: Fields that may take one value only (Python name -> wire name and value): request
+    #: bodies always carry them, set or not, as the API requires them.
+    __constant_fields__: ClassVar[Mapping[str, tuple[str, object]]] = {}
 
     @model_serializer(mode="wrap")
-    def _drop_read_only(
+    def _request_shape(
         self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
     ) -> Any:
         data = handler(self)
-        read_only = self.__read_only_fields__
-        if read_only and isinstance(data, dict):
-            context = info.context
-            if isinstance(context, Mapping) and context.get(_CONTEXT_KEY) == "request":
-                for name in read_only:
-                    data.pop(name, None)
+        context = info.context
+        if (
+            isinstance(data, dict)
+            and isinstance(context, Mapping)
+            and context.get(_CONTEXT_KEY) == "request"
+        ):
+            for name in self.__read_only_fields__:
+                data.pop(name, None)
+            for name, (wire_name, value) in self.__constant_fields__.items():
+                data.setdefault(wire_name if info.by_alias else name, value)
         return data
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, ClassVar
 
 from .._models import AtlasModel, Check, OpenEnum, wire_names
@@ -27,10 +28,15 @@ class S3LogIntegrationResponse(AtlasModel):
         prefix_path="prefixPath",
     )
     __read_only_fields__: ClassVar[frozenset[str]] = frozenset({"id"})
+    __constant_fields__: ClassVar[Mapping[str, tuple[str, object]]] = {
+        "type": ("type", "S3_LOG_EXPORT"),
+    }
 
-    type: OpenEnum[S3LogIntegrationRequestType] | None = S3LogIntegrationRequestType.S3_LOG_EXPORT
+    type: OpenEnum[S3LogIntegrationRequestType] = S3LogIntegrationRequestType.S3_LOG_EXPORT
     """Human-readable label that identifies the service to which you want to integrate with
     MongoDB Cloud. The value must match the log integration type.
+
+    Always sent: "S3_LOG_EXPORT" is its only value.
     """
     bucket_name: str
     """Human-readable label that identifies the S3 bucket name for storing log files."""
