@@ -18,6 +18,7 @@ from servers.fake_atlas import (
     FakeAtlas,
 )
 
+ROOT = Path(__file__).resolve().parents[2]
 GROUP = EXAMPLE_GROUP_ID
 START, END = 1636466948, 1636481348
 LOG_INTEGRATION = {
@@ -96,6 +97,46 @@ def test_create_log_integration_from_a_dict(
     assert request.headers["content-type"] == "application/vnd.atlas.2025-03-12+json"
     assert request.headers["accept"] == "application/vnd.atlas.2025-03-12+json"
     assert request.json() == {**LOG_INTEGRATION, "type": "S3_LOG_EXPORT"}  # its only value
+
+
+def test_the_reference_pages_example_payload_works_as_written(
+    aa: ModuleType, digest_client: Any, fake_atlas: FakeAtlas
+) -> None:
+    """Seed 000's payload lacks ``type``, which Atlas requires (INVALID_ATTRIBUTE without it);
+    the client sends its only value."""
+    payload = json.loads(
+        (ROOT / "tests" / "seeds" / "000_create_group_log_integration.json").read_text()
+    )
+    created = digest_client.push_based_log_export.create_group_log_integration(
+        group_id=GROUP, body=payload
+    )
+    assert created.type is aa.models.S3LogIntegrationRequestType.S3_LOG_EXPORT
+    assert api_requests(fake_atlas)[-1].json() == {**payload, "type": "S3_LOG_EXPORT"}
+    model = aa.models.S3LogIntegrationRequest.model_validate(payload)
+    created = digest_client.push_based_log_export.create_group_log_integration(
+        group_id=GROUP, body=model
+    )
+    assert api_requests(fake_atlas)[-1].json() == {**payload, "type": "S3_LOG_EXPORT"}
+
+
+def test_the_fake_atlas_requires_the_constant_as_atlas_does(
+    aa: ModuleType, fake_atlas: FakeAtlas
+) -> None:
+    import httpx
+
+    auth = httpx.DigestAuth(DEFAULT_PUBLIC_KEY, DEFAULT_PRIVATE_KEY)
+    response = httpx.post(
+        f"{fake_atlas.url}/api/atlas/v2/groups/{GROUP}/logIntegrations",
+        json=LOG_INTEGRATION,
+        headers={
+            "Accept": "application/vnd.atlas.2025-03-12+json",
+            "Content-Type": "application/vnd.atlas.2025-03-12+json",
+        },
+        auth=auth,
+    )
+    assert response.status_code == 400
+    assert response.json()["errorCode"] == "INVALID_ATTRIBUTE"
+    assert "must be S3_LOG_EXPORT" in response.json()["detail"]
 
 
 def test_create_log_integration_from_a_model(
