@@ -503,6 +503,26 @@ class _Builder:
             doc_slug=naming.doc_slug(op_id),
             docs_url=_text(node.get("x-xgen-docs-url")) or None,
             idempotent=method.upper() in IDEMPOTENT_METHODS,
+            response_is_envelope=self._is_envelope(parameters, responses),
+        )
+
+    def _is_envelope(
+        self, parameters: tuple[Parameter, ...], responses: tuple[Response, ...]
+    ) -> bool:
+        """Whether an operation with an ``envelope`` parameter describes its JSON success
+        body as the envelope (an object with a ``content`` property) rather than its content."""
+        if not any(p.wire_name == "envelope" and p.location == "query" for p in parameters):
+            return False
+        schemas = [
+            self.schemas.get(media.type.schema_name or "")
+            for response in responses
+            if response.is_success
+            for media in response.media_types
+            if media.format == "json" and media.type is not None and media.type.kind == "ref"
+        ]
+        return bool(schemas) and all(
+            s is not None and s.kind == "object" and any(f.wire_name == "content" for f in s.fields)
+            for s in schemas
         )
 
     # ----------------------------------------------------------------- the API

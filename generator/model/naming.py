@@ -54,9 +54,9 @@ MODEL_RESERVED = frozenset(
         "validate",
     }
 )
-# Names a model class body uses in its annotations and defaults (``name: str | None = None``);
-# a field of that name would shadow them there.
-_MODEL_BODY_NAMES = frozenset({"bool", "dict", "float", "frozenset", "int", "list", "str"})
+# Builtins generated code evaluates where a field or argument could shadow them: model class
+# bodies (``name: str | None = None``) and method bodies (``responses=list[Item]``).
+_RUNTIME_BUILTINS = frozenset({"bool", "dict", "float", "frozenset", "int", "list", "str"})
 # Names a generated method already uses: its own keyword arguments and what its body calls.
 CALL_RESERVED = frozenset(
     {
@@ -94,7 +94,8 @@ CLIENT_RESERVED = frozenset(
 # Attributes of a generated resource class besides its operations.
 RESOURCE_RESERVED = frozenset({"with_raw_response", "with_streaming_response"})
 _BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
-_FIELD_RESERVED = MODEL_RESERVED | _MODEL_BODY_NAMES
+_FIELD_RESERVED = MODEL_RESERVED | _RUNTIME_BUILTINS
+_PARAMETER_RESERVED = CALL_RESERVED | _RUNTIME_BUILTINS
 
 
 def words(name: str) -> list[str]:
@@ -157,8 +158,11 @@ def python_tag_attribute(name: str) -> str:
 
 
 def python_parameter(name: str) -> str:
-    """A keyword argument of a generated method; never one of the method's own arguments."""
-    return _safe(snake_case(name), CALL_RESERVED, digit_prefix="param_")
+    """A keyword argument of a generated method (``id``, ``type``); never one of the method's
+    own arguments or a name its body uses."""
+    return _safe(
+        snake_case(name), _PARAMETER_RESERVED, digit_prefix="param_", escape_builtins=False
+    )
 
 
 def python_field(name: str) -> str:

@@ -243,6 +243,9 @@ class Operation:
     doc_slug: str
     docs_url: str | None = None
     idempotent: bool = True
+    # The success schema is the envelope itself (``status`` and ``content``), as specs write
+    # it for operations whose ``envelope`` parameter defaults to true: never unwrapped.
+    response_is_envelope: bool = False
 
     @property
     def newest_version(self) -> ApiVersion:

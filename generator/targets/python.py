@@ -44,6 +44,7 @@ STATIC_MODULES = (
     "_validation.py",
     "_auth.py",
     "_models.py",
+    "_lenient.py",
     "_response.py",
     "_operations/_types.py",
 )
@@ -783,8 +784,10 @@ class ModelPlan:
             for f in schema.fields
             if f.constant and self._default(f, f.constant[0], imports) != "None"
         ]
-        if constants:
+        accepts_unknown = schema.additional_properties is not None
+        if constants or accepts_unknown:
             imports.typing.add("ClassVar")
+        if constants:
             imports.abc.add("Mapping")
         renamed = {
             f.python_name: f.wire_name for f in schema.fields if f.python_name != f.wire_name
@@ -811,6 +814,9 @@ class ModelPlan:
                 )
                 if read_only
                 else None
+            ),
+            "accepts_unknown": (
+                "__accepts_unknown_fields__: ClassVar[bool] = True" if accepts_unknown else None
             ),
             "constants": (
                 layout.dictionary(
@@ -1147,6 +1153,8 @@ class OperationPlan:
             fields.append(("download", "True"))
         if op.deprecated:
             fields.append(("deprecated", "True"))
+        if op.response_is_envelope:
+            fields.append(("response_is_envelope", "True"))
         if op.roles:
             fields.append(("roles", literal(tuple(op.roles))))
         constant = self.op_constant[op.operation_id]

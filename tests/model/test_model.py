@@ -95,6 +95,7 @@ def test_parameters_never_shadow_the_methods_own_arguments() -> None:
     for own in ("version", "body", "options", "cast", "extra_body", "extra_query"):
         assert naming.python_parameter(own) == own + "_"
     assert naming.python_parameter("2dsphereIndexVersion") == "param_2dsphere_index_version"
+    assert (naming.python_parameter("id"), naming.python_parameter("list")) == ("id", "list_")
 
 
 def test_tags_never_replace_the_clients_own_attributes() -> None:
@@ -247,7 +248,7 @@ def test_names_that_need_escaping(constructs: Api) -> None:
     op = next(op for op in constructs.operations if op.operation_id == "createOddNames")
     assert [(p.wire_name, p.python_name, p.cli_flag) for p in op.parameters] == [
         ("from", "from_", "from"),
-        ("format", "format_", "format"),
+        ("format", "format", "format"),
         ("page.size", "page_size", "page.size"),
         ("X-Request-Id", "x_request_id", "X-Request-Id"),
     ]

@@ -194,11 +194,19 @@ class _Operation:
     success: int
     media: frozenset[tuple[str, str]]
     """(version, "json" | "gzip") pairs the operation serves."""
-    body_versions: frozenset[str]
-    """Versions its request Content-Type may name; empty when it takes no body."""
-    body_schema: Mapping[str, Any]
+    body_schemas: Mapping[str, Mapping[str, Any]]
+    """The request body schema of each version its Content-Type may name; empty when it
+    takes no body."""
     parameters: tuple[Mapping[str, Any], ...]
     example: Any
+
+    @property
+    def envelope_by_default(self) -> bool:
+        """Whether its ``envelope`` parameter defaults to true (Performance Advisor lists)."""
+        return any(
+            p["name"] == "envelope" and p.get("schema", {}).get("default") is True
+            for p in self.parameters
+        )
 
 
 @dataclass(frozen=True)
@@ -234,10 +242,11 @@ def _load_spec(path: Path) -> _Spec:
                     media=frozenset(
                         (m.group(1), m.group(2)) for m in map(_MEDIA_TYPE.fullmatch, content) if m
                     ),
-                    body_versions=frozenset(
-                        m.group(1) for m in map(_MEDIA_TYPE.fullmatch, body) if m
-                    ),
-                    body_schema=next((resolve(entry["schema"]) for entry in body.values()), {}),
+                    body_schemas={
+                        m.group(1): resolve(entry["schema"])
+                        for m, entry in zip(map(_MEDIA_TYPE.fullmatch, body), body.values())
+                        if m
+                    },
                     parameters=tuple(resolve(p) for p in operation.get("parameters", [])),
                     example=next((entry.get("example") for entry in content.values()), None),
                 )
@@ -758,7 +767,7 @@ class FakeAtlas:
                 404, _api_error(404, "RESOURCE_NOT_FOUND", f"Cannot find resource {request.path}.")
             )
         version = self._negotiate(operation, request.headers.get("accept", ""))
-        if operation.body_versions:
+        if operation.body_schemas:
             self._check_content_type(operation, request.headers.get("content-type", ""))
         path_values = {name: unquote(value) for name, value in match.groupdict().items()}
         if violations := _parameter_violations(operation, path_values, request.query):
@@ -766,7 +775,7 @@ class FakeAtlas:
         handler = (
             self._download_audit_logs
             if operation.operation_id == "downloadGroupStreamAuditLogs"
-            else self._create if operation.body_schema.get("properties") else self._serve_example
+            else self._create if operation.body_schemas else self._serve_example
         )
         return handler(_Call(request, operation, path_values, version))
 
@@ -783,21 +792,28 @@ class FakeAtlas:
     def _check_content_type(self, operation: _Operation, content_type: str) -> None:
         media = content_type.split(";")[0].strip().lower()
         match = _MEDIA_TYPE.fullmatch(media)
-        if match and match.group(2) == "json" and match.group(1) in operation.body_versions:
+        if match and match.group(2) == "json" and match.group(1) in operation.body_schemas:
             return
         if media == "application/json" and not self.strict_content_type:
             return
         wanted = ", ".join(
-            f"application/vnd.atlas.{v}+json" for v in sorted(operation.body_versions)
+            f"application/vnd.atlas.{v}+json" for v in sorted(operation.body_schemas)
         )
         detail = f"Content-Type {content_type or '(none)'} is not supported; send {wanted}."
         raise _ApiFailure(415, _api_error(415, "UNSUPPORTED_MEDIA_TYPE", detail))
 
     def _serve_example(self, call: _Call) -> _Response:
+        """The spec's example. An operation whose ``envelope`` defaults to true (its example
+        is the envelope, as its schema) answers with the content alone on envelope=false."""
         pretty, envelope = _style(call.request)
+        example = call.operation.example
+        if call.operation.envelope_by_default:
+            if call.request.query.get("envelope", "true").lower() == "false":
+                example = example["content"]
+            envelope = False
         return _json(
             call.operation.success,
-            call.operation.example,
+            example,
             pretty=pretty,
             envelope=envelope,
             headers=self._success_headers(
@@ -817,7 +833,9 @@ class FakeAtlas:
             body = None
         if not isinstance(body, dict):
             raise _validation_failure({"body": "must be a JSON object"})
-        schema = call.operation.body_schema
+        sent = _MEDIA_TYPE.fullmatch(call.request.headers.get("content-type", "").split(";")[0])
+        schemas = call.operation.body_schemas
+        schema = schemas[sent.group(1)] if sent else next(iter(schemas.values()))
         properties: Mapping[str, Any] = schema.get("properties", {})
         if unknown := [n for n in body if n not in properties or properties[n].get("readOnly")]:
             raise _ApiFailure(
