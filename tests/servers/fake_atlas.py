@@ -553,6 +553,17 @@ class FakeAtlas:
         """
         self._script(path, _StatusFault(status, retry_after, body), times)
 
+    def answer_with(self, operation_id: str, example: Any) -> None:
+        """Answer ``operation_id`` with ``example`` from now on instead of the spec's (a newer
+        or looser server's response)."""
+        self._spec = replace(
+            self._spec,
+            operations=tuple(
+                replace(o, example=example) if o.operation_id == operation_id else o
+                for o in self._spec.operations
+            ),
+        )
+
     def drop(
         self, path: PathMatcher = None, *, after_bytes: int = 64 * 1024, times: int = 1
     ) -> None:

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, Discriminator, Tag, ValidationError
 
-from ._models import RESPONSE_CONTEXT, type_adapter
+from ._models import RESPONSE_CONTEXT, type_adapter, wire_names_of
 
 __all__ = ["construct"]
 
@@ -85,8 +85,9 @@ def _model(model: type[BaseModel], data: Mapping[Any, Any]) -> BaseModel:
     values: dict[str, Any] = {}
     given: set[str] = set()
     used: set[str] = set()
+    wire = wire_names_of(model)
     for name, field in model.model_fields.items():
-        key = field.alias if field.alias in data else name if name in data else None
+        key = wire[name] if wire[name] in data else name if name in data else None
         if key is None:
             required = field.is_required()
             values[name] = None if required else field.get_default(call_default_factory=True)

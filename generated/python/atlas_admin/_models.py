@@ -26,8 +26,8 @@ from pydantic import (
     Discriminator,
     SerializationInfo,
     SerializerFunctionWrapHandler,
-    ValidationInfo,
     TypeAdapter,
+    ValidationInfo,
     ValidatorFunctionWrapHandler,
     model_serializer,
     model_validator,
@@ -50,6 +50,7 @@ __all__ = [
     "discriminator",
     "type_adapter",
     "wire_names",
+    "wire_names_of",
 ]
 
 _CONTEXT_KEY: Final = "atlas_admin"
@@ -85,11 +86,19 @@ def type_adapter(type_: Any) -> TypeAdapter[Any]:
 
 
 @cache
+def wire_names_of(model: type[BaseModel]) -> Mapping[str, str]:
+    """Python name -> wire name of every field of ``model``."""
+    return {
+        name: alias if isinstance(alias := f.validation_alias or f.alias, str) else name
+        for name, f in model.model_fields.items()
+    }
+
+
+@cache
 def _field_names(model: type[BaseModel]) -> frozenset[str]:
     """The Python and wire names of ``model``'s fields."""
-    return frozenset(model.model_fields) | {
-        f.alias for f in model.model_fields.values() if f.alias is not None
-    }
+    names = wire_names_of(model)
+    return frozenset(names) | frozenset(names.values())
 
 
 class AtlasModel(BaseModel):
