@@ -80,7 +80,11 @@ class VersionSpec:
 
 @dataclass(frozen=True, slots=True)
 class OperationSpec:
-    """One operation: identity, route, versions (oldest first) and parameters (path first)."""
+    """One operation: identity, route, versions (oldest first) and parameters (path first).
+
+    ``response_is_envelope``: the success schema describes the ``envelope=true`` body itself
+    (``status`` and ``content``), so the client never unwraps it.
+    """
 
     operation_id: str
     alias: str | None
@@ -97,6 +101,7 @@ class OperationSpec:
     idempotent: bool = True
     download: bool = False
     deprecated: bool = False
+    response_is_envelope: bool = False
     roles: tuple[str, ...] = ()
     _by_version: dict[str, VersionSpec] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from .._models import AtlasModel, Check, OpenEnum, wire_names
 
@@ -28,7 +29,11 @@ class AWSRegionConfig(AtlasModel):
     """AWS region configuration."""
 
     model_config = wire_names(provider_name="providerName", region_name="regionName")
+    __constant_fields__: ClassVar[Mapping[str, tuple[str, object]]] = {
+        "provider_name": ("providerName", "AWS"),
+    }
 
-    provider_name: OpenEnum[AWSRegionConfigProviderName] | None = None
+    provider_name: OpenEnum[AWSRegionConfigProviderName] = AWSRegionConfigProviderName.AWS
+    """Always sent: "AWS" is its only value."""
     region_name: str | None = None
     priority: Annotated[int, Check(minimum=0, maximum=7)] | None = None

@@ -15,12 +15,12 @@ __all__ = [
 class OddName_2(AtlasModel):
     """Request side of the odd names; snake_cases like OddName."""
 
-    model_config = wire_names(type_="type", id_="id", from_="from", format_="format")
+    model_config = wire_names(from_="from")
 
-    type_: str
-    id_: str | None = None
+    type: str
+    id: str | None = None
     from_: _dt.datetime | None = None
-    format_: int | None = None
+    format: int | None = None
     secret: str | None = None
     """Write-only: sent, never returned. Required in requests."""
     blob: str | None = None
