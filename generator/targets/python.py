@@ -1637,7 +1637,18 @@ def _readme_context(api: Api, plan: ModelPlan, settings: Settings) -> dict[str, 
         "cli": "cli" in settings.targets,
         "cli_command": settings.cli_command,
         "sample_args": {op.operation_id: _sample_args(op) for op in operations},
+        "names": {
+            "model_reserved": _code_list(naming.MODEL_RESERVED),
+            "call_reserved": _code_list(naming.CALL_RESERVED),
+            "client_reserved": _code_list(naming.CLIENT_RESERVED),
+        },
     }
+
+
+def _code_list(names: Iterable[str]) -> str:
+    """``a``, ``b``, ... in Markdown code, sorted, wrapped for a list item."""
+    flat = ", ".join(f"`{name}`" for name in sorted(names))
+    return "\n  ".join(wrap_words(flat, 94))
 
 
 def _sample_args(op: Operation) -> str:

@@ -119,6 +119,17 @@ def test_the_reference_pages_example_payload_works_as_written(
     assert api_requests(fake_atlas)[-1].json() == {**payload, "type": "S3_LOG_EXPORT"}
 
 
+def test_the_readme_body_example_works_as_written(
+    package_dir: Path, digest_client: Any, fake_atlas: FakeAtlas
+) -> None:
+    readme = (package_dir / "README.md").read_text(encoding="utf-8")
+    [line] = [
+        text for text in readme.splitlines() if text.startswith("client.") and "body=" in text
+    ]
+    exec(line, {"client": digest_client})  # the README's own line, against the fake Atlas
+    assert api_requests(fake_atlas)[-1].json()["type"] == "S3_LOG_EXPORT"
+
+
 def test_the_fake_atlas_requires_the_constant_as_atlas_does(
     aa: ModuleType, fake_atlas: FakeAtlas
 ) -> None:

@@ -75,6 +75,16 @@ def test_client_attributes_are_all_reserved_names(real: ModuleType) -> None:
         assert own <= naming.CLIENT_RESERVED, own - naming.CLIENT_RESERVED
 
 
+def test_the_readme_writes_the_naming_rules_down(real_dir: Path) -> None:
+    from atlasgen.model import naming
+
+    readme = (real_dir / "README.md").read_text(encoding="utf-8")
+    names = readme.split("## Names", 1)[1].split("\n## ", 1)[0]
+    for name in naming.CLIENT_RESERVED | naming.CALL_RESERVED | naming.MODEL_RESERVED:
+        assert f"`{name}`" in names, name
+    assert "`field_2dsphere_index_version`" in names and "`client.close_`" in names
+
+
 def test_any_property_name_is_a_field_with_its_exact_wire_name(real: ModuleType) -> None:
     models = real.models
     wire = {
