@@ -221,9 +221,9 @@ def test_strict_response_validation_raises_instead(real: ModuleType, fake: FakeA
     fake.answer_with("getIndex", {**OFF_SCHEMA, "collection": "c", "2dsphereIndexVersion": 3})
     with client(real, fake) as lenient:
         assert lenient.invoke_.get_index(group_id=GROUP, id="x").sparse == "SOMETIMES"
-    with client(real, fake, strict_response_validation=True) as strict:
-        with pytest.raises(real.APIResponseValidationError) as raised:
-            strict.invoke_.get_index(group_id=GROUP, id="x")
+    strict = client(real, fake, strict_response_validation=True)
+    with strict, pytest.raises(real.APIResponseValidationError) as raised:
+        strict.invoke_.get_index(group_id=GROUP, id="x")
     assert "SOMETIMES" in str(raised.value.errors)
 
 
