@@ -987,6 +987,7 @@ def _parameter_fields(p: Parameter) -> list[tuple[str, str]]:
         ("time_unit", p.time_unit, None),
         ("requires", tuple(p.requires), ()),
         ("deprecated", p.deprecated, False),
+        ("flag", p.cli_flag, p.wire_name),
     ]
     return [
         (key, literal(value))

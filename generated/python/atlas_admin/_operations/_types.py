@@ -49,11 +49,13 @@ class ParameterSpec:
     time_unit: TimeUnit | None = None
     requires: tuple[str, ...] = ()
     deprecated: bool = False
+    flag: str | None = None
 
     @property
     def cli_flag(self) -> str:
-        """The flag of ``atlas api``: the wire name as written (``--groupId``)."""
-        return self.name
+        """The flag of ``atlas api``: the wire name as written (``--groupId``), unless a shell
+        would split it (``flag``)."""
+        return self.flag or self.name
 
 
 @dataclass(frozen=True, slots=True)
