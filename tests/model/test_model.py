@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import keyword
 import re
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atlasgen.load import load_spec
+from atlasgen.load import load_spec, parse_spec_text
 from atlasgen.model import Api, build_model, naming
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -290,3 +291,49 @@ def test_operation_ids_differing_in_case_get_distinct_names() -> None:
         ("GetGroupAuditLog", "get_group_audit_log", "get-group-audit-log"),
         ("getGroupAuditLog", "get_group_audit_log_2", "get-group-audit-log-2"),
     ]
+
+
+def test_a_variant_selected_by_one_discriminator_value_has_it_as_a_constant() -> None:
+    parent = {
+        "type": "object",
+        "properties": {"kind": {"type": "string"}},
+        "discriminator": {
+            "propertyName": "kind",
+            "mapping": {
+                "A": "#/components/schemas/One",
+                "B": "#/components/schemas/Two",
+                "B2": "#/components/schemas/Two",
+                "C": "#/components/schemas/Bare",
+            },
+        },
+        "oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in ("One", "Two", "Bare")],
+    }
+    extends = {"allOf": [{"$ref": "#/components/schemas/Parent"}]}
+    spec = {
+        "openapi": "3.0.1",
+        "info": {"title": "Inline", "version": "2.0"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Parent": parent,
+                "One": extends,
+                "Two": extends,
+                "Bare": {"type": "object", "properties": {"size": {"type": "integer"}}},
+            }
+        },
+    }
+    api = build_model(parse_spec_text(json.dumps(spec), Path("inline.yaml")), spec_display="x")
+    kinds = {
+        name: [
+            (f.python_name, f.constant) for f in api.schema(name).fields if f.wire_name == "kind"
+        ]
+        for name in ("One", "Two", "Bare")
+    }
+    assert kinds == {
+        "One": [("kind", ("A",))],  # inherited, held to its one value
+        "Two": [("kind", ())],  # selected by two values: not a constant
+        "Bare": [("kind", ("C",))],  # added: the API needs it to choose the variant
+    }
+    single = build_model(load_spec(ROOT / "specs" / "atlas-admin.yaml"), spec_display="x")
+    [kind] = [f for f in single.schema("S3LogIntegrationRequest").fields if f.wire_name == "type"]
+    assert kind.constant == ("S3_LOG_EXPORT",)  # a single-value enum
