@@ -54,6 +54,7 @@ HELPER_NAMES = frozenset(
         "Annotated",
         "Any",
         "AtlasModel",
+        "AtlasRequestModel",
         "Check",
         "ClassVar",
         "Enum",
@@ -333,6 +334,7 @@ class ModelPlan:
         for schema in api.schemas:
             self._by_pointer.setdefault(schema.pointer, schema)
         self._class_names = self._assign_class_names()
+        self.request_schemas = _request_schemas(api)
         self.inline_enums = self._collect_inline_enums()
         self.groups, self.home = self._group()
 
@@ -772,7 +774,6 @@ class ModelPlan:
         }
 
     def _object_view(self, schema: Schema, imports: Imports) -> dict[str, Any]:
-        imports.add(".._models", "AtlasModel")
         fields = [self.field_view(schema, f, imports) for f in schema.fields]
         read_only = sorted(
             {n for f in schema.fields if f.read_only for n in (f.wire_name, f.python_name)}
@@ -784,10 +785,14 @@ class ModelPlan:
             for f in schema.fields
             if f.constant and self._default(f, f.constant[0], imports) != "None"
         ]
-        accepts_unknown = schema.additional_properties is not None
-        if constants or accepts_unknown:
-            imports.typing.add("ClassVar")
+        base = (
+            "AtlasRequestModel"
+            if schema.name in self.request_schemas and schema.additional_properties is None
+            else "AtlasModel"
+        )
+        imports.add(".._models", base)
         if constants:
+            imports.typing.add("ClassVar")
             imports.abc.add("Mapping")
         renamed = {
             f.python_name: f.wire_name for f in schema.fields if f.python_name != f.wire_name
@@ -815,9 +820,7 @@ class ModelPlan:
                 if read_only
                 else None
             ),
-            "accepts_unknown": (
-                "__accepts_unknown_fields__: ClassVar[bool] = True" if accepts_unknown else None
-            ),
+            "base": base,
             "constants": (
                 layout.dictionary(
                     constants,
@@ -914,6 +917,28 @@ class ModelPlan:
                 )
             )
         return result
+
+
+def _request_schemas(api: Api) -> frozenset[str]:
+    """Names of the schemas a request body can hold, at any depth."""
+    pending = [
+        media.type
+        for op in api.operations
+        if op.request_body is not None
+        for media in op.request_body.media_types
+    ]
+    found: set[str] = set()
+    while pending:
+        for _, node in _walk(pending.pop()):
+            name = node.schema_name
+            if node.kind != "ref" or name is None or name in found:
+                continue
+            found.add(name)
+            schema = api.schema(name)
+            pending += [f.type for f in schema.fields]
+            pending += [TypeRef(kind="ref", schema_name=v) for v in schema.variants]
+            pending += [schema.alias_of, schema.additional_properties]
+    return frozenset(found)
 
 
 def _check_args(constraints: Constraints) -> str:

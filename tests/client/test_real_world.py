@@ -151,6 +151,10 @@ def test_an_unknown_body_field_is_refused_before_sending(real: ModuleType, fake:
     assert api_requests(fake) == []
     with pytest.raises(ValueError, match="colection"):
         real.models.GeoIndex.model_validate({"collection": "c", "colection": "x"})
+    # only models a request body can hold check: responses keep pydantic's fast path
+    request_model = real._models.AtlasRequestModel
+    assert issubclass(real.models.LegacyIndex, request_model)
+    assert not issubclass(real.models.SlowQueryEnvelope, request_model)
 
 
 def test_a_misspelled_keyword_argument_is_refused_before_sending(

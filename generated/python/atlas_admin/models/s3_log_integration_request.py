@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Annotated, ClassVar
 
-from .._models import AtlasModel, Check, OpenEnum, wire_names
+from .._models import AtlasRequestModel, Check, OpenEnum, wire_names
 
 __all__ = [
     "S3LogIntegrationRequest",
@@ -41,7 +41,7 @@ class S3LogIntegrationRequestType(str, Enum):
     S3_LOG_EXPORT = "S3_LOG_EXPORT"
 
 
-class S3LogIntegrationRequest(AtlasModel):
+class S3LogIntegrationRequest(AtlasRequestModel):
     """Request schema for creating or updating an S3 log export integration."""
 
     model_config = wire_names(

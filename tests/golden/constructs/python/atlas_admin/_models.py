@@ -17,7 +17,16 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from enum import Enum
 from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final, TypeAlias, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Final,
+    Self,
+    TypeAlias,
+    TypeVar,
+)
 
 from pydantic import (
     AliasGenerator,
@@ -42,6 +51,7 @@ __all__ = [
     "STRICT_RESPONSE_CONTEXT",
     "UNKNOWN_VARIANT_TAG",
     "AtlasModel",
+    "AtlasRequestModel",
     "Check",
     "OpenEnum",
     "OpenIntEnum",
@@ -117,9 +127,6 @@ class AtlasModel(BaseModel):
         use_attribute_docstrings=True,
     )
 
-    #: Whether requests may carry fields the schema does not declare (it says
-    #: ``additionalProperties``); otherwise such a field is refused before sending.
-    __accepts_unknown_fields__: ClassVar[bool] = False
     #: Wire and Python names of the read-only fields: dropped from request bodies.
     __read_only_fields__: ClassVar[frozenset[str]] = frozenset()
     #: Fields that may take one value only (Python name -> wire name and value): request
@@ -143,25 +150,26 @@ class AtlasModel(BaseModel):
                 data.setdefault(wire_name if info.by_alias else name, value)
         return data
 
-    @model_validator(mode="before")
-    @classmethod
-    def _refuse_unknown_fields(cls, data: Any, info: ValidationInfo) -> Any:
-        """A request naming a field the schema does not know (``bucketNmae``) is refused,
-        with the closest known name; ``extra_body=`` sends such fields on purpose."""
-        if cls.__accepts_unknown_fields__ or not isinstance(data, Mapping):
-            return data
-        if not _is_request(info.context):
-            return data
-        known = _field_names(cls)
-        unknown = [name for name in data if name not in known]
-        if unknown:
-            name = str(unknown[0])
-            close = get_close_matches(name, sorted(known), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ValueError(
-                f"unknown field {name!r}{hint}; extra_body= sends fields the spec does not know"
-            )
-        return data
+
+class AtlasRequestModel(AtlasModel):
+    """The base of the models a request body can hold, when their schema does not allow
+    other properties: a field it does not declare (``bucketNmae``) is refused when a caller
+    builds one, with the closest known name (``extra_body=`` sends such fields on purpose);
+    a response still keeps it."""
+
+    @model_validator(mode="after")
+    def _refuse_unknown_fields(self, info: ValidationInfo) -> Self:
+        # After validation, so that responses keep pydantic's fast path (they rarely have
+        # extras, and then the context lets them through).
+        extra = self.__pydantic_extra__
+        if not extra or not _is_request(info.context):
+            return self
+        name = str(next(iter(extra)))
+        close = get_close_matches(name, sorted(_field_names(type(self))), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(
+            f"unknown field {name!r}{hint}; extra_body= sends fields the spec does not know"
+        )
 
 
 class UnknownVariant(AtlasModel):
@@ -169,8 +177,6 @@ class UnknownVariant(AtlasModel):
 
     Only ever built from a response; every field is kept in ``model_extra``.
     """
-
-    __accepts_unknown_fields__: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)

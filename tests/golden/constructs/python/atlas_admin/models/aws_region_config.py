@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Annotated, ClassVar
 
-from .._models import AtlasModel, Check, OpenEnum, wire_names
+from .._models import AtlasRequestModel, Check, OpenEnum, wire_names
 
 __all__ = [
     "AWSRegionConfig",
@@ -25,7 +25,7 @@ class AWSRegionConfigProviderName(str, Enum):
     AWS = "AWS"
 
 
-class AWSRegionConfig(AtlasModel):
+class AWSRegionConfig(AtlasRequestModel):
     """AWS region configuration."""
 
     model_config = wire_names(provider_name="providerName", region_name="regionName")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from .._models import AtlasModel, wire_names
+from .._models import AtlasRequestModel, wire_names
 
 __all__ = [
     "OddName_2",
 ]
 
 
-class OddName_2(AtlasModel):
+class OddName_2(AtlasRequestModel):
     """Request side of the odd names; snake_cases like OddName."""
 
     model_config = wire_names(from_="from")

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import ClassVar
 
-from .._models import AtlasModel, OpenEnum, wire_names
+from .._models import AtlasRequestModel, OpenEnum, wire_names
 
 __all__ = [
     "TenantRegionConfig",
@@ -38,7 +38,7 @@ class TenantRegionConfigProviderName(str, Enum):
     TENANT = "TENANT"
 
 
-class TenantRegionConfig(AtlasModel):
+class TenantRegionConfig(AtlasRequestModel):
     """Tenant region configuration."""
 
     model_config = wire_names(
