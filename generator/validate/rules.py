@@ -36,7 +36,11 @@ if TYPE_CHECKING:
 
 _ALIAS = "x-xgen-operation-id-override"
 _EPOCH_UNITS = ("seconds", "milliseconds")
+_NAME_CHARACTERS = re.compile(r"[A-Za-z0-9_.\-]+")
+_TAG_CHARACTERS = re.compile(r"[A-Za-z0-9_.\- ]+")
 _ASCII_WORD = re.compile("[A-Za-z0-9]")
+# Names the naming rules turn into identifiers and flags whatever they are.
+_FREE_NAMES = frozenset({"property", "parameter"})
 
 
 def _title(operation: Operation) -> str:
@@ -314,10 +318,23 @@ def default_valid(document: Document) -> Iterator[Finding]:
 
 # ----------------------------------------------------------------------------- names
 def name_identifier(document: Document) -> Iterator[Finding]:
-    """Names with nothing to build a readable Python or CLI name from (no ASCII letter or
-    digit): the model still names them (``value``, ``value_2``), so this is a warning."""
+    """Operation ids, aliases, tags and schema names are written into generated source,
+    command names and file names much as they are: they must be name-like. (Property and
+    parameter names may be anything: see :func:`name_readable`.)"""
     for what, pointer, name in _names(document):
-        if isinstance(name, str) and not _ASCII_WORD.search(name):
+        if what in _FREE_NAMES or not isinstance(name, str):
+            continue
+        flaw = _name_flaw(name, spaces=what == "tag")
+        if flaw:
+            yield pointer, f"{what} {name!r} cannot become a Python or CLI name: it {flaw}"
+
+
+def name_readable(document: Document) -> Iterator[Finding]:
+    """Property and parameter names become Python names and CLI flags whatever they are
+    (``2dsphereIndexVersion``, ``model_dump``, ``sort by``); one with no ASCII letter or
+    digit gets a made-up name, which is worth a warning."""
+    for what, pointer, name in _names(document):
+        if what in _FREE_NAMES and isinstance(name, str) and not _ASCII_WORD.search(name):
             yield pointer, (
                 f"{what} {name!r} has no ASCII letter or digit: its Python and CLI names are "
                 "made up (value, value_2, ...)"
@@ -344,6 +361,21 @@ def _names(document: Document) -> Iterator[tuple[str, str, object]]:
             yield "property", pointer_join(node.pointer, "properties", name), str(name)
 
 
+def _name_flaw(name: str, *, spaces: bool) -> str | None:
+    """What keeps ``name`` from becoming an identifier (keywords and a leading digit are
+    fine: the naming rules escape them)."""
+    if not name:
+        return "is empty"
+    allowed = _TAG_CHARACTERS if spaces else _NAME_CHARACTERS
+    if not allowed.fullmatch(name):
+        return "has characters other than letters, digits, '_', '-' and '.'" + (
+            " and spaces" if spaces else ""
+        )
+    if not _ASCII_WORD.search(name):
+        return "has no letter or digit"
+    return None
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -367,6 +399,7 @@ RULES: tuple[Rule, ...] = (
     Rule("sunset-date", "error", sunset_date),
     Rule("example-valid", "error", example_valid),
     Rule("default-valid", "error", default_valid),
-    Rule("name-identifier", "warning", name_identifier),
+    Rule("name-identifier", "error", name_identifier),
+    Rule("name-readable", "warning", name_readable),
 )
 JSON_SCHEMA_RULES = frozenset({"openapi-schema", "example-valid", "default-valid"})
