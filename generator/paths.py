@@ -8,17 +8,17 @@ beside the package instead.
 
 from __future__ import annotations
 
-from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def _shipped_dir(subpackage: str, checkout_dir: Path) -> Path:
-    try:
-        return Path(str(resources.files(f"{__package__}.{subpackage}")))
-    except ModuleNotFoundError:
+    shipped = find_spec(f"{__package__}.{subpackage}")  # a namespace package: data only
+    if shipped is None or not shipped.submodule_search_locations:
         return checkout_dir
+    return Path(next(iter(shipped.submodule_search_locations)))
 
 
 TEMPLATES_DIR = _shipped_dir("templates", PACKAGE_DIR.parent / "templates")

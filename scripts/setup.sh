@@ -16,4 +16,4 @@ if [ ! -x .uv/bin/uv ] || ! grep -q "$(.uv/bin/uv --version | cut -d' ' -f2)" re
 fi
 [ -d .venv ] || step "creating the virtual environment .venv ($("$PYTHON" --version))"
 step "installing $(locked_count) locked packages into .venv (uv sync --frozen)"
-quietly .uv/bin/uv sync --frozen --quiet --python "$PYTHON" --all-groups
+quietly .uv/bin/uv sync --frozen --quiet --python "$PYTHON" --group test

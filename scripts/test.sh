@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Fresh machine -> every test run: Python deps from uv.lock, the Prism mock server from
 # tests/servers/package-lock.json (npm) and Chromium with CJK fonts (for the docs screenshot
-# tests) are installed first; nothing is skipped.
+# tests) are installed first; nothing is skipped. Then the whole suite, and the generated
+# client's and CLI's tests once more with the lowest httpx, pydantic and click the generated
+# package declares (requirements/lowest.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/steps.sh
@@ -15,5 +17,15 @@ if ! dpkg -s chromium fonts-noto-cjk >/dev/null 2>&1; then
   quietly $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive quietly $SUDO apt-get install -y -qq chromium fonts-noto-cjk
 fi
-step "running the test suite on $(nproc) cores"
-exec .venv/bin/python -m pytest -n "$(nproc)" "$@"
+step "creating .venv-lowest: the lock, with $(grep -c '^[a-z]' requirements/lowest.in) packages at the generated package's floors"
+UV_PROJECT_ENVIRONMENT=.venv-lowest quietly .uv/bin/uv sync --frozen --quiet --python "${PYTHON:-python3}" --group test
+quietly .uv/bin/uv pip install --quiet --python .venv-lowest/bin/python --require-hashes -r requirements/lowest.txt
+
+cores=$(nproc)
+step "running the test suite on $cores cores"
+if [ $# -gt 0 ]; then  # a chosen part of the suite: that part alone
+  exec .venv/bin/python -m pytest -n "$cores" "$@"
+fi
+.venv/bin/python -m pytest -n "$cores"
+step "running the generated client's and CLI's tests with the lowest supported versions"
+exec .venv-lowest/bin/python -m pytest -n "$cores" -p no:cacheprovider tests/client tests/cli

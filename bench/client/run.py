@@ -16,6 +16,12 @@ never share a GIL with the client being timed):
   ``DownloadResponse.write_to_file``, against a bare ``httpx.stream`` written to a file: each
   in a fresh child process, whose peak RSS comes from ``resource.getrusage(RUSAGE_CHILDREN)``
   (target <= 64 MiB) and throughput from its own timing (target >= 0.9x the bare stream);
+- pagination: every item of a paginated list (tests/client/specs/paginated.yaml, served by
+  a second fake) through ``for item in client.clusters.list_group_clusters(...)`` (pydantic
+  models, pages fetched lazily), against a bare httpx loop over ``pageNum`` iterating
+  ``response.json()["results"]``, and the same loop parsing each page into the same models
+  (what paging itself costs); interleaved, median wall time of each, items per second and
+  the ratios (target >= 0.95x);
 - ``python -c 'import atlas_admin'`` (and ``from atlas_admin import Client``): median wall
   time of fresh interpreters.
 
@@ -52,10 +58,78 @@ GIB_TENANT = "gib"
 START, END = 1636466948, 1636481348
 
 
-def generate() -> Path:
-    settings = dataclasses.replace(load_settings(ROOT), out=WORK / "generated", targets=("python",))
+PAGED_SPEC = ROOT / "tests" / "client" / "specs" / "paginated.yaml"
+
+
+def generate(spec: Path | None = None, package: str = "atlas_admin") -> Path:
+    settings = dataclasses.replace(
+        load_settings(ROOT), out=WORK / package, targets=("python",), python_package=package
+    )
+    if spec is not None:
+        settings = dataclasses.replace(settings, spec=spec)
     output.write_tree(settings.out, generate_files(settings).files)
     return settings.out / "python"
+
+
+def pagination(package: Path, url: str, items: int, rounds: int) -> dict[str, float]:
+    """Median seconds to list every item, generated pages and a bare httpx page loop."""
+    code = textwrap.dedent(f"""
+        import json, statistics, time
+        import httpx
+        from atlas_paged import BearerTokenAuth, Client
+        from atlas_paged.models import PaginatedClusterView
+
+        url, token, group, items, rounds = {url!r}, {DEFAULT_STATIC_TOKEN!r}, {EXAMPLE_GROUP_ID!r}, {items}, {rounds}
+        per_page = 500
+        client = Client(base_url=url, auth=BearerTokenAuth(token))
+        bare = httpx.Client()
+        headers = {{"Accept": "application/vnd.atlas.2024-08-05+json", "Authorization": "Bearer " + token}}
+        target = url + "/api/atlas/v2/groups/" + group + "/clusters"
+
+        def generated():
+            pages = client.clusters.list_group_clusters(group_id=group, items_per_page=per_page)
+            return sum(1 for _ in pages)
+
+        def loop(parse):
+            seen, page, total = 0, 1, None
+            while True:
+                params = {{"pageNum": page, "itemsPerPage": per_page}}
+                if total is not None:
+                    params["includeCount"] = "false"
+                response = bare.get(target, headers=headers, params=params)
+                response.raise_for_status()
+                results, total = parse(response, total)
+                for _ in results:  # every item reaches the caller, as the pages' do
+                    seen += 1
+                if len(results) < per_page or seen >= total:
+                    return seen
+                page += 1
+
+        def as_json(response, total):
+            body = response.json()
+            return body["results"], body.get("totalCount", total)
+
+        def as_models(response, total):
+            body = PaginatedClusterView.model_validate_json(response.content)
+            return body.results, body.total_count or total
+
+        def plain():
+            return loop(as_json)
+
+        def typed():
+            return loop(as_models)
+
+        assert generated() == plain() == typed() == items  # warm up, and the same work
+        timings = {{"generated": [], "bare": [], "typed": []}}
+        for _ in range(rounds):
+            for name, call in (("generated", generated), ("bare", plain), ("typed", typed)):
+                t = time.perf_counter(); call(); timings[name].append(time.perf_counter() - t)
+        print(json.dumps({{k: statistics.median(v) for k, v in timings.items()}}))
+        """)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=package, capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout)
 
 
 def per_request(package: Path, url: str, requests: int, batch: int = 50) -> dict[str, float]:
@@ -174,9 +248,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=2000, help="requests per side (>= 1000)")
     parser.add_argument("--download-mib", type=int, default=1024, help="download size in MiB")
     parser.add_argument("--import-runs", type=int, default=15)
+    parser.add_argument("--list-items", type=int, default=20_000, help="items of the listing")
+    parser.add_argument("--list-rounds", type=int, default=15, help="listings per side")
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
     package = generate()
+    paged = generate(PAGED_SPEC, "atlas_paged")
     size = args.download_mib * MIB
     rows: list[tuple[str, str, str, str]] = []
     with serve_in_subprocess(
@@ -195,6 +272,19 @@ def main(argv: list[str] | None = None) -> int:
         target = WORK / "download.gz"
         bare = download(package, url, "bare", target)
         generated = download(package, url, "generated", target)
+    with serve_in_subprocess("--spec", str(PAGED_SPEC), "--list-size", str(args.list_items)) as url:
+        listing = pagination(paged, url, args.list_items, args.list_rounds)
+    generated_items = args.list_items / listing["generated"]
+    for baseline, what in (("bare", "response.json()"), ("typed", "the same models")):
+        baseline_items = args.list_items / listing[baseline]
+        rows.append(
+            (
+                f"list of {args.list_items} items (500 a page), items/s; bare loop with {what}",
+                f"{generated_items:,.0f}",
+                f"{baseline_items:,.0f}",
+                f"{generated_items / baseline_items:.2f}x (target >= 0.95x)",
+            )
+        )
     bare_rate = bare["bytes"] / MIB / bare["seconds"]
     generated_rate = generated["bytes"] / MIB / generated["seconds"]
     rows.append(

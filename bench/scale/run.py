@@ -112,18 +112,16 @@ def ensure_anchor() -> str | None:
         print(
             f"creating {ANCHOR_VENV.relative_to(ROOT)} with {ANCHOR_PACKAGE} ...", file=sys.stderr
         )
-        python = shutil.which("python3") or sys.executable
-        subprocess.run([python, "-m", "venv", str(ANCHOR_VENV)], check=True)
         installed = subprocess.run(
             [
-                str(ANCHOR_VENV / "bin" / "python"),
-                "-m",
-                "pip",
-                "install",
+                str(ROOT / ".uv" / "bin" / "uv"),
+                "sync",
+                "--frozen",
                 "--quiet",
-                "--disable-pip-version-check",
-                ANCHOR_PACKAGE,
+                "--only-group",
+                "bench",
             ],
+            env={**os.environ, "UV_PROJECT_ENVIRONMENT": str(ANCHOR_VENV)},
             capture_output=True,
             text=True,
             check=False,

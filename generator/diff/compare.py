@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from ..load import LoadedSpec, pointer_join
 from .findings import Finding, Rule, ordered
 from .pairs import FieldPair, OperationPair, ParameterPair, SchemaPair, Subject
 from .rules import FIELD_RULES, OPERATION_RULES, PARAMETER_RULES, SCHEMA_RULES
 from .spec import Direction, Media, Operation, SchemaView, Spec
-from ..load import LoadedSpec, pointer_join
 
 T = TypeVar("T")
 _DIRECTIONS: tuple[Direction, ...] = ("request", "response")

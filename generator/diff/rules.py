@@ -12,10 +12,10 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+from ..load import pointer_join
 from .findings import Change, Level, Rule
 from .pairs import FieldPair, OperationPair, ParameterPair, SchemaPair
 from .spec import Direction, Media, SchemaView
-from ..load import pointer_join
 
 T = TypeVar("T")
 

@@ -30,6 +30,7 @@ from .types import (
     Header,
     MediaType,
     Operation,
+    Pagination,
     Parameter,
     RequestBody,
     Response,
@@ -39,6 +40,9 @@ from .types import (
     TypeRef,
 )
 
+# The Atlas list convention (see _Builder.pagination).
+PAGE_PARAMETER, SIZE_PARAMETER, COUNT_PARAMETER = "pageNum", "itemsPerPage", "includeCount"
+ITEMS_FIELD, TOTAL_FIELD = "results", "totalCount"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 ATLAS_MEDIA_TYPE = re.compile(
@@ -504,6 +508,7 @@ class _Builder:
             docs_url=_text(node.get("x-xgen-docs-url")) or None,
             idempotent=method.upper() in IDEMPOTENT_METHODS,
             response_is_envelope=self._is_envelope(parameters, responses),
+            pagination=self.pagination(method, parameters, responses),
         )
 
     def _is_envelope(
@@ -523,6 +528,70 @@ class _Builder:
         return bool(schemas) and all(
             s is not None and s.kind == "object" and any(f.wire_name == "content" for f in s.fields)
             for s in schemas
+        )
+
+    def pagination(
+        self, method: str, parameters: tuple[Parameter, ...], responses: tuple[Response, ...]
+    ) -> Pagination | None:
+        """How the operation pages, or None: the one place that decides what is paginated.
+
+        An operation is a paginated list when all of these hold (the Atlas convention):
+
+        - it is a ``GET``;
+        - it has the integer query parameters ``pageNum`` and ``itemsPerPage``
+          (``includeCount``, a boolean query parameter, is used when present);
+        - every JSON success body of every version is an object schema with a ``results``
+          array and an integer ``totalCount``, the same item type in every version.
+
+        Anything less (``results`` without ``pageNum``, a list without ``totalCount``) is an
+        ordinary operation returning its model.
+        """
+        query = {p.wire_name: p for p in parameters if p.location == "query"}
+        if method.upper() != "GET" or not all(
+            name in query and _is_primitive(query[name].type, "integer")
+            for name in (PAGE_PARAMETER, SIZE_PARAMETER)
+        ):
+            return None
+        bodies = [
+            media.type
+            for response in responses
+            if response.is_success
+            for media in response.media_types
+            if media.format == "json"
+        ]
+        found: set[tuple[str, str, TypeRef]] = set()
+        for body in bodies:
+            schema = self.schemas.get(body.schema_name or "") if body is not None else None
+            if schema is None or schema.kind != "object":
+                return None
+            fields = {f.wire_name: f for f in schema.fields}
+            items, total = fields.get(ITEMS_FIELD), fields.get(TOTAL_FIELD)
+            if (
+                items is None
+                or items.type.kind != "array"
+                or items.type.items is None
+                or total is None
+                or not _is_primitive(total.type, "integer")
+            ):
+                return None
+            found.add((items.python_name, total.python_name, items.type.items))
+        if len(found) != 1:
+            return None
+        ((items_python_name, total_python_name, item_type),) = found
+        count = query.get(COUNT_PARAMETER)
+        return Pagination(
+            page_parameter=PAGE_PARAMETER,
+            size_parameter=SIZE_PARAMETER,
+            count_parameter=(
+                COUNT_PARAMETER
+                if count is not None and _is_primitive(count.type, "boolean")
+                else None
+            ),
+            items_field=ITEMS_FIELD,
+            total_field=TOTAL_FIELD,
+            items_python_name=items_python_name,
+            total_python_name=total_python_name,
+            item_type=item_type,
         )
 
     # ----------------------------------------------------------------- the API
@@ -677,6 +746,10 @@ class _Builder:
 
 
 # --------------------------------------------------------------------- helpers
+def _is_primitive(type_ref: TypeRef, primitive: str) -> bool:
+    return type_ref.kind == "primitive" and type_ref.primitive == primitive
+
+
 def _primitive(kind: Any, values: list[Any]) -> Any:
     if kind in ("string", "integer", "number", "boolean"):
         return kind

@@ -221,6 +221,22 @@ class ApiVersion:
 
 
 @dataclass(frozen=True)
+class Pagination:
+    """How a paginated list operation pages; decided by ``build._pagination`` (the rule is
+    written there). Names are the API's (wire) names; ``items_python_name`` and
+    ``total_python_name`` are the fields of the page's model."""
+
+    page_parameter: str  # pageNum
+    size_parameter: str  # itemsPerPage
+    count_parameter: str | None  # includeCount, when the operation has it
+    items_field: str  # results
+    total_field: str  # totalCount
+    items_python_name: str
+    total_python_name: str
+    item_type: TypeRef
+
+
+@dataclass(frozen=True)
 class Operation:
     operation_id: str
     alias: str | None
@@ -246,6 +262,7 @@ class Operation:
     # The success schema is the envelope itself (``status`` and ``content``), as specs write
     # it for operations whose ``envelope`` parameter defaults to true: never unwrapped.
     response_is_envelope: bool = False
+    pagination: Pagination | None = None
 
     @property
     def newest_version(self) -> ApiVersion:
@@ -326,6 +343,16 @@ class Api:
     @property
     def operations(self) -> tuple[Operation, ...]:
         return tuple(op for tag in self.tags for op in tag.operations)
+
+    def sunset_passed(self, version: ApiVersion) -> bool:
+        """Whether ``version``'s sunset date is past as of the spec itself.
+
+        The spec states no publication date (``info.version`` is ``2.0``), but it cannot be
+        older than the newest API version it describes: a sunset on or before that date had
+        passed when the spec was written. Comparing with the day of generation instead would
+        make the output depend on the calendar.
+        """
+        return version.sunset is not None and version.sunset <= self.newest_api_version
 
     def text(self, pointer: str, english: str, language: str) -> str:
         """``english`` in ``language`` when a current translation exists, else ``english``."""

@@ -25,7 +25,7 @@ from ..config import Settings
 from ..filters import black_repr, first_sentence
 from ..model import Api
 from ..model.types import Operation, Parameter, Tag
-from . import RenderJob
+from . import RenderJob, sunset_note
 from .docs import sample
 
 TEMPLATES = "cli"
@@ -35,6 +35,7 @@ OWN_FLAGS = {
     "file": "cli_file",
     "output": "cli_output",
     "outputFile": "cli_output_file",
+    "all": "cli_all",
 }
 PROJECT_ALIAS = "projectId"
 PROJECT_ENV = "MONGODB_ATLAS_PROJECT_ID"
@@ -117,10 +118,7 @@ def _command_view(api: Api, tag: Tag, op: Operation, settings: Settings) -> dict
     newest = op.newest_version.version if versions else None
     if versions:
         listed = ", ".join(
-            v.version
-            + (f" (sunset {v.sunset})" if v.sunset else "")
-            + (" (preview)" if v.preview else "")
-            for v in versions
+            v.version + sunset_note(api, v) + (" (preview)" if v.preview else "") for v in versions
         )
         options.append(
             OptionView(
@@ -167,6 +165,23 @@ def _command_view(api: Api, tag: Tag, op: Operation, settings: Settings) -> dict
                 ),
             )
         )
+    if op.pagination is not None:
+        options.append(
+            OptionView(
+                ("--all",),
+                OWN_FLAGS["all"],
+                (
+                    ("is_flag", "True"),
+                    (
+                        "help",
+                        black_repr(
+                            f"Every item of every page from --{op.pagination.page_parameter} on, "
+                            f"one JSON object per line (JSON Lines), fetched page by page."
+                        ),
+                    ),
+                ),
+            )
+        )
     if op.is_download:
         options.append(
             OptionView(
@@ -188,14 +203,14 @@ def _command_view(api: Api, tag: Tag, op: Operation, settings: Settings) -> dict
         "name": op.cli_name,
         "function": "_" + op.python_name,
         "short_help": first_sentence(op.summary or op.description),
-        "help": _command_help(op, settings, tag),
+        "help": _command_help(api, op, settings, tag),
         "epilog": _example(api, op, tag, settings),
         "options": options,
         "formats": list(formats),
     }
 
 
-def _command_help(op: Operation, settings: Settings, tag: Tag) -> str:
+def _command_help(api: Api, op: Operation, settings: Settings, tag: Tag) -> str:
     parts = [op.summary.rstrip(".") + "." if op.summary else "", op.description]
     if op.deprecated:
         parts.append("Deprecated: the API may remove this operation.")
@@ -203,9 +218,7 @@ def _command_help(op: Operation, settings: Settings, tag: Tag) -> str:
         parts.append("Required roles (any of): " + ", ".join(op.roles) + ".")
     if op.versions:
         listed = ", ".join(
-            v.version
-            + (f" (sunset {v.sunset})" if v.sunset else "")
-            + (" (preview)" if v.preview else "")
+            v.version + sunset_note(api, v) + (" (preview)" if v.preview else "")
             for v in op.versions
         )
         parts.append(

@@ -35,7 +35,7 @@ from ..model.types import (
     Tag,
     TypeRef,
 )
-from . import RenderJob
+from . import RenderJob, sunset_note
 
 TEMPLATES = "python"
 PACKAGE_TEMPLATES = f"{TEMPLATES}/package"
@@ -46,6 +46,9 @@ STATIC_MODULES = (
     "_models.py",
     "_lenient.py",
     "_response.py",
+    "_pagination.py",
+    "_timeouts.py",
+    "_trace.py",
     "_operations/_types.py",
 )
 # Names the model modules import; a schema class must not shadow them.
@@ -70,6 +73,10 @@ HELPER_NAMES = frozenset(
 DEFAULT_TOKEN_PATH = "/api/oauth/token"
 # A request body given as a dict in the API's names, beside its model.
 _BODY_MAPPING = "Mapping[str, Any]"
+#: What the generated package runs on, as (distribution, lowest supported, first unsupported):
+#: the test suite runs at the lowest (requirements/lowest.in) and at the newest locked versions.
+RUNTIME_REQUIREMENTS = (("httpx", "0.25", "1"), ("pydantic", "2.8", "3"))
+CLI_REQUIREMENTS = (("click", "8.1", "9"),)
 DOC_WIDTH = 92
 
 
@@ -84,6 +91,8 @@ def jobs(api: Api, settings: Settings) -> list[RenderJob]:
         "package": package,
         "distribution": settings.python_distribution,
         "error_schema": error_schema,
+        "runtime_requirements": RUNTIME_REQUIREMENTS,
+        "cli_requirements": CLI_REQUIREMENTS if "cli" in settings.targets else (),
     }
     result = [
         RenderJob(
@@ -1050,6 +1059,39 @@ def _version_fields(op: Operation, version: ApiVersion) -> list[tuple[str, str]]
     return fields
 
 
+# PaginationSpec's defaults (the Atlas convention): only what differs is written out.
+_PAGINATION_DEFAULTS = {
+    "page_parameter": "pageNum",
+    "size_parameter": "itemsPerPage",
+    "count_parameter": "includeCount",
+    "items_field": "results",
+    "total_field": "totalCount",
+    "items_attribute": "results",
+    "total_attribute": "total_count",
+}
+
+
+def _pagination_fields(op: Operation) -> list[str] | None:
+    """The ``PaginationSpec(...)`` arguments of a paginated operation, else None."""
+    paging = op.pagination
+    if paging is None:
+        return None
+    values = {
+        "page_parameter": paging.page_parameter,
+        "size_parameter": paging.size_parameter,
+        "count_parameter": paging.count_parameter,
+        "items_field": paging.items_field,
+        "total_field": paging.total_field,
+        "items_attribute": paging.items_python_name,
+        "total_attribute": paging.total_python_name,
+    }
+    return [
+        f"{key}={literal(value)}"
+        for key, value in values.items()
+        if value != _PAGINATION_DEFAULTS[key]
+    ]
+
+
 class OperationPlan:
     """The ``_operations`` package: shared parameters once, then one module per tag."""
 
@@ -1148,6 +1190,7 @@ class OperationPlan:
                         ),
                         "local_parameters": local,
                         "shared_imports": shared_names,
+                        "paginated": any(op.pagination for op in tag.operations),
                     },
                 )
             )
@@ -1184,6 +1227,7 @@ class OperationPlan:
         if op.roles:
             fields.append(("roles", literal(tuple(op.roles))))
         constant = self.op_constant[op.operation_id]
+        paging = _pagination_fields(op)
 
         def arguments(column: int) -> list[str]:
             versions = [
@@ -1196,10 +1240,16 @@ class OperationPlan:
                 for version in op.versions
             ]
             parameters = [self.constant_of(p) for p in op.parameters]
+            pagination = (
+                []
+                if paging is None
+                else [layout.call("PaginationSpec", paging, column, "pagination=", after=",")]
+            )
             return [
                 *(f"{k}={v}" for k, v in fields),
                 layout.tuple_of(versions, column, "versions=", after=","),
                 layout.tuple_of(parameters, column, "parameters=", after=","),
+                *pagination,
             ]
 
         return {
@@ -1503,6 +1553,12 @@ class ResourceBuilder:
                 "AsyncDownloadResponse",
                 None,
             )
+        elif op.pagination is not None:
+            _, responses_arg = self.response_types(op)
+            item = self.type_expression(op.pagination.item_type)
+            for name in ("SyncPage", "AsyncPager", "paginate", "async_paginate"):
+                self.imports.add(".._pagination", name)
+            sync_return, async_return = f"SyncPage[{item}]", f"AsyncPager[{item}]"
         else:
             sync_return, responses_arg = self.response_types(op)
             async_return = sync_return
@@ -1516,6 +1572,8 @@ class ResourceBuilder:
         if responses_arg is not None:
             arguments.append(responses_arg)
         arguments += ["version=version", "options=options"]
+        if op.pagination is not None:
+            arguments.append("max_items=max_items")
         wrapped = f"resource.{op.python_name}"
         return {
             "op": op,
@@ -1526,6 +1584,7 @@ class ResourceBuilder:
                 f"self.{op.python_name}", "async_to_raw_response_wrapper", lambda _: [wrapped], 8
             ),
             "arguments": arguments,
+            "paginated": op.pagination is not None,
             "params": params,
             "body": body,
             "sync_return": sync_return,
@@ -1543,9 +1602,7 @@ class ResourceBuilder:
         newest = op.newest_version.version if op.versions else None
         if op.versions:
             listed = ", ".join(
-                v.version
-                + (f" (sunset {v.sunset})" if v.sunset else "")
-                + (" (preview)" if v.preview else "")
+                v.version + sunset_note(self.api, v) + (" (preview)" if v.preview else "")
                 for v in op.versions
             )
             sections.append(f"API versions: {listed}; the newest, {newest}, unless pinned.")
@@ -1570,13 +1627,31 @@ class ResourceBuilder:
             f"The API version to speak: {supported}. Default: the client's ``default_version`` pin, else ``{newest}``.",
             8,
         )
+        if op.pagination is not None:
+            args += _item_lines(
+                "max_items",
+                "Stop iterating after this many items (and fetch no page beyond them). Default: all.",
+                8,
+            )
         args += _item_lines(
             "options",
-            "``timeout`` (this call's, instead of the client's), ``extra_headers``, ``extra_query``.",
+            "``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of the client's), ``extra_headers``, ``extra_query``.",
             8,
         )
         sections.append(args)
-        if op.is_download:
+        if op.pagination is not None:
+            page = "page" if returns.startswith("SyncPage") else "pager"
+            returns_text = (
+                f"A paginated list, ``{returns}``: "
+                + (
+                    "the first page (``results``, ``total_count``, ``pages()``); iterating it"
+                    if page == "page"
+                    else "``await`` it for the first page, or ``async for`` over it, which"
+                )
+                + " yields every item across the pages, fetching each page only when the one"
+                " before is used up."
+            )
+        elif op.is_download:
             formats = "/".join(op.all_formats)
             returns_text = f"A streamed {returns} ({formats}): ``write_to_file(path)`` or ``iter_bytes()``; never read whole."
         elif returns == "None":
@@ -1644,8 +1719,13 @@ def _readme_context(api: Api, plan: ModelPlan, settings: Settings) -> dict[str, 
         (op for op in operations if op.request_body is not None and op.request_body.media_types),
         None,
     )
+    paged_op = next((op for op in operations if op.pagination is not None), None)
     return {
         "tags": [_tag_view(t) for t in api.tags],
+        "paged_op": paged_op,
+        "paged_tag": (
+            next((t for t in api.tags if paged_op in t.operations), None) if paged_op else None
+        ),
         "json_op": json_op,
         "json_tag": (
             next((t for t in api.tags if json_op in t.operations), None) if json_op else None

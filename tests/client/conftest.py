@@ -7,15 +7,14 @@ from there (``sys.path``), never installed.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
+from client_support import generate_package, import_fresh
 from servers.fake_atlas import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
@@ -24,10 +23,6 @@ from servers.fake_atlas import (
     DEFAULT_STATIC_TOKEN,
     FakeAtlas,
 )
-
-from atlasgen import output
-from atlasgen.config import load_settings
-from atlasgen.pipeline import generate_files
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -39,26 +34,6 @@ CREDENTIAL_VARIABLES = (
     "MONGODB_ATLAS_ACCESS_TOKEN",
     "MONGODB_ATLAS_BASE_URL",
 )
-
-
-def generate_package(out: Path, *, spec: Path | None = None, package: str = "atlas_admin") -> Path:
-    """Run the pipeline (python target only) and write the tree; returns ``out/python``."""
-    settings = dataclasses.replace(
-        load_settings(ROOT), out=out, targets=("python",), python_package=package
-    )
-    if spec is not None:
-        settings = dataclasses.replace(settings, spec=spec)
-    output.write_tree(out, generate_files(settings).files)
-    return out / "python"
-
-
-def import_fresh(package: str, path: Path) -> ModuleType:
-    """Import ``package`` from ``path``, dropping any copy imported from elsewhere."""
-    for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
-        del sys.modules[name]
-    if str(path) not in sys.path:
-        sys.path.insert(0, str(path))
-    return importlib.import_module(package)
 
 
 @pytest.fixture(scope="session")
@@ -123,13 +98,3 @@ def bearer_client(aa: ModuleType, fake_atlas: FakeAtlas) -> Iterator[Any]:
         base_url=fake_atlas.url, auth=aa.BearerTokenAuth(DEFAULT_STATIC_TOKEN)
     ) as client:
         yield client
-
-
-def api_requests(fake: FakeAtlas) -> list[Any]:
-    """The API requests the fake answered (token calls and digest challenges left out)."""
-    return [
-        r
-        for r in fake.requests
-        if r.path.startswith("/api/atlas/")
-        and not (r.status == 401 and "authorization" not in r.headers)
-    ]

@@ -11,7 +11,6 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import api_requests
 from servers.fake_atlas import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
@@ -21,6 +20,7 @@ from servers.fake_atlas import (
     EXAMPLE_GROUP_ID,
     TOKEN_PATH,
     FakeAtlas,
+    api_requests,
 )
 
 GROUP = EXAMPLE_GROUP_ID

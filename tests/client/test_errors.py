@@ -9,8 +9,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import api_requests
-from servers.fake_atlas import DEFAULT_STATIC_TOKEN, EXAMPLE_GROUP_ID, FakeAtlas
+from servers.fake_atlas import DEFAULT_STATIC_TOKEN, EXAMPLE_GROUP_ID, FakeAtlas, api_requests
 
 GROUP = EXAMPLE_GROUP_ID
 START, END = 1636466948, 1636481348

@@ -11,15 +11,15 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import api_requests
+from client_support import ROOT
 from servers.fake_atlas import (
     DEFAULT_PRIVATE_KEY,
     DEFAULT_PUBLIC_KEY,
     EXAMPLE_GROUP_ID,
     FakeAtlas,
+    api_requests,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 GROUP = EXAMPLE_GROUP_ID
 START, END = 1636466948, 1636481348
 LOG_INTEGRATION = {

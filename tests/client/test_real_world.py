@@ -14,15 +14,16 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import HERE, ROOT, api_requests, generate_package, import_fresh
+from client_support import ROOT, generate_package, import_fresh
 from servers.fake_atlas import (
     DEFAULT_PRIVATE_KEY,
     DEFAULT_PUBLIC_KEY,
     EXAMPLE_GROUP_ID,
     FakeAtlas,
+    api_requests,
 )
 
-SPEC = HERE / "specs" / "real_world.yaml"
+SPEC = ROOT / "tests" / "client" / "specs" / "real_world.yaml"
 PACKAGE = "atlas_real"
 GROUP = EXAMPLE_GROUP_ID
 INDEX = {"collection": "places", "2dsphereIndexVersion": 3}

@@ -10,8 +10,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import api_requests
-from servers.fake_atlas import EXAMPLE_GROUP_ID, FakeAtlas
+from servers.fake_atlas import EXAMPLE_GROUP_ID, FakeAtlas, api_requests
 
 GROUP = EXAMPLE_GROUP_ID
 BODY = {

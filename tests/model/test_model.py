@@ -337,3 +337,37 @@ def test_a_variant_selected_by_one_discriminator_value_has_it_as_a_constant() ->
     single = build_model(load_spec(ROOT / "specs" / "atlas-admin.yaml"), spec_display="x")
     [kind] = [f for f in single.schema("S3LogIntegrationRequest").fields if f.wire_name == "type"]
     assert kind.constant == ("S3_LOG_EXPORT",)  # a single-value enum
+
+
+def test_pagination_is_decided_from_the_atlas_list_convention() -> None:
+    """pageNum + itemsPerPage and a results array with a totalCount make a paginated list;
+    missing either half leaves an ordinary operation."""
+    api = model("tests/client/specs/paginated.yaml")
+    by_id = {op.operation_id: op for op in api.operations}
+    paged = by_id["listGroupClusters"].pagination
+    assert paged is not None
+    assert (paged.page_parameter, paged.size_parameter, paged.count_parameter) == (
+        "pageNum",
+        "itemsPerPage",
+        "includeCount",
+    )
+    assert (paged.items_field, paged.total_field) == ("results", "totalCount")
+    assert (paged.items_python_name, paged.total_python_name) == ("results", "total_count")
+    assert paged.item_type.schema_name == "Cluster"
+    assert by_id["listGroupClusterSearchIndexes"].pagination is None  # no paging parameters
+    assert by_id["listGroupClusterProcesses"].pagination is None  # no totalCount
+    shipped_ops = model("specs/atlas-admin.yaml").operations
+    assert [op.operation_id for op in shipped_ops if op.pagination] == []
+
+
+def test_a_sunset_is_past_when_the_spec_names_a_newer_version() -> None:
+    api = model("tests/client/specs/paginated.yaml")
+    versions = {
+        v.version: v
+        for op in api.operations
+        for v in op.versions
+        if op.operation_id == "listGroupClusters"
+    }
+    assert api.newest_api_version == "2024-08-05"
+    assert api.sunset_passed(versions["2023-01-01"])
+    assert not api.sunset_passed(versions["2024-08-05"])

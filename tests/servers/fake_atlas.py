@@ -208,6 +208,17 @@ class _Operation:
             for p in self.parameters
         )
 
+    @property
+    def paginated(self) -> bool:
+        """The Atlas list convention: pageNum and itemsPerPage, a body with results and
+        totalCount."""
+        names = {parameter["name"] for parameter in self.parameters}
+        return (
+            {"pageNum", "itemsPerPage"} <= names
+            and isinstance(self.example, dict)
+            and {"results", "totalCount"} <= set(self.example)
+        )
+
 
 @dataclass(frozen=True)
 class _Spec:
@@ -427,6 +438,8 @@ class FakeAtlas:
         audit_log_sizes: Mapping[str, int] | None = None,
         audit_log_compresslevel: int = 1,
         rate_limit: int = 100,
+        list_size: int = 25,
+        response_headers: Mapping[str, str] | None = None,
         spec_path: Path = SPEC_PATH,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -448,6 +461,8 @@ class FakeAtlas:
         self.audit_log_compresslevel = audit_log_compresslevel
         self.rate_limit = rate_limit
         self.rate_limit_remaining = rate_limit - 1
+        self.list_size = list_size
+        self.response_headers = dict(response_headers or {})
         self.clock = clock
         self._spec = _load_spec(spec_path)
         self._lock = threading.Lock()
@@ -619,6 +634,8 @@ class FakeAtlas:
                 envelope=envelope,
                 headers=failure.headers,
             )
+        if self.response_headers and not token_call:
+            response = replace(response, headers={**response.headers, **self.response_headers})
         if isinstance(fault, _DelayFault):
             response = replace(response, delay=fault.seconds)
         if isinstance(fault, _DropFault):
@@ -783,11 +800,12 @@ class FakeAtlas:
         path_values = {name: unquote(value) for name, value in match.groupdict().items()}
         if violations := _parameter_violations(operation, path_values, request.query):
             raise _validation_failure(violations)
-        handler = (
-            self._download_audit_logs
-            if operation.operation_id == "downloadGroupStreamAuditLogs"
-            else self._create if operation.body_schemas else self._serve_example
-        )
+        if operation.operation_id == "downloadGroupStreamAuditLogs":
+            handler = self._download_audit_logs
+        elif operation.body_schemas:
+            handler = self._create
+        else:
+            handler = self._serve_page if operation.paginated else self._serve_example
         return handler(_Call(request, operation, path_values, version))
 
     def _negotiate(self, operation: _Operation, accept: str) -> str:
@@ -813,24 +831,45 @@ class FakeAtlas:
         detail = f"Content-Type {content_type or '(none)'} is not supported; send {wanted}."
         raise _ApiFailure(415, _api_error(415, "UNSUPPORTED_MEDIA_TYPE", detail))
 
-    def _serve_example(self, call: _Call) -> _Response:
-        """The spec's example. An operation whose ``envelope`` defaults to true (its example
-        is the envelope, as its schema) answers with the content alone on envelope=false."""
-        pretty, envelope = _style(call.request)
-        example = call.operation.example
-        if call.operation.envelope_by_default:
-            if call.request.query.get("envelope", "true").lower() == "false":
-                example = example["content"]
-            envelope = False
+    def _success_json(self, call: _Call, body: Any, *, envelope: bool | None = None) -> _Response:
+        pretty, asked = _style(call.request)
         return _json(
             call.operation.success,
-            example,
+            body,
             pretty=pretty,
-            envelope=envelope,
+            envelope=asked if envelope is None else envelope,
             headers=self._success_headers(
                 f"application/vnd.atlas.{call.version}+json;charset=utf-8"
             ),
         )
+
+    def _serve_example(self, call: _Call) -> _Response:
+        """The spec's example. An operation whose ``envelope`` defaults to true (its example
+        is the envelope, as its schema) answers with the content alone on envelope=false."""
+        example = call.operation.example
+        if not call.operation.envelope_by_default:
+            return self._success_json(call, example)
+        if call.request.query.get("envelope", "true").lower() == "false":
+            example = example["content"]
+        return self._success_json(call, example, envelope=False)
+
+    def _serve_page(self, call: _Call) -> _Response:
+        """One page of ``list_size`` items made from the example's first one, each with its
+        own ``id`` (the item's index, 24 hex digits); ``totalCount`` unless
+        ``includeCount=false``, as Atlas pages."""
+        query = call.request.query
+        page_num = int(query.get("pageNum", 1))
+        per_page = int(query.get("itemsPerPage", 100))
+        template = (call.operation.example["results"] or [{}])[0]
+        first = (page_num - 1) * per_page
+        items = [
+            {**template, "id": f"{index:024x}"}
+            for index in range(first, min(first + per_page, self.list_size))
+        ]
+        body: dict[str, Any] = {"links": [], "results": items}
+        if query.get("includeCount", "true").lower() != "false":
+            body["totalCount"] = self.list_size
+        return self._success_json(call, body)
 
     def _create(self, call: _Call) -> _Response:
         """Validate the body against its schema and echo it back with defaults and a new id.
@@ -881,16 +920,7 @@ class FakeAtlas:
         if violations:
             raise _validation_failure(violations)
         defaults = {n: p["default"] for n, p in properties.items() if "default" in p}
-        pretty, envelope = _style(call.request)
-        return _json(
-            call.operation.success,
-            {"id": secrets.token_hex(12), **defaults, **body},
-            pretty=pretty,
-            envelope=envelope,
-            headers=self._success_headers(
-                f"application/vnd.atlas.{call.version}+json;charset=utf-8"
-            ),
-        )
+        return self._success_json(call, {"id": secrets.token_hex(12), **defaults, **body})
 
     def _download_audit_logs(self, call: _Call) -> _Response:
         """A gzip of JSON-lines events, generated and sent in chunks (envelope can't wrap it)."""
@@ -1084,6 +1114,8 @@ def main(argv: list[str] | None = None) -> None:
         help="audit log size of one tenant (uncompressed); repeatable",
     )
     parser.add_argument("--compresslevel", type=int, default=1, choices=range(10))
+    parser.add_argument("--list-size", type=int, default=25, help="items of a paginated list")
+    parser.add_argument("--spec", type=Path, default=SPEC_PATH, help="the spec to serve")
     args = parser.parse_args(argv)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -1097,6 +1129,8 @@ def main(argv: list[str] | None = None) -> None:
         audit_log_size=args.audit_log_size,
         audit_log_sizes=dict(args.tenant_size),
         audit_log_compresslevel=args.compresslevel,
+        list_size=args.list_size,
+        spec_path=args.spec,
     ) as atlas:
         print(atlas.url, flush=True)
         stop.wait()
@@ -1104,3 +1138,13 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def api_requests(fake: FakeAtlas) -> list[RecordedRequest]:
+    """The API requests the fake answered (token calls and digest challenges left out)."""
+    return [
+        r
+        for r in fake.requests
+        if r.path.startswith("/api/atlas/")
+        and not (r.status == 401 and "authorization" not in r.headers)
+    ]

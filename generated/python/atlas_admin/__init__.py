@@ -27,6 +27,7 @@ from ._errors import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    DeprecatedVersionWarning,
     InternalServerError,
     MissingCredentialsError,
     NotFoundError,
@@ -44,7 +45,9 @@ if TYPE_CHECKING:
     from . import models
     from ._auth import BearerTokenAuth, DigestApiKeyAuth, ServiceAccountAuth
     from ._client import AsyncClient, Client
+    from ._pagination import AsyncPage, AsyncPager, SyncPage
     from ._response import APIResponse, AsyncDownloadResponse, DownloadResponse
+    from ._trace import RequestEvent, ResponseEvent
 
 __all__ = [
     "API_VERSION",
@@ -56,6 +59,8 @@ __all__ = [
     "APITimeoutError",
     "AsyncClient",
     "AsyncDownloadResponse",
+    "AsyncPage",
+    "AsyncPager",
     "AtlasError",
     "AtlasWarning",
     "AuthenticationError",
@@ -63,6 +68,7 @@ __all__ = [
     "BearerTokenAuth",
     "Client",
     "ConflictError",
+    "DeprecatedVersionWarning",
     "DigestApiKeyAuth",
     "DownloadResponse",
     "InternalServerError",
@@ -74,8 +80,11 @@ __all__ = [
     "PreviewVersionWarning",
     "RateLimitError",
     "RequestBodyError",
+    "RequestEvent",
+    "ResponseEvent",
     "ServiceAccountAuth",
     "SunsetVersionWarning",
+    "SyncPage",
     "UnsupportedVersionError",
     "__version__",
     "models",
@@ -90,6 +99,11 @@ _LAZY = {
     "APIResponse": "._response",
     "DownloadResponse": "._response",
     "AsyncDownloadResponse": "._response",
+    "SyncPage": "._pagination",
+    "AsyncPage": "._pagination",
+    "AsyncPager": "._pagination",
+    "RequestEvent": "._trace",
+    "ResponseEvent": "._trace",
 }
 
 

@@ -9,7 +9,9 @@ retries, map an error status to its exception, parse the success body for that v
 from __future__ import annotations
 
 import asyncio
+import copy
 import email.utils
+import inspect
 import json
 import logging
 import os
@@ -19,6 +21,7 @@ import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from difflib import get_close_matches
+from functools import cached_property
 from types import TracebackType
 from typing import Any, Final, Self, TypedDict, Unpack
 
@@ -46,8 +49,16 @@ from ._response import (
     AsyncDownloadResponse,
     DownloadResponse,
 )
+from ._timeouts import Deadline, timeout_phase
+from ._trace import (
+    RequestHook,
+    ResponseHook,
+    request_event,
+    response_event,
+    warn_deprecation,
+)
 from ._types import NOT_GIVEN, NotGiven
-from ._validation import check_version_format, prepare_parameters, select_version
+from ._validation import _warn, check_version_format, prepare_parameters, select_version
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -82,6 +93,10 @@ class RequestOptions(TypedDict, total=False):
     """More query parameters to send."""
     extra_body: Mapping[str, object]
     """More request body fields to send, as they are (fields the spec does not know yet)."""
+    max_retries: int
+    """This call's retries, not the client's."""
+    deadline: float | None
+    """This call's total time in seconds across attempts and waits, not the client's."""
 
 
 _USER_AGENT: Final = (
@@ -207,6 +222,8 @@ def _json(response: httpx.Response) -> object:
 class _BaseAPIClient:
     """Configuration and everything that is neither sync nor async."""
 
+    _owns_http_client: bool
+
     def __init__(
         self,
         *,
@@ -216,9 +233,11 @@ class _BaseAPIClient:
         max_retries: int,
         default_version: str | None,
         strict_response_validation: bool = False,
+        deadline: float | None = None,
+        on_request: RequestHook | None = None,
+        on_response: ResponseHook | None = None,
     ) -> None:
-        if max_retries < 0:
-            raise ValueError("max_retries must be >= 0")
+        _check_retries(max_retries)
         self.base_url = (base_url or os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL).rstrip("/")
         self.auth: httpx.Auth | None = (
             auth_from_env(os.environ) if isinstance(auth, NotGiven) else auth
@@ -229,6 +248,61 @@ class _BaseAPIClient:
             None if default_version is None else check_version_format(default_version)
         )
         self.strict_response_validation = strict_response_validation
+        Deadline(deadline)  # checks it
+        self.deadline = deadline
+        self.on_request = on_request
+        self.on_response = on_response
+        #: Headers sent with every call (``with_options(headers=...)``).
+        self.default_headers: dict[str, str] = {}
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_version: str | None | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+        deadline: float | None | NotGiven = NOT_GIVEN,
+        on_request: RequestHook | None | NotGiven = NOT_GIVEN,
+        on_response: ResponseHook | None | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """A copy of this client with these options changed, sharing its connection pool
+        and credentials (a token fetched by either serves both). ``headers`` are added to
+        this client's. Closing the copy leaves the pool open: close the original.
+
+            slow = client.with_options(timeout=300, max_retries=5, deadline=900)
+        """
+        clone = copy.copy(self)
+        for klass in type(self).__mro__:  # resources bound to this client are made anew
+            for name, value in vars(klass).items():
+                if isinstance(value, cached_property):
+                    clone.__dict__.pop(name, None)
+        clone._owns_http_client = False
+        if not isinstance(timeout, NotGiven):
+            clone.timeout = timeout
+        if not isinstance(max_retries, NotGiven):
+            clone.max_retries = _check_retries(max_retries)
+        if not isinstance(default_version, NotGiven):
+            clone.default_version = (
+                None if default_version is None else check_version_format(default_version)
+            )
+        if not isinstance(headers, NotGiven):
+            clone.default_headers = {**self.default_headers, **headers}
+        if not isinstance(deadline, NotGiven):
+            Deadline(deadline)
+            clone.deadline = deadline
+        if not isinstance(on_request, NotGiven):
+            clone.on_request = on_request
+        if not isinstance(on_response, NotGiven):
+            clone.on_response = on_response
+        return clone
+
+    def _traced(self) -> bool:
+        return (
+            self.on_request is not None
+            or self.on_response is not None
+            or log.isEnabledFor(logging.DEBUG)
+        )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.auth!r})"
@@ -252,6 +326,7 @@ class _BaseAPIClient:
             "Accept": selected.accept if selected is not None else "application/json",
             "User-Agent": _USER_AGENT,
         }
+        headers.update(self.default_headers)
         headers.update(prepared.headers)
         content: bytes | None = None
         if body is not None:
@@ -425,8 +500,28 @@ def _connection_error(
 ) -> APIConnectionError:
     where = f"{operation.operation_id}: {request.method} {request.url.path}"
     if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(f"request timed out ({where}): {exc}", request=request)
+        phase = timeout_phase(exc)
+        return APITimeoutError(
+            f"{phase or 'request'} timeout ({where}): {exc}", request=request, phase=phase
+        )
     return APIConnectionError(f"connection error ({where}): {exc}", request=request)
+
+
+def _call_hook(hook: RequestHook | ResponseHook | None, event: Any) -> Any:
+    return None if hook is None or event is None else hook(event)
+
+
+async def _call_async_hook(hook: RequestHook | ResponseHook | None, event: Any) -> None:
+    """Call an event hook of an async client: an ``async def`` hook is awaited."""
+    result = _call_hook(hook, event)
+    if inspect.isawaitable(result):
+        await result
+
+
+def _check_retries(max_retries: int) -> int:
+    if max_retries < 0:
+        raise ValueError("max_retries must be >= 0")
+    return max_retries
 
 
 class SyncAPIClient(_BaseAPIClient):
@@ -442,6 +537,9 @@ class SyncAPIClient(_BaseAPIClient):
         http_client: httpx.Client | None = None,
         default_version: str | None = None,
         strict_response_validation: bool = False,
+        deadline: float | None = None,
+        on_request: RequestHook | None = None,
+        on_response: ResponseHook | None = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise TypeError(
@@ -454,6 +552,9 @@ class SyncAPIClient(_BaseAPIClient):
             max_retries=max_retries,
             default_version=default_version,
             strict_response_validation=strict_response_validation,
+            deadline=deadline,
+            on_request=on_request,
+            on_response=on_response,
         )
         self._owns_http_client = http_client is None
         self._http_client = (
@@ -497,7 +598,10 @@ class SyncAPIClient(_BaseAPIClient):
             version=version,
             options=options or {},
         )
-        response = self._send(operation, call.request, stream=operation.download)
+        response = self._send(
+            operation, call.request, stream=operation.download, options=options or {}
+        )
+        warn_deprecation(operation.operation_id, call.version, response.headers, _warn)
         if operation.download:
 
             def parse(http_response: httpx.Response) -> Any:
@@ -517,28 +621,52 @@ class SyncAPIClient(_BaseAPIClient):
         return parse(response)
 
     def _send(
-        self, operation: OperationSpec, request: httpx.Request, *, stream: bool
+        self,
+        operation: OperationSpec,
+        request: httpx.Request,
+        *,
+        stream: bool,
+        options: RequestOptions,
     ) -> httpx.Response:
+        max_retries = options.get("max_retries", self.max_retries)
+        deadline = Deadline(options.get("deadline", self.deadline))
+        # Events (and the DEBUG line) cost a redacted URL each: made only when someone looks.
+        traced = self._traced()
         attempt = 0
         while True:
+            deadline.bound(operation, request)
+            sent = request_event(operation.operation_id, request, attempt + 1) if traced else None
+            _call_hook(self.on_request, sent)
+            started = time.perf_counter()
             try:
                 response = self._http_client.send(request, auth=self.auth, stream=stream)
             except httpx.TransportError as exc:
-                if attempt >= self.max_retries:
-                    raise _connection_error(exc, operation, request) from exc
+                if sent is not None:
+                    ended = response_event(sent, time.perf_counter() - started, None, exc)
+                    _call_hook(self.on_response, ended)
                 delay = self._retry_delay(attempt, None)
+                if attempt >= max_retries or not deadline.allows(delay):
+                    if deadline.passed():
+                        raise deadline.error(operation, request) from exc
+                    raise _connection_error(exc, operation, request) from exc
                 log.info(
                     "%s: %s; retrying in %.2fs", operation.operation_id, type(exc).__name__, delay
                 )
             else:
+                if sent is not None:
+                    ended = response_event(sent, time.perf_counter() - started, response)
+                    _call_hook(self.on_response, ended)
                 status = response.status_code
-                log.debug("%s %s -> %s", request.method, request.url, status)
                 if 200 <= status < 300:
                     return response
-                if attempt >= self.max_retries or not self._should_retry(operation, status):
+                delay = self._retry_delay(attempt, response.headers)
+                if (
+                    attempt >= max_retries
+                    or not self._should_retry(operation, status)
+                    or not deadline.allows(delay)
+                ):
                     response.read()
                     raise self._status_error(operation, response)
-                delay = self._retry_delay(attempt, response.headers)
                 response.close()
                 log.info("%s: %s; retrying in %.2fs", operation.operation_id, status, delay)
             time.sleep(delay)
@@ -575,6 +703,9 @@ class AsyncAPIClient(_BaseAPIClient):
         http_client: httpx.AsyncClient | None = None,
         default_version: str | None = None,
         strict_response_validation: bool = False,
+        deadline: float | None = None,
+        on_request: RequestHook | None = None,
+        on_response: ResponseHook | None = None,
     ) -> None:
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError(
@@ -587,6 +718,9 @@ class AsyncAPIClient(_BaseAPIClient):
             max_retries=max_retries,
             default_version=default_version,
             strict_response_validation=strict_response_validation,
+            deadline=deadline,
+            on_request=on_request,
+            on_response=on_response,
         )
         self._owns_http_client = http_client is None
         self._http_client = (
@@ -632,7 +766,10 @@ class AsyncAPIClient(_BaseAPIClient):
             version=version,
             options=options or {},
         )
-        response = await self._send(operation, call.request, stream=operation.download)
+        response = await self._send(
+            operation, call.request, stream=operation.download, options=options or {}
+        )
+        warn_deprecation(operation.operation_id, call.version, response.headers, _warn)
         if operation.download:
 
             def parse(http_response: httpx.Response) -> Any:
@@ -652,28 +789,52 @@ class AsyncAPIClient(_BaseAPIClient):
         return parse(response)
 
     async def _send(
-        self, operation: OperationSpec, request: httpx.Request, *, stream: bool
+        self,
+        operation: OperationSpec,
+        request: httpx.Request,
+        *,
+        stream: bool,
+        options: RequestOptions,
     ) -> httpx.Response:
+        max_retries = options.get("max_retries", self.max_retries)
+        deadline = Deadline(options.get("deadline", self.deadline))
+        # Events (and the DEBUG line) cost a redacted URL each: made only when someone looks.
+        traced = self._traced()
         attempt = 0
         while True:
+            deadline.bound(operation, request)
+            sent = request_event(operation.operation_id, request, attempt + 1) if traced else None
+            await _call_async_hook(self.on_request, sent)
+            started = time.perf_counter()
             try:
                 response = await self._http_client.send(request, auth=self.auth, stream=stream)
             except httpx.TransportError as exc:
-                if attempt >= self.max_retries:
-                    raise _connection_error(exc, operation, request) from exc
+                if sent is not None:
+                    ended = response_event(sent, time.perf_counter() - started, None, exc)
+                    await _call_async_hook(self.on_response, ended)
                 delay = self._retry_delay(attempt, None)
+                if attempt >= max_retries or not deadline.allows(delay):
+                    if deadline.passed():
+                        raise deadline.error(operation, request) from exc
+                    raise _connection_error(exc, operation, request) from exc
                 log.info(
                     "%s: %s; retrying in %.2fs", operation.operation_id, type(exc).__name__, delay
                 )
             else:
+                if sent is not None:
+                    ended = response_event(sent, time.perf_counter() - started, response)
+                    await _call_async_hook(self.on_response, ended)
                 status = response.status_code
-                log.debug("%s %s -> %s", request.method, request.url, status)
                 if 200 <= status < 300:
                     return response
-                if attempt >= self.max_retries or not self._should_retry(operation, status):
+                delay = self._retry_delay(attempt, response.headers)
+                if (
+                    attempt >= max_retries
+                    or not self._should_retry(operation, status)
+                    or not deadline.allows(delay)
+                ):
                     await response.aread()
                     raise self._status_error(operation, response)
-                delay = self._retry_delay(attempt, response.headers)
                 await response.aclose()
                 log.info("%s: %s; retrying in %.2fs", operation.operation_id, status, delay)
             await asyncio.sleep(delay)

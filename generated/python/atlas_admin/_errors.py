@@ -42,6 +42,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "DeprecatedVersionWarning",
     "InternalServerError",
     "MissingCredentialsError",
     "NotFoundError",
@@ -133,12 +134,18 @@ class APIConnectionError(AtlasError):
 
 
 class APITimeoutError(APIConnectionError):
-    """The request timed out (connect, read, write or pool timeout)."""
+    """The request timed out: ``phase`` says which limit ran out (``connect``, ``read``,
+    ``write``, ``pool``, or ``deadline``, the call's total across retries), when known."""
 
     def __init__(
-        self, message: str = "request timed out", *, request: httpx.Request | None = None
+        self,
+        message: str = "request timed out",
+        *,
+        request: httpx.Request | None = None,
+        phase: str | None = None,
     ) -> None:
         super().__init__(message, request=request)
+        self.phase = phase
 
 
 class APIStatusError(AtlasError):
@@ -147,7 +154,9 @@ class APIStatusError(AtlasError):
     ``status_code``, ``headers`` and ``response`` come from the HTTP response; ``body`` is its
     decoded JSON (``None`` if it had none); ``api_error`` the parsed error document, whose
     fields are also here: ``error`` (the status the body states), ``error_code``
-    (``RESOURCE_NOT_FOUND``), ``detail``, ``reason`` and ``parameters``.
+    (``RESOURCE_NOT_FOUND``), ``detail``, ``reason`` and ``parameters``. What a support
+    ticket needs: ``method`` and ``url`` of the request (user info and secret query values
+    removed), ``error_code``, and ``request_id``, the request id header the server sent.
     """
 
     def __init__(
@@ -159,6 +168,19 @@ class APIStatusError(AtlasError):
         api_error: ApiError | None = None,
         status_code: int | None = None,
     ) -> None:
+        from ._trace import redact_url, request_id
+
+        try:
+            request: httpx.Request | None = response.request
+        except RuntimeError:  # a response built by hand, never sent
+            request = None
+        #: The request's method and URL (no user info, no secret query values).
+        self.method: str | None = request.method if request is not None else None
+        self.url: str | None = redact_url(request.url) if request is not None else None
+        #: The request id header the server sent, if any (see ``REQUEST_ID_HEADERS``).
+        self.request_id: str | None = request_id(response.headers)
+        if self.request_id:
+            message = f"{message} [request id {self.request_id}]"
         super().__init__(message)
         self.response = response
         #: The status of the error: the response's, or the one an ``envelope`` body states.
@@ -233,6 +255,11 @@ class AtlasWarning(UserWarning):
 
 class SunsetVersionWarning(AtlasWarning):
     """The API version in use has a sunset date: it will be removed; move to a newer one."""
+
+
+class DeprecatedVersionWarning(AtlasWarning, DeprecationWarning):
+    """The server said (``Deprecation``/``Sunset`` headers) that the operation's API version
+    in use is deprecated; issued once per operation and process."""
 
 
 class PreviewVersionWarning(AtlasWarning):

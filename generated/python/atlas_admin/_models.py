@@ -65,12 +65,12 @@ __all__ = [
 
 _CONTEXT_KEY: Final = "atlas_admin"
 #: Validation context of response bodies: lenient about what a newer server may send.
-RESPONSE_CONTEXT: Final[Mapping[str, str]] = {_CONTEXT_KEY: "response"}
+RESPONSE_CONTEXT: Final[dict[str, str]] = {_CONTEXT_KEY: "response"}
 #: Validation context of response bodies with ``strict_response_validation=True``: checked
 #: as requests are, except that fields the schema does not declare are kept.
-STRICT_RESPONSE_CONTEXT: Final[Mapping[str, str]] = {_CONTEXT_KEY: "strict-response"}
+STRICT_RESPONSE_CONTEXT: Final[dict[str, str]] = {_CONTEXT_KEY: "strict-response"}
 #: Serialisation context of request bodies: read-only fields are never sent.
-REQUEST_CONTEXT: Final[Mapping[str, str]] = {_CONTEXT_KEY: "request"}
+REQUEST_CONTEXT: Final[dict[str, str]] = {_CONTEXT_KEY: "request"}
 UNKNOWN_VARIANT_TAG: Final = "UnknownVariant"
 
 

@@ -81,6 +81,21 @@ class VersionSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class PaginationSpec:
+    """How a paginated list operation pages: the page number and page size parameters, the
+    optional count flag (wire names), and the body's items and total (wire names, then the
+    attributes of the page's model). The defaults are the Atlas convention."""
+
+    page_parameter: str = "pageNum"
+    size_parameter: str = "itemsPerPage"
+    count_parameter: str | None = "includeCount"
+    items_field: str = "results"
+    total_field: str = "totalCount"
+    items_attribute: str = "results"
+    total_attribute: str = "total_count"
+
+
+@dataclass(frozen=True, slots=True)
 class OperationSpec:
     """One operation: identity, route, versions (oldest first) and parameters (path first).
 
@@ -105,6 +120,7 @@ class OperationSpec:
     deprecated: bool = False
     response_is_envelope: bool = False
     roles: tuple[str, ...] = ()
+    pagination: PaginationSpec | None = None
     _by_version: dict[str, VersionSpec] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )

@@ -88,8 +88,8 @@ class AccessTrackingResource:
                 converted to milliseconds. Give it together with ``end``.
             version: The API version to speak: ``2024-05-30``. Default: the client's
                 ``default_version`` pin, else ``2024-05-30``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             The parsed response: ``MongoDBAccessLogsList``.
@@ -188,8 +188,8 @@ class AsyncAccessTrackingResource:
                 converted to milliseconds. Give it together with ``end``.
             version: The API version to speak: ``2024-05-30``. Default: the client's
                 ``default_version`` pin, else ``2024-05-30``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             The parsed response: ``MongoDBAccessLogsList``.

@@ -62,8 +62,8 @@ class AuditingResource:
                 prettyprint format. Default: ``False`` (not sent: the API applies it).
             version: The API version to speak: ``2024-05-30``. Default: the client's
                 ``default_version`` pin, else ``2024-05-30``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             The parsed response: ``AuditLog``.
@@ -125,8 +125,8 @@ class AsyncAuditingResource:
                 prettyprint format. Default: ``False`` (not sent: the API applies it).
             version: The API version to speak: ``2024-05-30``. Default: the client's
                 ``default_version`` pin, else ``2024-05-30``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             The parsed response: ``AuditLog``.

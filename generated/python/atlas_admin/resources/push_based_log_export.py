@@ -71,8 +71,8 @@ class PushBasedLogExportResource:
                 read-only and unset fields are not sent.
             version: The API version to speak: ``2025-03-12``. Default: the client's
                 ``default_version`` pin, else ``2025-03-12``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             The parsed response: ``S3LogIntegrationResponse``.
@@ -143,8 +143,8 @@ class AsyncPushBasedLogExportResource:
                 read-only and unset fields are not sent.
             version: The API version to speak: ``2025-03-12``. Default: the client's
                 ``default_version`` pin, else ``2025-03-12``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             The parsed response: ``S3LogIntegrationResponse``.

@@ -80,8 +80,8 @@ class StreamsResource:
                 timezone-aware datetime, converted to seconds.
             version: The API version to speak: ``2023-02-01``, ``2025-02-19``. Default: the
                 client's ``default_version`` pin, else ``2025-02-19``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             A streamed DownloadResponse (gzip): ``write_to_file(path)`` or ``iter_bytes()``;
@@ -165,8 +165,8 @@ class AsyncStreamsResource:
                 timezone-aware datetime, converted to seconds.
             version: The API version to speak: ``2023-02-01``, ``2025-02-19``. Default: the
                 client's ``default_version`` pin, else ``2025-02-19``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             A streamed AsyncDownloadResponse (gzip): ``write_to_file(path)`` or

@@ -30,8 +30,12 @@ class Client(SyncAPIClient):
             ``MONGODB_ATLAS_PUBLIC_API_KEY`` and ``MONGODB_ATLAS_PRIVATE_API_KEY`` (API key),
             else ``MONGODB_ATLAS_ACCESS_TOKEN``; none of them raises
             ``MissingCredentialsError`` here, naming the variables.
-        timeout: Seconds or an ``httpx.Timeout`` (default 60 s, 10 s to connect); ``None``
-            waits forever. Each call may override it.
+        timeout: Seconds or an ``httpx.Timeout`` with a limit per phase of each attempt
+            (``httpx.Timeout(30, connect=5, read=60, write=30, pool=10)``); default 60 s,
+            10 s to connect; ``None`` waits forever. Each call may override it.
+        deadline: Seconds the whole call may take: every attempt and every wait between
+            retries (default ``None``: no limit). Exceeding it raises ``APITimeoutError``
+            with ``phase="deadline"``. Each call may override it.
         max_retries: Retries of connection errors, 429 and 503 (and of other 5xx for
             idempotent methods), with exponential backoff and jitter, honouring
             ``Retry-After``. Default 2.
@@ -44,6 +48,10 @@ class Client(SyncAPIClient):
             does not match its schema (a required field missing, an enum value this client
             does not know). Default: keep it, typed as far as it fits (fields it lacks are
             ``None``).
+        on_request: Called with a ``RequestEvent`` before each attempt is sent.
+        on_response: Called with a ``ResponseEvent`` after each attempt (status, timing,
+            request id, or the connection error); for metrics. An ``AsyncClient`` awaits an
+            ``async def`` hook.
     """
 
     @cached_property
@@ -73,8 +81,12 @@ class AsyncClient(AsyncAPIClient):
             ``MONGODB_ATLAS_PUBLIC_API_KEY`` and ``MONGODB_ATLAS_PRIVATE_API_KEY`` (API key),
             else ``MONGODB_ATLAS_ACCESS_TOKEN``; none of them raises
             ``MissingCredentialsError`` here, naming the variables.
-        timeout: Seconds or an ``httpx.Timeout`` (default 60 s, 10 s to connect); ``None``
-            waits forever. Each call may override it.
+        timeout: Seconds or an ``httpx.Timeout`` with a limit per phase of each attempt
+            (``httpx.Timeout(30, connect=5, read=60, write=30, pool=10)``); default 60 s,
+            10 s to connect; ``None`` waits forever. Each call may override it.
+        deadline: Seconds the whole call may take: every attempt and every wait between
+            retries (default ``None``: no limit). Exceeding it raises ``APITimeoutError``
+            with ``phase="deadline"``. Each call may override it.
         max_retries: Retries of connection errors, 429 and 503 (and of other 5xx for
             idempotent methods), with exponential backoff and jitter, honouring
             ``Retry-After``. Default 2.
@@ -87,6 +99,10 @@ class AsyncClient(AsyncAPIClient):
             does not match its schema (a required field missing, an enum value this client
             does not know). Default: keep it, typed as far as it fits (fields it lacks are
             ``None``).
+        on_request: Called with a ``RequestEvent`` before each attempt is sent.
+        on_response: Called with a ``ResponseEvent`` after each attempt (status, timing,
+            request id, or the connection error); for metrics. An ``AsyncClient`` awaits an
+            ``async def`` hook.
     """
 
     @cached_property

@@ -18,6 +18,7 @@ import importlib
 from ._types import (
     Location,
     OperationSpec,
+    PaginationSpec,
     ParameterSpec,
     Scalar,
     TagSpec,
@@ -29,6 +30,7 @@ __all__ = [
     "TAGS",
     "Location",
     "OperationSpec",
+    "PaginationSpec",
     "ParameterSpec",
     "Scalar",
     "TagSpec",

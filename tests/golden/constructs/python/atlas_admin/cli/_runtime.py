@@ -36,6 +36,7 @@ from .._operations import OperationSpec, VersionSpec, get_operation
 from .._validation import prepare_parameters, select_version
 
 if TYPE_CHECKING:
+    from .._client import Client
     from .._response import APIResponse
 
 __all__ = ["AliasGroup", "ApiCommand", "LazyGroup", "build_root", "run"]
@@ -46,7 +47,14 @@ CONTEXT_SETTINGS: dict[str, Any] = {
 }
 # click parameter name of each flag every command may have -> the flag.
 VERSION, FILE, OUTPUT, OUTPUT_FILE = "cli_version", "cli_file", "cli_output", "cli_output_file"
-OWN_FLAGS = {VERSION: "--version", FILE: "--file", OUTPUT: "--output", OUTPUT_FILE: "--outputFile"}
+ALL = "cli_all"
+OWN_FLAGS = {
+    VERSION: "--version",
+    FILE: "--file",
+    OUTPUT: "--output",
+    OUTPUT_FILE: "--outputFile",
+    ALL: "--all",
+}
 API_TITLE = "Atlas constructs fixture"
 API_HELP = (
     f"Call any {API_TITLE} operation: one group per tag, one command per "
@@ -223,6 +231,9 @@ def run(operation_id: str, values: Mapping[str, object]) -> None:
         return
     with client:
         try:
+            if values.get(ALL):
+                _print_all(client, operation, params, requested, options)
+                return
             response = client.invoke(operation_id, params, body=body, version=requested, **options)
             if operation.download:
                 download = response.parse()
@@ -250,6 +261,27 @@ def run(operation_id: str, values: Mapping[str, object]) -> None:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(0)
+
+
+def _print_all(
+    client: Client,
+    operation: OperationSpec,
+    params: Mapping[str, object],
+    version: str | None,
+    options: Mapping[str, Any],
+) -> None:
+    """``--all``: every item of a paginated list, one compact JSON object per line (JSON
+    Lines), written as each page comes: memory stays at one page however long the list,
+    and a reader can start (or stop, ``| head``) before the last page."""
+    from .._pagination import iter_raw_items
+
+    def send(page_params: Mapping[str, object]) -> APIResponse[Any]:
+        return client.invoke(operation.operation_id, page_params, version=version, **options)
+
+    enveloped = params.get("envelope") is True
+    on_page = _raise_enveloped_error if enveloped else None
+    for item in iter_raw_items(send, operation, params, on_page=on_page):
+        click.echo(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
 
 
 def _raise_enveloped_error(response: APIResponse[Any]) -> None:

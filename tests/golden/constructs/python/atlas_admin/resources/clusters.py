@@ -62,8 +62,8 @@ class ClustersResource:
             cluster_name: Cluster name.
             version: The API version to speak: ``2023-01-01``. Default: the client's
                 ``default_version`` pin, else ``2023-01-01``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             None.
@@ -108,8 +108,8 @@ class ClustersResource:
                 UNIX epoch) or a timezone-aware datetime, converted to seconds.
             version: The API version to speak: ``2023-01-01``, ``preview``. Default: the
                 client's ``default_version`` pin, else ``2023-01-01``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             A streamed DownloadResponse (csv/json): ``write_to_file(path)`` or
@@ -161,8 +161,8 @@ class ClustersResource:
             version: The API version to speak: ``2023-01-01``, ``2023-02-01``,
                 ``2024-08-05``, ``2024-10-23``. Default: the client's ``default_version``
                 pin, else ``2024-10-23``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             The parsed response: ``LegacyCluster | ClusterDescription``.
@@ -215,8 +215,8 @@ class ClustersResource:
                 validated the same way; read-only and unset fields are not sent.
             version: The API version to speak: ``2024-08-05``, ``2024-10-23``. Default: the
                 client's ``default_version`` pin, else ``2024-10-23``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             The parsed response: ``ClusterDescription``.
@@ -272,8 +272,8 @@ class AsyncClustersResource:
             cluster_name: Cluster name.
             version: The API version to speak: ``2023-01-01``. Default: the client's
                 ``default_version`` pin, else ``2023-01-01``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             None.
@@ -318,8 +318,8 @@ class AsyncClustersResource:
                 UNIX epoch) or a timezone-aware datetime, converted to seconds.
             version: The API version to speak: ``2023-01-01``, ``preview``. Default: the
                 client's ``default_version`` pin, else ``2023-01-01``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             A streamed AsyncDownloadResponse (csv/json): ``write_to_file(path)`` or
@@ -371,8 +371,8 @@ class AsyncClustersResource:
             version: The API version to speak: ``2023-01-01``, ``2023-02-01``,
                 ``2024-08-05``, ``2024-10-23``. Default: the client's ``default_version``
                 pin, else ``2024-10-23``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             The parsed response: ``LegacyCluster | ClusterDescription``.
@@ -425,8 +425,8 @@ class AsyncClustersResource:
                 validated the same way; read-only and unset fields are not sent.
             version: The API version to speak: ``2024-08-05``, ``2024-10-23``. Default: the
                 client's ``default_version`` pin, else ``2024-10-23``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             The parsed response: ``ClusterDescription``.

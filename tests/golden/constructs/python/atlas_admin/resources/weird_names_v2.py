@@ -62,8 +62,8 @@ class WeirdNamesV2Resource:
                 validated the same way; read-only and unset fields are not sent.
             version: The API version to speak: ``2025-01-01``. Default: the client's
                 ``default_version`` pin, else ``2025-01-01``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             The parsed response: ``OddName``.
@@ -130,8 +130,8 @@ class AsyncWeirdNamesV2Resource:
                 validated the same way; read-only and unset fields are not sent.
             version: The API version to speak: ``2025-01-01``. Default: the client's
                 ``default_version`` pin, else ``2025-01-01``.
-            options: ``timeout`` (this call's, instead of the client's), ``extra_headers``,
-                ``extra_query``.
+            options: ``timeout``, ``max_retries`` and ``deadline`` (this call's, instead of
+                the client's), ``extra_headers``, ``extra_query``.
 
         Returns:
             The parsed response: ``OddName``.
