@@ -90,9 +90,17 @@ def _parser() -> argparse.ArgumentParser:
         "old", help="old spec: a file, or REV:path in git (HEAD~1:specs/atlas-admin.yaml)"
     )
     diff.add_argument("new", help="new spec: a file, or REV:path")
-    diff.add_argument("--format", choices=("text", "json"), default="text")
     diff.add_argument(
-        "--fail-on", choices=("ERR", "WARN"), default=None, help="exit 1 at this level"
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="markdown: a release note or PR comment, grouped by tag, breaking changes first",
+    )
+    diff.add_argument(
+        "--fail-on",
+        choices=("ERR", "WARN", "INFO", "never"),
+        default="never",
+        help="exit 1 when a finding is at this level or worse (default: never)",
     )
     return parser
 
@@ -207,6 +215,7 @@ def _cmd_diff(args: argparse.Namespace, out: _Output) -> int:
             fail_on=args.fail_on,
             repo_root=settings.project_root,
             out=sys.stdout,
+            cli=settings.cli_command,
         )
     except DiffInputError as exc:
         out.error(str(exc))

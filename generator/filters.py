@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import shlex
 from collections.abc import Callable
@@ -22,6 +23,12 @@ def pyrepr(value: Any) -> str:
 
 def to_json(value: Any, indent: int | None = 2) -> str:
     return json.dumps(value, indent=indent, ensure_ascii=False, sort_keys=False)
+
+
+def go_string(value: str) -> str:
+    """A Go interpreted string literal of ``value``: JSON's escapes are Go's (``\\"``,
+    ``\\n``, ``\\uXXXX``); other characters stay as they are, which Go source allows."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # control characters but tab and newline
@@ -45,6 +52,7 @@ def first_sentence(text: str) -> str:
 FILTERS: dict[str, Callable[..., Any]] = {
     "pyrepr": pyrepr,
     "to_json": to_json,
+    "go_string": go_string,
     "doc_escape": doc_escape,
     "first_sentence": first_sentence,
     "snake_case": naming.snake_case,
@@ -249,6 +257,8 @@ def black_repr(value: Any) -> str:
     if isinstance(value, tuple):
         inner = ", ".join(black_repr(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, float) and not math.isfinite(value):  # YAML's .inf and .nan
+        return f'float("{value!r}")'
     return repr(value)
 
 

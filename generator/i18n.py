@@ -140,7 +140,8 @@ class I18nProblem(NamedTuple):
 def translatable_texts(spec_data: Mapping[str, Any]) -> dict[str, str]:
     """Every ``description`` and ``summary`` string of the document, by JSON pointer.
 
-    Also the role names of ``x-rolesRequirements`` and the entries of ``x-xgen-changelog``,
+    Also the role names of ``x-rolesRequirements``, the entries of ``x-xgen-changelog`` and
+    the names of the top-level tags (``/tags/0/name``: the docs' navigation and tag pages),
     which the docs show too. Values that are data rather than prose (``example``,
     ``examples``, ``default``, ``enum``, ``const``) are skipped, unless the key is a name
     (a property called ``example``).
@@ -170,6 +171,10 @@ def translatable_texts(spec_data: Mapping[str, Any]) -> dict[str, str]:
         elif isinstance(node, list):
             for index, item in enumerate(node):
                 stack.append((item, pointer_join(pointer, index), depth + 1, False))
+    tags = spec_data.get("tags")
+    for index, tag in enumerate(tags if isinstance(tags, list) else ()):
+        if isinstance(tag, dict) and isinstance(tag.get("name"), str):
+            texts[pointer_join("/tags", index, "name")] = tag["name"]
     return dict(sorted(texts.items()))
 
 

@@ -8,6 +8,9 @@ pointer here, once.
 from __future__ import annotations
 
 import gc
+import re
+import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,29 +106,64 @@ def _mark(node: yaml.Node) -> Location:
     return Location(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-class _TooDeep(Exception):
+# YAML 1.2's core schema, the one JSON and OpenAPI 3 mean (PyYAML knows only YAML 1.1): these
+# plain scalars are null, booleans, integers and floats; every other plain scalar is a string.
+# So ``3e+06`` is a number, and ``yes``, ``no``, ``on``, ``off``, ``1_000``, ``0b1``, ``12:30``
+# and ``2024-01-01`` are strings (a date is the string JSON Schema's ``format: date`` checks).
+_CORE_SCHEMA: tuple[tuple[str, str, str], ...] = (
+    ("tag:yaml.org,2002:null", r"~|null|Null|NULL", "~nN"),
+    ("tag:yaml.org,2002:bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+    ("tag:yaml.org,2002:int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        (
+            r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+        ),
+        "-+.0123456789",
+    ),
+    ("tag:yaml.org,2002:merge", r"<<", "<"),  # not YAML 1.2, but harmless and still written
+)
+
+
+def _core_schema_resolvers() -> dict[str | None, list[tuple[str, re.Pattern[str]]]]:
+    """PyYAML's table of implicit resolvers (first character -> (tag, pattern)) for
+    :data:`_CORE_SCHEMA`; the order of the table is the order of the checks."""
+    table: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+    for tag, pattern, first_characters in _CORE_SCHEMA:
+        compiled = re.compile(f"(?:{pattern})\\Z")
+        for first in first_characters:
+            table.setdefault(first, []).append((tag, compiled))
+    table[""] = [("tag:yaml.org,2002:null", re.compile(""))]
+    return table
+
+
+class _Refused(Exception):
+    """A node the loader will not read (the message says why); raised with the node's mark."""
+
+    def __init__(self, node: yaml.Node, message: str) -> None:
+        super().__init__(message)
+        self.node, self.message = node, message
+
+
+class _TooDeep(_Refused):
     def __init__(self, node: yaml.Node) -> None:
-        self.node = node
+        super().__init__(node, f"YAML nesting is deeper than {MAX_DEPTH} levels")
 
 
 class _Loader(_BaseLoader):
-    """The safe loader, guarded against nesting: libyaml's composer recurses in C once per
-    level and kills the interpreter (SIGSEGV) a few ten thousand levels down.
+    """libyaml's parser with the YAML 1.2 core schema, guarded against what a spec must not be.
 
-    The composer calls ``descend_resolver``/``ascend_resolver`` around every node; the safe
-    loader has no path resolvers, so counting depth there changes nothing else.
+    - Nesting: libyaml's composer recurses in C once per level and kills the interpreter
+      (SIGSEGV) a few ten thousand levels down. The composer calls ``descend_resolver`` /
+      ``ascend_resolver`` around every node; the safe loader has no path resolvers, so counting
+      depth there changes nothing else.
+    - A key written twice in one mapping (YAML and JSON say keys are unique; PyYAML would keep
+      the last silently).
+    - An integer too long for Python to read (more than ``sys.get_int_max_str_digits()``).
     """
 
-    # Specs are JSON documents written in YAML: an unquoted 2024-01-01 is the string JSON
-    # Schema sees (format: date), not a Python date that nothing downstream can serialise.
-    yaml_implicit_resolvers: dict[str, list[tuple[str, Any]]] = (
-        {  # noqa: RUF012 - PyYAML's own class attribute
-            first: [
-                (tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"
-            ]
-            for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-        }
-    )
+    yaml_implicit_resolvers = _core_schema_resolvers()
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -140,6 +178,44 @@ class _Loader(_BaseLoader):
 
     def ascend_resolver(self) -> None:
         self.depth -= 1
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        keys = [key.value for key, _ in node.value if key.__class__ is yaml.ScalarNode]
+        if len(set(keys)) != len(keys):
+            _refuse_duplicate_key(node)
+        super().flatten_mapping(node)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        """YAML 1.2 integers: ``0o17`` is octal, ``017`` is decimal 17."""
+        text = str(self.construct_scalar(node))
+        sign = -1 if text.startswith("-") else 1
+        digits = text.lstrip("+-")
+        base = {"0o": 8, "0x": 16}.get(digits[:2], 10)
+        try:
+            return sign * int(digits[2:] if base != 10 else digits, base)
+        except ValueError:
+            if len(digits) <= sys.get_int_max_str_digits():
+                raise _Refused(node, f"{text!r} is not an integer") from None
+            raise _Refused(
+                node,
+                f"the integer {text[:12]}... has {len(digits)} digits; Python reads at most "
+                f"{sys.get_int_max_str_digits()}",
+            ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
+def _refuse_duplicate_key(node: yaml.MappingNode) -> None:
+    """Raise :class:`_Refused` at the second occurrence of a key of ``node``."""
+    first_seen: dict[object, yaml.Node] = {}
+    for key, _ in node.value:
+        if key.__class__ is not yaml.ScalarNode or key.tag == "tag:yaml.org,2002:merge":
+            continue
+        if key.value in first_seen:
+            line = first_seen[key.value].start_mark.line + 1
+            raise _Refused(key, f"duplicate key {key.value!r} (first written on line {line})")
+        first_seen[key.value] = key
 
 
 def _record_locations(root: yaml.Node, budget: int, shown: str) -> dict[str, Location]:
@@ -211,11 +287,9 @@ def parse_spec_text(text: str, path: Path, display_path: str | None = None) -> L
             )
         budget = _EXPANSION_FACTOR * loader.nodes + _EXPANSION_ALLOWANCE
         locations = _record_locations(root, budget, shown)
-    except _TooDeep as exc:
-        deep = _mark(exc.node)
-        raise SpecLoadError(
-            f"{shown}:{deep.line}:{deep.column}: YAML nesting is deeper than {MAX_DEPTH} levels"
-        ) from None
+    except _Refused as exc:
+        at = _mark(exc.node)
+        raise SpecLoadError(f"{shown}:{at.line}:{at.column}: {exc.message}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -243,11 +317,16 @@ def load_spec(path: Path | str, display_path: str | None = None) -> LoadedSpec:
     path = Path(path)
     shown = display_path or str(path)
     try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise SpecLoadError(f"{shown}: is a directory, expected a YAML file")
+        if not stat.S_ISREG(mode):  # reading a FIFO or a terminal would wait for ever
+            raise SpecLoadError(
+                f"{shown}: not a regular file (a pipe, socket or device), expected a YAML file"
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SpecLoadError(f"{shown}: no such file") from None
-    except IsADirectoryError:
-        raise SpecLoadError(f"{shown}: is a directory, expected a YAML file") from None
     except PermissionError:
         raise SpecLoadError(f"{shown}: permission denied") from None
     except UnicodeDecodeError as exc:

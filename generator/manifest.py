@@ -57,8 +57,11 @@ def _library_versions() -> list[str]:
 def inputs_digest(settings: Settings, *, strict: bool) -> str | None:
     """One SHA-256 over everything a run reads; equal digests mean equal output.
 
-    None when an input cannot be read: the pipeline then runs and reports why.
+    None when an input cannot be read (or is no regular file: a FIFO would block): the
+    pipeline then runs and reports why.
     """
+    if not settings.spec.is_file():
+        return None
     try:
         return _digest(settings, strict=strict)
     except OSError:

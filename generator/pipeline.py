@@ -46,19 +46,26 @@ class Generated:
 
 def check_spec(spec: LoadedSpec, settings: Settings, *, strict: bool = False) -> list[Problem]:
     """Every problem of ``spec``: our validation rules, then its translations for the docs."""
-    return validate_spec(spec, strict=strict) + translation_problems(spec, settings, strict=strict)
+    translations = docs_translations(spec, settings)
+    return validate_spec(spec, strict=strict) + translation_problems(
+        spec, translations, strict=strict
+    )
+
+
+def docs_translations(spec: LoadedSpec, settings: Settings) -> i18n.Translations:
+    """The translation files beside the spec, read once per run; none when no docs are made."""
+    if "docs" not in settings.targets:
+        return {}
+    return i18n.load_translations(spec.path, settings.languages)
 
 
 def translation_problems(
-    spec: LoadedSpec, settings: Settings, *, strict: bool = False
+    spec: LoadedSpec, translations: i18n.Translations, *, strict: bool = False
 ) -> list[Problem]:
     """Missing and stale translations, for the docs. A language with no translation file at
     all gets one warning rather than one per text."""
     problems: list[Problem] = []
-    if "docs" not in settings.targets:
-        return problems
     severity: Severity = "error" if strict else "warning"
-    translations = i18n.load_translations(spec.path, settings.languages)
     for language in sorted(translations):
         if not translations_path(spec.path, language).is_file():
             problems.append(
@@ -111,6 +118,7 @@ def generate_files(
     settings: Settings, *, strict: bool = False, use_cache: bool = True
 ) -> Generated:
     spec = load_spec(settings.spec, display_path=settings.spec_display)
+    translations = docs_translations(spec, settings)
     # Validation, then the model and the render jobs, while the schema pass runs beside them.
     # Nothing is rendered before every rule has passed; a spec that fails one is reported
     # as such even if the model, built early, stumbled over it first.
@@ -120,7 +128,7 @@ def generate_files(
             """``found`` with the schema pass's and the translations', in order; raises
             :class:`ValidationFailed` if any is an error."""
             problems = in_file_order(spec, found + schema_problems())
-            problems += translation_problems(spec, settings, strict=strict)
+            problems += translation_problems(spec, translations, strict=strict)
             if _has_errors(problems):
                 raise ValidationFailed(problems)
             return problems
@@ -129,10 +137,7 @@ def generate_files(
         if _has_errors(found):
             every_problem(found)
         try:
-            texts: dict[str, dict[str, str]] = {}
-            if "docs" in settings.targets:  # only the docs read translations
-                translations = i18n.load_translations(settings.spec, settings.languages)
-                texts = i18n.current_texts(spec.data, translations)
+            texts = i18n.current_texts(spec.data, translations) if translations else {}
             api = build_model(spec, spec_display=settings.spec_display, texts=texts)
             jobs = [job for target in settings.targets for job in TARGETS[target](api, settings)]
         except Exception:

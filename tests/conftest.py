@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from servers.fake_atlas import FakeAtlas, serve_in_subprocess
-from servers.prism import Prism, PrismNotInstalled
+from servers.prism import Prism
+from servers.prism import serve as serve_prism
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,15 +32,7 @@ def fake_atlas_process() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def prism() -> Iterator[Prism]:
     """Prism mocking specs/atlas-admin.yaml; fails (never skips) when Prism is not installed."""
-    server = Prism()
-    try:
-        server.start()
-    except PrismNotInstalled as exc:
-        pytest.fail(str(exc), pytrace=False)
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from serve_prism()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from atlasgen_cli import run_atlasgen
 
 from atlasgen import output
 from atlasgen.__main__ import main
@@ -30,15 +31,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ATLASGEN_CACHE_DIR": str(project / ".cache")}
-    return subprocess.run(
-        [sys.executable, "-m", "atlasgen", *args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_atlasgen(project, *args, cache=project / ".cache")
 
 
 def test_generated_tree_is_the_golden_record() -> None:

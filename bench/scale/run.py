@@ -5,6 +5,7 @@ A benchmark, not a test: it measures and reports, it never fails a build.
     .venv/bin/python bench/scale/run.py                      # N = 50, 200, 540, 1000
     .venv/bin/python bench/scale/run.py --sizes 540 --profile
     .venv/bin/python bench/scale/run.py --no-anchor --sizes 50,200
+    .venv/bin/python bench/scale/run.py --corpus             # the realism corpus (540 ops)
 
 For every N, each in a fresh child process:
 
@@ -39,6 +40,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 
+import corpus
 import synth
 
 ANCHOR_VENV = ROOT / "bench" / ".venv-anchor"
@@ -296,9 +298,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--warm-repeat", type=int, default=3, help="warm runs per N (the median is reported)"
     )
+    parser.add_argument(
+        "--corpus",
+        action="store_true",
+        help=f"the realism corpus (bench/scale/corpus.py, {corpus.OPERATIONS} operations) "
+        "instead of synth.py's specs; --sizes is ignored",
+    )
+    parser.add_argument(
+        "--corpus-without",
+        action="append",
+        default=[],
+        choices=sorted(corpus.FLAWS),
+        help="leave this flaw out of the corpus (repeatable)",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS, help="markdown report to write")
     args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    sizes = (
+        [corpus.OPERATIONS] if args.corpus else [int(s) for s in args.sizes.split(",") if s.strip()]
+    )
+
+    def write_input(n: int, work: Path) -> tuple[Path, dict]:
+        """The spec of ``n`` operations benchmarked (and its data), written into ``work``."""
+        if args.corpus:
+            data = corpus.build_corpus(args.corpus_without)
+            spec = work / f"corpus-{n}.yaml"
+            spec.write_text(corpus.dump(data), encoding="utf-8")
+        else:
+            data = synth.build_spec(n)
+            spec = work / f"atlas-{n}.yaml"
+            spec.write_text(synth.dump(data), encoding="utf-8")
+        return spec, data
+
     WORK.mkdir(parents=True, exist_ok=True)
     anchor_version = None if args.no_anchor else ensure_anchor()
 
@@ -307,9 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     for n in sizes:
         work = WORK / f"n{n}"
         work.mkdir(parents=True, exist_ok=True)
-        data = synth.build_spec(n)
-        spec = work / f"atlas-{n}.yaml"
-        spec.write_text(synth.dump(data), encoding="utf-8")
+        spec, data = write_input(n, work)
         counts = synth.stats(data)
         out, cache = work / "out", work / "cache"
         fresh(out, cache)
@@ -397,7 +425,13 @@ def main(argv: list[str] | None = None) -> int:
         f"Pipeline at the time: {pipeline_status()}.",
         "",
         (
-            "Synthetic Atlas-shaped specs from `bench/scale/synth.py` (the same spec for both generators). "
+            (
+                "The realism corpus from `bench/scale/corpus.py`"
+                + (f" without {', '.join(args.corpus_without)}" if args.corpus_without else "")
+                if args.corpus
+                else "Synthetic Atlas-shaped specs from `bench/scale/synth.py`"
+            )
+            + " (the same spec for both generators). "
             "Cold: fresh `ATLASGEN_CACHE_DIR` and output directory; warm: the same command again, nothing changed "
             f"(median of {max(1, args.warm_repeat)}). RSS: peak of the child's process tree (largest single process). "
             "CPU: user + system seconds of the whole process tree; on a shared machine it is steadier than wall time. "
@@ -463,9 +497,9 @@ def main(argv: list[str] | None = None) -> int:
     if notes:
         lines += ["Notes:", "", *[f"- {note}" for note in notes], ""]
     if args.profile:
-        spec = WORK / f"n{TARGET_N}" / f"atlas-{TARGET_N}.yaml"
-        if not spec.exists():
-            spec = synth.write_spec(TARGET_N, spec)
+        work = WORK / f"n{TARGET_N}"
+        work.mkdir(parents=True, exist_ok=True)
+        spec, _ = write_input(TARGET_N, work)
         for label in ("cold", "warm"):
             lines += ["## Profile, " + label, "", *profile(spec, spec.parent, label), ""]
     report = "\n".join(lines)

@@ -274,8 +274,9 @@ class _Text:
 
 # --------------------------------------------------------------------------- builder
 class _Builder:
-    def __init__(self, n: int, seed: str) -> None:
+    def __init__(self, n: int, seed: str, schemas_per_operation: float) -> None:
         self.n = n
+        self.schemas_per_operation = schemas_per_operation
         self.rng = random.Random(f"{seed}:{n}")
         self.text = _Text(self.rng)
         self.paths: dict[str, dict[str, Any]] = {}
@@ -673,7 +674,7 @@ class _Builder:
         items = min(resources, gets - lists)
         subs = gets - lists - items
         self.shared_schemas()
-        target_schemas = round(SCHEMAS_PER_OPERATION * self.n)
+        target_schemas = round(self.schemas_per_operation * self.n)
 
         # Per resource: names, paths, core schemas.
         plan = []
@@ -1161,11 +1162,17 @@ class _Builder:
         }
 
 
-def build_spec(n: int, seed: str = "atlasgen-scale") -> dict[str, Any]:
-    """The spec of ``n`` operations as plain data (deterministic for ``n`` and ``seed``)."""
+def build_spec(
+    n: int, seed: str = "atlasgen-scale", schemas_per_operation: float = SCHEMAS_PER_OPERATION
+) -> dict[str, Any]:
+    """The spec of ``n`` operations as plain data (deterministic for ``n`` and ``seed``).
+
+    ``schemas_per_operation`` sets how many nested detail schemas fill the spec up (the
+    realism corpus, ``corpus.py``, adds schemas of its own and asks for fewer).
+    """
     if n < 1:
         raise ValueError("n must be at least 1")
-    return _Builder(n, seed).build()
+    return _Builder(n, seed, schemas_per_operation).build()
 
 
 def plain_media(spec: dict[str, Any]) -> dict[str, Any]:
@@ -1247,13 +1254,17 @@ def main(argv: list[str] | None = None) -> int:
     spec = build_spec(args.n, args.seed)
     if args.stats:
         print(stats(spec), file=sys.stderr)
-    text = dump(plain_media(spec) if args.plain_media else spec)
-    if args.output:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
+    emit(dump(plain_media(spec) if args.plain_media else spec), args.output)
+    return 0
+
+
+def emit(text: str, output: Path | None) -> None:
+    """``text`` into the file ``output`` (its folder made), or to stdout."""
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
-    return 0
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from ..errors import AtlasgenError
 from ..load import (
@@ -18,6 +18,12 @@ from ..load import (
     follow_pointer,
     pointer_join,
     unescape_pointer_token,
+)
+from ..openapi import (
+    ATLAS_MEDIA_TYPE,
+    ATLASCLI_EXTENSION,
+    HTTP_METHODS,
+    WATCHER_SOURCE,
 )
 from . import naming
 from .types import (
@@ -38,16 +44,14 @@ from .types import (
     SecurityScheme,
     Tag,
     TypeRef,
+    Watcher,
+    WatcherParam,
 )
 
 # The Atlas list convention (see _Builder.pagination).
 PAGE_PARAMETER, SIZE_PARAMETER, COUNT_PARAMETER = "pageNum", "itemsPerPage", "includeCount"
 ITEMS_FIELD, TOTAL_FIELD = "results", "totalCount"
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
-ATLAS_MEDIA_TYPE = re.compile(
-    r"^application/vnd\.atlas\.(?P<version>\d{4}-\d{2}-\d{2}|preview)\+(?P<format>json|gzip|csv)$"
-)
 _SCHEMA_REF = "#/components/schemas/"
 _Node = TypeVar("_Node", Api, Field, Operation, Parameter, Schema)
 _ANY = TypeRef(kind="any")
@@ -498,7 +502,13 @@ class _Builder:
             parameters=parameters,
             request_body=body,
             responses=responses,
-            versions=_versions(body, responses, node.get("x-xgen-changelog")),
+            versions=_versions(
+                body,
+                responses,
+                node.get("x-xgen-changelog"),
+                node.get("x-xgen-version-texts"),
+                pointer_join(pointer, "x-xgen-version-texts"),
+            ),
             pointer=pointer,
             python_name=naming.python_method(op_id),
             python_alias=naming.python_method(alias) if alias else None,
@@ -509,6 +519,7 @@ class _Builder:
             idempotent=method.upper() in IDEMPOTENT_METHODS,
             response_is_envelope=self._is_envelope(parameters, responses),
             pagination=self.pagination(method, parameters, responses),
+            watcher=_watcher(node, pointer),
         )
 
     def _is_envelope(
@@ -624,7 +635,7 @@ class _Builder:
         classes = naming.unique_names((naming.python_class(t) for t in tag_names), separator="")
         groups = naming.unique_names((naming.cli_group(t) for t in tag_names), separator="")
         slugs = naming.unique_names((naming.doc_slug(t) for t in tag_names), separator="-")
-        operations = _unique_operation_names(operations)
+        operations = _resolve_watchers(_unique_operation_names(operations))
         for tag_name, attr, class_name, group, slug in zip(
             tag_names, attrs, classes, groups, slugs, strict=True
         ):
@@ -792,12 +803,17 @@ def _example_of(media: dict[str, Any], resolve: Any) -> tuple[Any, bool]:
 
 
 def _versions(
-    body: RequestBody | None, responses: tuple[Response, ...], changelog: Any
+    body: RequestBody | None,
+    responses: tuple[Response, ...],
+    changelog: Any,
+    own_texts: Any,
+    texts_pointer: str,
 ) -> tuple[ApiVersion, ...]:
     success = [m for r in responses if r.is_success for m in r.media_types if m.version]
     requests = [m for m in (body.media_types if body else ()) if m.version]
     dates = sorted({m.version for m in success + requests}, key=lambda d: (d == "preview", d))
     changelog = changelog if isinstance(changelog, dict) else {}
+    own_texts = own_texts if isinstance(own_texts, dict) else {}
     result = []
     for date in dates:
         own = [m for m in success if m.version == date]
@@ -815,9 +831,73 @@ def _versions(
                 preview=date == "preview" or any(m.preview for m in own),
                 formats=tuple(sorted({m.format for m in own})),
                 changelog=_text(changelog.get(date)) or None,
+                **_version_texts(own_texts.get(date), pointer_join(texts_pointer, date)),
             )
         )
     return tuple(result)
+
+
+def _version_texts(node: Any, pointer: str) -> dict[str, Any]:
+    """The ``ApiVersion`` fields of one entry of ``x-xgen-version-texts``: {} for none."""
+    if not isinstance(node, dict):
+        return {}
+    parameters = node.get("parameters")
+    parameters = parameters if isinstance(parameters, dict) else {}
+    return {
+        "summary": _text(node.get("summary")) or None,
+        "description": _text(node.get("description")) or None,
+        "parameter_descriptions": tuple(
+            (str(name), _text(entry.get("description")))
+            for name, entry in parameters.items()
+            if isinstance(entry, dict) and _text(entry.get("description"))
+        ),
+        "texts_pointer": pointer,
+    }
+
+
+def _watcher(node: dict[str, Any], pointer: str) -> Watcher | None:
+    """The operation's ``x-xgen-atlascli.watcher`` (its shape checked by ``watcher-valid``)."""
+    extension = node.get(ATLASCLI_EXTENSION)
+    raw = extension.get("watcher") if isinstance(extension, dict) else None
+    if not isinstance(raw, dict) or not isinstance(raw.get("get"), dict):
+        return None
+    get, expect = raw["get"], raw.get("expect") or {}
+    match = expect.get("match") or {}
+    params = []
+    for name, text in (get.get("params") or {}).items():
+        found = WATCHER_SOURCE.match(str(text))
+        if found is not None:
+            source: Literal["input", "body"] = "input" if found["source"] == "input" else "body"
+            params.append(WatcherParam(str(name), source, found["value"]))
+    version = get.get("version")
+    return Watcher(
+        operation_id=str(get.get("operation-id")),
+        version=str(version) if version else None,
+        params=tuple(params),
+        http_code=int(expect.get("http-code") or 200),
+        match_path=str(match["path"]) if match.get("path") else None,
+        match_values=tuple(str(v) for v in match.get("values") or ()),
+        pointer=pointer_join(pointer, ATLASCLI_EXTENSION, "watcher"),
+    )
+
+
+def _resolve_watchers(operations: list[Operation]) -> list[Operation]:
+    """Watchers name the polled operation by id or alias (the Atlas spec uses aliases): the id."""
+    ids = {name: op.operation_id for op in operations for name in (op.operation_id, op.alias)}
+    return [
+        (
+            replace(
+                op,
+                watcher=replace(
+                    op.watcher,
+                    operation_id=ids.get(op.watcher.operation_id, op.watcher.operation_id),
+                ),
+            )
+            if op.watcher is not None
+            else op
+        )
+        for op in operations
+    ]
 
 
 def _type_refs(type_ref: TypeRef | None) -> set[str]:

@@ -242,6 +242,43 @@ def doc_download_file(extension: str) -> str:
     return f"file_name.{extension}"
 
 
+# --------------------------------------------------------------------- Go SDK (docs samples)
+def go_sdk_package(version: str) -> str:
+    """The atlas-sdk-go package that speaks API version ``version``, as the SDK's first release
+    for it is named: ``2025-03-12`` -> ``go.mongodb.org/atlas-sdk/v20250312001/admin``."""
+    return f"go.mongodb.org/atlas-sdk/v{version.replace('-', '')}001/admin"
+
+
+def go_exported(name: str) -> str:
+    """An exported Go name as atlas-sdk-go spells it: ``groupId`` -> ``GroupId``,
+    ``Push-Based Log Export`` -> ``PushBasedLogExport``."""
+    return pascal_case(name) or "Value"
+
+
+def go_type(schema_name: str) -> str:
+    """A model struct of atlas-sdk-go: the schema's name (``MongoDBAccessLogs`` keeps its spelling)."""
+    return (
+        schema_name
+        if schema_name.isidentifier() and schema_name[:1].isupper()
+        else go_exported(schema_name)
+    )
+
+
+def go_api(tag: str) -> str:
+    """The client's service for a tag: ``Push-Based Log Export`` -> ``PushBasedLogExportApi``."""
+    return go_exported(tag) + "Api"
+
+
+def go_params_type(operation_id: str) -> str:
+    """``getGroupAuditLog`` -> ``GetGroupAuditLogApiParams``."""
+    return go_exported(operation_id) + "ApiParams"
+
+
+def go_method(operation_id: str) -> str:
+    """``getGroupAuditLog`` -> ``GetGroupAuditLogWithParams``."""
+    return go_exported(operation_id) + "WithParams"
+
+
 # --------------------------------------------------------------------- python client
 def python_constant(name: str) -> str:
     """A module-level constant: ``getGroupAuditLog`` / ``get_group_audit_log`` -> ``GET_GROUP_AUDIT_LOG``."""

@@ -56,10 +56,6 @@ class Constraints:
     max_items: int | None = None
     unique_items: bool = False
 
-    @property
-    def is_empty(self) -> bool:
-        return self == Constraints()
-
 
 @dataclass(frozen=True)
 class Field:
@@ -184,13 +180,6 @@ class Response:
     component_name: str | None = None
 
     @property
-    def first_example(self) -> Any:
-        for media in self.media_types:
-            if media.has_example:
-                return media.example
-        return None
-
-    @property
     def has_example(self) -> bool:
         return any(media.has_example for media in self.media_types)
 
@@ -214,6 +203,17 @@ class ApiVersion:
     preview: bool
     formats: tuple[BodyFormat, ...]  # response formats of this version, sorted
     changelog: str | None = None
+    # What this version says differently (``x-xgen-version-texts``): its own summary and
+    # description, and its own descriptions of parameters by wire name; None or () where
+    # it says what the operation says. ``texts_pointer`` locates them (and translations).
+    summary: str | None = None
+    description: str | None = None
+    parameter_descriptions: tuple[tuple[str, str], ...] = ()
+    texts_pointer: str | None = None
+
+    @property
+    def has_own_texts(self) -> bool:
+        return bool(self.summary or self.description or self.parameter_descriptions)
 
     @property
     def accept_types(self) -> tuple[str, ...]:
@@ -234,6 +234,33 @@ class Pagination:
     items_python_name: str
     total_python_name: str
     item_type: TypeRef
+
+
+@dataclass(frozen=True)
+class WatcherParam:
+    """One parameter of a watcher's poll: the polled operation's parameter ``name`` takes the
+    watched call's parameter ``value`` (``source`` ``input``) or the value at the JSON path
+    ``value`` (``$.name``) of the watched call's response (``source`` ``body``)."""
+
+    name: str
+    source: Literal["input", "body"]
+    value: str
+
+
+@dataclass(frozen=True)
+class Watcher:
+    """``x-xgen-atlascli.watcher``, the Atlas CLI's own shape: after the call, poll
+    ``operation_id`` (at ``version``) until it answers ``http_code`` and, with a
+    ``match_path``, the value there is one of ``match_values``. ``http_code`` 404 means
+    done when the resource is gone (a delete)."""
+
+    operation_id: str
+    version: str | None
+    params: tuple[WatcherParam, ...]
+    http_code: int
+    match_path: str | None
+    match_values: tuple[str, ...]
+    pointer: str
 
 
 @dataclass(frozen=True)
@@ -263,6 +290,7 @@ class Operation:
     # it for operations whose ``envelope`` parameter defaults to true: never unwrapped.
     response_is_envelope: bool = False
     pagination: Pagination | None = None
+    watcher: Watcher | None = None
 
     @property
     def newest_version(self) -> ApiVersion:

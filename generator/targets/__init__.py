@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..model.types import Operation
 
 from ..model import Api
 from ..model.types import ApiVersion
@@ -34,3 +37,25 @@ def sunset_note(api: Api, version: ApiVersion) -> str:
     if api.sunset_passed(version):
         return f" (was sunset on {version.sunset})"
     return f" (sunset {version.sunset})"
+
+
+def version_listing(api: Api, op: Operation) -> str:
+    """``2023-02-01 (was sunset on 2025-01-01), 2024-08-05, preview (preview)``: every version
+    with its :func:`sunset_note`, as help and docstrings list them."""
+    return ", ".join(
+        v.version
+        + sunset_note(api, v)
+        + (" (preview)" if v.preview and v.version != "preview" else "")
+        for v in op.versions
+    )
+
+
+def all_sunset_note(op: Operation) -> str:
+    """The sentence saying that every version of ``op`` has a sunset date, else ``""``."""
+    sunsets = [v.sunset for v in op.versions if v.sunset]
+    if not sunsets or len(sunsets) < len(op.versions):
+        return ""
+    return (
+        f"Every API version of this operation has a sunset date (the last: {max(sunsets)}); "
+        "after it the API may reject the operation."
+    )

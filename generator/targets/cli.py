@@ -17,6 +17,7 @@ re-implements them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,21 +26,31 @@ from ..config import Settings
 from ..filters import black_repr, first_sentence
 from ..model import Api
 from ..model.types import Operation, Parameter, Tag
-from . import RenderJob, sunset_note
-from .docs import sample
+from . import RenderJob, all_sunset_note, version_listing
+from .samples import sample
 
 TEMPLATES = "cli"
-# Flags every command may have besides its parameters (click parameter name, flag).
+# Flags every command may have besides its parameters (flag -> click parameter name).
 OWN_FLAGS = {
     "version": "cli_version",
     "file": "cli_file",
     "output": "cli_output",
     "outputFile": "cli_output_file",
     "all": "cli_all",
+    "watch": "cli_watch",
+    "watchTimeout": "cli_watch_timeout",
+    "profile": "cli_profile",
 }
 PROJECT_ALIAS = "projectId"
-PROJECT_ENV = "MONGODB_ATLAS_PROJECT_ID"
-_CLICK_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+# Parameters a profile of the Atlas CLI fills in (wire name -> (profile key, environment)).
+PROFILE_DEFAULTS = {
+    "groupId": ("project_id", "MONGODB_ATLAS_PROJECT_ID"),
+    "orgId": ("org_id", "MONGODB_ATLAS_ORG_ID"),
+}
+_CLICK_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "BOOLEAN"}
+# A pattern on a non-string that holds no regular-expression syntax is an example the spec
+# put in the wrong place (``pattern: "1199145600"`` on an epoch): not shown as a pattern.
+_LITERAL = re.compile(r"^[\w ,.:-]*$")
 
 
 def jobs(api: Api, settings: Settings) -> list[RenderJob]:
@@ -84,6 +95,7 @@ class OptionView:
 
 
 def _group_view(api: Api, tag: Tag, settings: Settings) -> dict[str, Any]:
+    commands = [_command_view(api, tag, op, settings) for op in tag.operations]
     summary = first_sentence(tag.description) or tag.name
     return {
         "tag": tag,
@@ -101,7 +113,16 @@ def _group_view(api: Api, tag: Tag, settings: Settings) -> dict[str, Any]:
             "aliases=",
             ",",
         ),
-        "commands": [_command_view(api, tag, op, settings) for op in tag.operations],
+        "commands": commands,
+        "runtime_imports": sorted(
+            {"AliasGroup", "ApiCommand", "run"}
+            | {
+                "BOOLEAN"
+                for command in commands
+                for option in command["options"]
+                if ("type", "BOOLEAN") in option.kwargs
+            }
+        ),
     }
 
 
@@ -114,90 +135,56 @@ def _command_view(api: Api, tag: Tag, op: Operation, settings: Settings) -> dict
                 f"{op.operation_id}: parameter --{p.cli_flag} clashes with a flag of the command line"
             )
     options = [_parameter_option(p) for p in op.parameters]
-    versions = op.versions
-    newest = op.newest_version.version if versions else None
-    if versions:
-        listed = ", ".join(
-            v.version + sunset_note(api, v) + (" (preview)" if v.preview else "") for v in versions
-        )
-        options.append(
-            OptionView(
-                ("--version",),
-                OWN_FLAGS["version"],
-                (
-                    ("metavar", black_repr("YYYY-MM-DD")),
-                    ("help", black_repr(f"API version: {listed}. Default: {newest}, the newest.")),
-                ),
-            )
-        )
+    if op.versions:
+        options.append(_own("--version", "YYYY-MM-DD", _version_help(api, op)))
     if op.request_body is not None:
-        required = "Required. " if op.request_body.required else ""
+        required = "Required: " if op.request_body.required else ""
         options.append(
-            OptionView(
-                ("--file",),
-                OWN_FLAGS["file"],
-                (
-                    ("type", 'click.File("r", encoding="utf-8")'),
-                    ("metavar", black_repr("PATH")),
-                    (
-                        "help",
-                        black_repr(
-                            f"{required}JSON file with the request body ('-' reads standard input)."
-                        ),
-                    ),
-                ),
+            _own(
+                "--file",
+                "PATH",
+                f"{required}JSON file with the request body ('-': standard input). Without "
+                "--file, a body piped on standard input is read; giving both is an error.",
             )
         )
-    formats = op.all_formats
-    if len(formats) > 1:
+    options.append(_own("--output", "FORMAT", _output_help(op), short="-o"))
+    options.append(
+        _own(
+            "--outputFile",
+            "PATH",
+            "Write the response to this file instead of standard output (a download whole "
+            "or not at all).",
+        )
+    )
+    if op.watcher is not None:
+        options.append(_own("--watch", None, _watch_help(api, op), short="-w"))
         options.append(
-            OptionView(
-                ("-o", "--output"),
-                OWN_FLAGS["output"],
-                (
-                    ("type", f"click.Choice({black_repr(list(formats))})"),
-                    (
-                        "help",
-                        black_repr(
-                            f"Response format: {', '.join(formats)}. Default: the version's first."
-                        ),
-                    ),
-                ),
+            _own(
+                "--watchTimeout",
+                "SECONDS",
+                "Give up --watch after this many seconds (exit status 1). Default: no limit.",
+                type="click.IntRange(min=0)",
             )
         )
     if op.pagination is not None:
         options.append(
-            OptionView(
-                ("--all",),
-                OWN_FLAGS["all"],
-                (
-                    ("is_flag", "True"),
-                    (
-                        "help",
-                        black_repr(
-                            f"Every item of every page from --{op.pagination.page_parameter} on, "
-                            f"one JSON object per line (JSON Lines), fetched page by page."
-                        ),
-                    ),
-                ),
+            _own(
+                "--all",
+                None,
+                f"Every item of every page from --{op.pagination.page_parameter} on, one JSON "
+                "object per line (JSON Lines), fetched page by page.",
             )
         )
-    if op.is_download:
-        options.append(
-            OptionView(
-                ("--outputFile",),
-                OWN_FLAGS["outputFile"],
-                (
-                    ("metavar", black_repr("PATH")),
-                    (
-                        "help",
-                        black_repr(
-                            "File to write the download to (written whole or not at all); else standard output, which must not be a terminal."
-                        ),
-                    ),
-                ),
-            )
+    options.append(
+        _own(
+            "--profile",
+            "NAME",
+            "Profile of the Atlas CLI's config.toml: credentials, project_id, org_id, "
+            "ops_manager_url, output. Default: $MONGODB_ATLAS_PROFILE, else 'default'.",
+            short="-P",
+            envvar="MONGODB_ATLAS_PROFILE",
         )
+    )
     return {
         "op": op,
         "name": op.cli_name,
@@ -206,8 +193,71 @@ def _command_view(api: Api, tag: Tag, op: Operation, settings: Settings) -> dict
         "help": _command_help(api, op, settings, tag),
         "epilog": _example(api, op, tag, settings),
         "options": options,
-        "formats": list(formats),
     }
+
+
+def _own(
+    flag: str,
+    metavar: str | None,
+    text: str,
+    *,
+    short: str | None = None,
+    type: str | None = None,
+    envvar: str | None = None,
+) -> OptionView:
+    """One of the flags every command may have (``None`` metavar: an on/off flag)."""
+    kwargs: list[tuple[str, str]] = []
+    if type is not None:
+        kwargs.append(("type", type))
+    if metavar is None:
+        kwargs.append(("is_flag", "True"))
+    else:
+        kwargs.append(("metavar", black_repr(metavar)))
+    if envvar is not None:
+        kwargs.append(("envvar", black_repr(envvar)))
+    kwargs.append(("help", black_repr(text)))
+    decls = (short, flag) if short else (flag,)
+    return OptionView(decls, OWN_FLAGS[flag.removeprefix("--")], tuple(kwargs))
+
+
+def _version_help(api: Api, op: Operation) -> str:
+    newest = op.newest_version.version
+    text = (
+        f"API version: {version_listing(api, op)}. Default: {newest}, the newest dated one. "
+        "An unknown version is an error (the Atlas CLI warns and falls back to its default, "
+        "which can silently change what the request means)."
+    )
+    if any(v.preview for v in op.versions) and newest != op.versions[-1].version:
+        text += (
+            " The Atlas CLI defaults to the preview here (it sorts preview after the dates); "
+            "ask for it with --version preview."
+        )
+    return text
+
+
+def _output_help(op: Operation) -> str:
+    formats = list(op.all_formats)
+    text = "Response format: " + ", ".join(formats)
+    text += " (required: the operation has several)." if len(formats) > 1 else "."
+    if "json" in formats:
+        text += (
+            " Or jmespath=EXPR: print what the JMESPath expression EXPR selects from the JSON "
+            "response (a string as it is, anything else as JSON), e.g. -o 'jmespath=name'; "
+            "the Atlas CLI's go-template in Python terms."
+        )
+    return text + " Default: the profile's output, if the operation has it."
+
+
+def _watch_help(api: Api, op: Operation) -> str:
+    watcher = op.watcher
+    assert watcher is not None
+    polled = next(o for o in api.operations if o.operation_id == watcher.operation_id)
+    done = f"HTTP {watcher.http_code}"
+    if watcher.http_code == 404:
+        done = "HTTP 404 (gone)"
+    if watcher.match_path:
+        done += f" with {watcher.match_path} " + " or ".join(watcher.match_values)
+    return f"After the call, poll {polled.cli_name} every second until it answers {done}."
 
 
 def _command_help(api: Api, op: Operation, settings: Settings, tag: Tag) -> str:
@@ -217,13 +267,11 @@ def _command_help(api: Api, op: Operation, settings: Settings, tag: Tag) -> str:
     if op.roles:
         parts.append("Required roles (any of): " + ", ".join(op.roles) + ".")
     if op.versions:
-        listed = ", ".join(
-            v.version + sunset_note(api, v) + (" (preview)" if v.preview else "")
-            for v in op.versions
-        )
         parts.append(
-            f"API versions: {listed}; the newest, {op.newest_version.version}, unless --version."
+            f"API versions: {version_listing(api, op)}; the newest dated one, "
+            f"{op.newest_version.version}, unless --version."
         )
+        parts.append(all_sunset_note(op))
     if op.cli_alias and op.cli_alias != op.cli_name:
         parts.append(f"Alias: {settings.cli_command} api {tag.cli_name} {op.cli_alias}")
     if op.docs_url:
@@ -242,24 +290,19 @@ def _example(api: Api, op: Operation, tag: Tag, settings: Settings) -> str:
 def _parameter_option(p: Parameter) -> OptionView:
     decls: tuple[str, ...] = ("--" + p.cli_flag,)
     kwargs: list[tuple[str, str]] = []
-    kind = p.type.primitive if p.type.kind in ("primitive", "enum") else None
-    text = [first_sentence(p.description)]
-    type_name = {
-        "string": "string",
-        "integer": "integer",
-        "number": "number",
-        "boolean": "boolean",
-    }.get(kind or "", "string")
-    facts = [f"Type: {type_name}."]
+    item = p.type.items if p.type.kind == "array" and p.type.items is not None else p.type
+    kind = item.primitive if item.kind in ("primitive", "enum") else None
+    type_name = kind or "string"
+    facts = [f"Type: {type_name}{' (repeatable)' if p.type.kind == 'array' else ''}."]
     if p.deprecated:
         facts.insert(0, "Deprecated.")
-    if p.type.kind == "enum" and p.type.values:
-        facts.append("One of: " + ", ".join(str(v) for v in p.type.values) + ".")
+    if item.kind == "enum" and item.values:
+        facts.append("One of: " + ", ".join(str(v) for v in item.values) + ".")
     c = p.constraints
     if c.pattern:
-        facts.append(f"Pattern: {c.pattern} .")
-    elif p.documented_pattern:
-        facts.append(f"Pattern (documented, not checked): {p.documented_pattern} .")
+        facts.append(f"Pattern: '{c.pattern}'.")
+    elif p.documented_pattern and not _LITERAL.match(p.documented_pattern):
+        facts.append(f"Pattern (documented, not checked): '{p.documented_pattern}'.")
     if c.minimum is not None or c.maximum is not None:
         low = "" if c.minimum is None else ("> " if c.exclusive_minimum else ">= ") + str(c.minimum)
         high = (
@@ -279,24 +322,33 @@ def _parameter_option(p: Parameter) -> OptionView:
             ("true" if p.default else "false") if isinstance(p.default, bool) else str(p.default)
         )
         facts.append(f"Default: {default}.")
+    if p.type.kind == "array":
+        facts.append("Repeat the flag for more values; a comma inside a value is sent as is.")
+    if p.location == "header":
+        # The Atlas CLI has no flag for header parameters; we send them.
+        facts.append(f"Sent as the HTTP header {p.wire_name}.")
+    required = p.required
     if p.wire_name == "groupId":
         decls += ("--" + PROJECT_ALIAS,)
-        kwargs.append(("envvar", black_repr(PROJECT_ENV)))
-        facts.append(f"Alias --{PROJECT_ALIAS}; env {PROJECT_ENV}.")
-    if kind == "boolean":
+        facts.append(f"Alias --{PROJECT_ALIAS}.")
+    if p.wire_name in PROFILE_DEFAULTS:
+        key, env = PROFILE_DEFAULTS[p.wire_name]
+        kwargs.append(("envvar", black_repr(env)))
+        facts.append(f"Default: ${env}, else the profile's {key}.")
+        if required:
+            facts.insert(0, "Required.")
+            required = False  # a profile may give it: the client checks it
+    kwargs += [
+        ("type", _CLICK_TYPES.get(kind or "string", "str")),
+        ("metavar", black_repr("[true|false]" if kind == "boolean" else type_name)),
+    ]
+    if kind == "boolean" and p.type.kind != "array":
         # Atlas CLI style: a bare ``--envelope`` is true; ``--envelope=false`` is accepted too.
-        kwargs += [
-            ("type", "click.BOOL"),
-            ("is_flag", "False"),
-            ("flag_value", "True"),
-            ("metavar", black_repr("[true|false]")),
-        ]
-    else:
-        kwargs += [
-            ("type", _CLICK_TYPES.get(kind or "string", "str")),
-            ("metavar", black_repr(type_name)),
-        ]
-    if p.required:
+        kwargs += [("is_flag", "False"), ("flag_value", "True")]
+    if p.type.kind == "array":
+        kwargs.append(("multiple", "True"))
+    if required:
         kwargs.append(("required", "True"))
+    text = [first_sentence(p.description)]
     kwargs.append(("help", black_repr(" ".join(t for t in (*text, *facts) if t))))
     return OptionView(decls, p.python_name, tuple(kwargs))

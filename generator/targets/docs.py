@@ -1,16 +1,18 @@
 """The docs target: maps model nodes to templates under templates/docs/ and output paths.
 
-One MkDocs site in ``docs/``: ``mkdocs.yml`` beside ``content/`` (its ``docs_dir``). The
-default language (the first configured, English) sits at the root of ``content/``, every
-other language in a folder of its own (``content/zh/``) with the same pages:
+One MkDocs site (Material theme) in ``docs/``: ``mkdocs.yml`` beside ``content/`` (its
+``docs_dir``) and ``overrides/`` (the theme's ``custom_dir``). The default language (the first
+configured, English) sits at the root of ``content/``, every other language in a folder of
+its own (``content/zh/``) with the same pages:
 
     index.md                      home: every operation with method, path and versions
     tags/<tag slug>.md            one page per tag
-    operations/<operation slug>.md  one page per operation
+    operations/<operation slug>.md  one page per operation, code samples in tabs per version
 
-Everything a page needs that is not a plain model field (sample argument values, flattened
-schema fields, links between pages) is computed here, once, from the model; the templates
-only lay it out and translate fixed labels.
+Everything a page needs that is not a plain model field (flattened schema fields, links
+between pages, translated tag names) is computed here, once, from the model; the code
+samples come from :mod:`.samples`, which the CLI target shares; the templates only lay it
+out and translate fixed labels.
 """
 
 from __future__ import annotations
@@ -18,45 +20,27 @@ from __future__ import annotations
 import functools
 import gettext
 import html
-import importlib
-import math
-import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
-from urllib.parse import quote, urlencode
 
 from ..config import Settings
 from ..filters import to_json
 from ..i18n import load_catalog
 from ..load import escape_pointer_token, pointer_join
-from ..model import Api, naming
-from ..model.types import (
-    ApiVersion,
-    Constraints,
-    Field,
-    MediaType,
-    Operation,
-    Parameter,
-    Response,
-    TypeRef,
-)
+from ..model import Api
+from ..model.types import Field, MediaType, Operation, Response, Tag, TypeRef
 from . import RenderJob
+from .samples import MAX_DEPTH, Sample, resolve, samples
 
 SITE_DIR = "docs"
 CONTENT_DIR = "content"  # the site's docs_dir, relative to docs/mkdocs.yml
+OVERRIDES_DIR = "overrides"  # the theme's custom_dir: templates that replace the theme's
 STYLESHEET = "assets/atlasgen.css"
 LANGUAGE_NAMES = {"en": "English", "zh": "中文", "pt": "Português", "ko": "한국어"}
-_MAX_DEPTH = 6  # nested schema fields shown in one table
+# Languages the Material theme's search can stem (its lunr languages), of those we write.
+SEARCH_LANGUAGES = frozenset({"en", "zh", "pt", "ko", "ja", "de", "fr", "es", "it", "ru"})
 _NAV_TITLE_LIMIT = 120  # characters of a page title in the docs sidebar
-_FILE_EXTENSIONS = {"gzip": "gz", "csv": "csv", "json": "json"}
-_STRING_FORMATS = {
-    "date-time": "2024-05-30T12:00:00Z",
-    "date": "2024-05-30",
-    "uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-    "email": "user@example.com",
-    "uri": "https://example.com",
-}
 
 
 # --------------------------------------------------------------------- what pages show
@@ -67,64 +51,6 @@ class FieldRow:
     name: str  # accessLogs[].authResult
     field: Field
     depth: int
-
-
-@dataclass(frozen=True)
-class Argument:
-    parameter: Parameter
-    value: Any
-
-
-@dataclass(frozen=True)
-class Sample:
-    """What every code sample of an operation sends: the same call four ways."""
-
-    version: ApiVersion
-    accept: str
-    content_type: str | None
-    arguments: tuple[Argument, ...]  # path parameters first, then query and header ones
-    has_body: bool
-    body: Any
-    url: str  # absolute, path values filled in, query string included
-    output_format: str | None  # only when the version answers in several formats
-    output_file: str | None  # downloads: where the body goes
-
-    @property
-    def header_arguments(self) -> tuple[Argument, ...]:
-        return tuple(a for a in self.arguments if a.parameter.location == "header")
-
-    @property
-    def cli_flags(self) -> tuple[str, ...]:
-        """``--groupId 32b6...`` words of the CLI line (a true boolean is a bare flag)."""
-        flags = []
-        for argument in self.arguments:
-            flag = "--" + argument.parameter.cli_flag
-            if argument.value is True:
-                flags.append(flag)
-            elif argument.value is not False:
-                flags.append(f"{flag} {shlex.quote(_wire(argument.value))}")
-        flags.append(f"--version {self.version.version}")
-        if self.output_format is not None:
-            flags.append(f"--output {self.output_format}")
-        if self.output_file is not None:
-            flags.append(f"--outputFile {shlex.quote(self.output_file)}")
-        if self.has_body:
-            flags.append("--file -")
-        return tuple(flags)
-
-    @functools.cached_property
-    def body_json(self) -> str:
-        """The body as the page shows it, twice, in every language: written once."""
-        return to_json(self.body)
-
-    @property
-    def python_arguments(self) -> tuple[tuple[str, Any], ...]:
-        """Keyword arguments of the client call, in order: parameters, body, version."""
-        arguments = [(a.parameter.python_name, a.value) for a in self.arguments]
-        if self.has_body:
-            arguments.append(("body", self.body))
-        arguments.append(("version", self.version.version))
-        return tuple(arguments)
 
 
 @dataclass(frozen=True)
@@ -243,18 +169,6 @@ def _links(languages: tuple[str, ...], here: str, kind: str, slug: str) -> tuple
 
 
 # --------------------------------------------------------------------- types and fields
-def resolve(api: Api, type_ref: TypeRef | None) -> TypeRef | None:
-    """Follow named aliases to the type they stand for (objects, enums and unions stay refs)."""
-    seen: set[str] = set()
-    while type_ref is not None and type_ref.kind == "ref" and type_ref.schema_name not in seen:
-        seen.add(str(type_ref.schema_name))
-        schema = api.schema(str(type_ref.schema_name))
-        if schema.kind != "alias" or schema.alias_of is None:
-            break
-        type_ref = schema.alias_of
-    return type_ref
-
-
 def enum_values(api: Api, type_ref: TypeRef | None) -> tuple[Any, ...]:
     """The allowed values of an enum type, or of an array's items; () for anything else."""
     type_ref, _ = _unwrap_arrays(api, type_ref)
@@ -272,7 +186,7 @@ def enum_values(api: Api, type_ref: TypeRef | None) -> tuple[Any, ...]:
 def type_label(api: Api, type_ref: TypeRef | None, depth: int = 0) -> str:
     """A JSON type in language-neutral notation: ``string (int64)``, ``array[string]``, ``object``."""
     type_ref = resolve(api, type_ref)
-    if type_ref is None or type_ref.kind == "any" or depth > _MAX_DEPTH:
+    if type_ref is None or type_ref.kind == "any" or depth > MAX_DEPTH:
         return "any"
     if type_ref.kind == "primitive":
         return (
@@ -306,7 +220,7 @@ def _rows(
     api: Api, type_ref: TypeRef | None, prefix: str, seen: frozenset[str], depth: int
 ) -> list[FieldRow]:
     type_ref, brackets = _unwrap_arrays(api, type_ref)
-    if type_ref is None or type_ref.kind != "ref" or depth > _MAX_DEPTH:
+    if type_ref is None or type_ref.kind != "ref" or depth > MAX_DEPTH:
         return []
     schema = api.schema(str(type_ref.schema_name))
     if schema.kind not in ("object", "union") or schema.name in seen:
@@ -330,277 +244,6 @@ def _unwrap_arrays(api: Api, type_ref: TypeRef | None) -> tuple[TypeRef | None, 
         brackets += "[]"
         type_ref = resolve(api, type_ref.items)
     return type_ref, brackets
-
-
-# --------------------------------------------------------------------- sample values
-def _regex() -> Any:
-    """The ``regex`` package: it understands what JSON Schema patterns use (``\\p{L}``)."""
-    return importlib.import_module("regex")
-
-
-def _matches(pattern: str | None, value: str) -> bool:
-    if pattern is None:
-        return True
-    try:
-        return _regex().search(pattern, value) is not None
-    except Exception:  # noqa: BLE001 - a pattern regex cannot compile constrains nothing here
-        return True
-
-
-def _pattern_sample(pattern: str) -> str | None:
-    """A string built from ``pattern``'s first alternatives and fewest repetitions, or None."""
-    try:
-        try:
-            parser: Any = importlib.import_module("re._parser")
-        except ModuleNotFoundError:  # Python 3.10
-            parser = importlib.import_module("sre_parse")
-        out: list[str] = []
-        _emit(parser.parse(pattern), out)
-        return "".join(out)
-    except Exception:  # noqa: BLE001 - patterns re cannot parse (\p{L}) get other candidates
-        return None
-
-
-def _emit(parsed: Any, out: list[str]) -> None:
-    for op, arg in parsed:
-        name = getattr(op, "name", str(op))
-        if name == "LITERAL":
-            out.append(chr(arg))
-        elif name in ("NOT_LITERAL", "ANY"):
-            out.append("b" if name == "NOT_LITERAL" and chr(arg) == "a" else "a")
-        elif name == "IN":
-            out.append(_class_sample(arg))
-        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            low, _, sub = arg
-            for _ in range(low):
-                _emit(sub, out)
-        elif name == "SUBPATTERN":
-            _emit(arg[-1], out)
-        elif name == "BRANCH":
-            _emit(arg[1][0], out)
-        elif name in ("AT", "ASSERT", "ASSERT_NOT", "GROUPREF"):
-            continue
-        else:
-            raise ValueError(name)
-
-
-def _class_sample(items: Any) -> str:
-    categories = {
-        "CATEGORY_DIGIT": "0",
-        "CATEGORY_WORD": "a",
-        "CATEGORY_SPACE": " ",
-        "CATEGORY_NOT_DIGIT": "a",
-        "CATEGORY_NOT_WORD": "-",
-        "CATEGORY_NOT_SPACE": "a",
-    }
-    for op, arg in items:
-        name = getattr(op, "name", str(op))
-        if name == "LITERAL":
-            return chr(arg)
-        if name == "RANGE":
-            return chr(arg[0])
-        if name == "CATEGORY":
-            return categories.get(getattr(arg, "name", str(arg)), "a")
-        if name == "NEGATE":
-            break
-    return "a"
-
-
-def _string_sample(name: str, fmt: str | None, constraints: Constraints) -> str:
-    candidates = [_STRING_FORMATS.get(fmt or ""), naming.doc_sample_string(name)]
-    if constraints.pattern is not None:
-        candidates.append(_pattern_sample(constraints.pattern))
-    for candidate in candidates:
-        if candidate is None or not _matches(constraints.pattern, candidate):
-            continue
-        if constraints.min_length is not None and len(candidate) < constraints.min_length:
-            candidate = candidate + "x" * (constraints.min_length - len(candidate))
-        if constraints.max_length is not None:
-            candidate = candidate[: constraints.max_length]
-        if _matches(constraints.pattern, candidate):
-            return candidate
-    return naming.doc_sample_string(name)
-
-
-def _number_sample(constraints: Constraints, integer: bool) -> int | float:
-    low, high = constraints.minimum, constraints.maximum
-    if low is not None:
-        value = low + (1 if constraints.exclusive_minimum else 0)
-    elif high is not None:
-        value = min(1, high - (1 if constraints.exclusive_maximum else 0))
-    else:
-        value = 1
-    return math.ceil(value) if integer else value
-
-
-def _normalise(type_ref: TypeRef | None, value: Any) -> Any:
-    """Examples written as floats for integers (``1.636481348e+09``) become ints."""
-    if (
-        type_ref is not None
-        and type_ref.kind == "primitive"
-        and type_ref.primitive == "integer"
-        and isinstance(value, float)
-        and value.is_integer()
-    ):
-        return int(value)
-    return value
-
-
-_NO_CONSTRAINTS = Constraints()
-
-
-def sample_of(
-    api: Api,
-    type_ref: TypeRef | None,
-    name: str,
-    constraints: Constraints = _NO_CONSTRAINTS,
-    depth: int = 0,
-) -> Any:
-    """A value of ``type_ref`` that its constraints accept."""
-    type_ref = resolve(api, type_ref)
-    if type_ref is None or depth > _MAX_DEPTH:
-        return None
-    if type_ref.kind == "enum":
-        return type_ref.values[0] if type_ref.values else None
-    if type_ref.kind == "array":
-        item = sample_of(api, type_ref.items, name, _NO_CONSTRAINTS, depth + 1)
-        return [item] * max(constraints.min_items or 1, 1)
-    if type_ref.kind == "map":
-        return {}
-    if type_ref.kind == "union":
-        return (
-            sample_of(api, type_ref.variants[0], name, constraints, depth + 1)
-            if type_ref.variants
-            else None
-        )
-    if type_ref.kind == "ref":
-        schema = api.schema(str(type_ref.schema_name))
-        if schema.example is not None:
-            return schema.example
-        if schema.kind == "enum":
-            return schema.enum_values[0] if schema.enum_values else None
-        if schema.kind == "union" and schema.variants:
-            return sample_of(
-                api,
-                TypeRef(kind="ref", schema_name=schema.variants[0]),
-                name,
-                constraints,
-                depth + 1,
-            )
-        return {
-            field.wire_name: field_sample(api, field, depth + 1)
-            for field in schema.fields
-            if (field.required or field.constant) and not field.read_only
-        }
-    if type_ref.kind == "primitive":
-        if type_ref.primitive == "boolean":
-            return True
-        if type_ref.primitive in ("integer", "number"):
-            return _number_sample(constraints, type_ref.primitive == "integer")
-        return _string_sample(name, type_ref.format, constraints)
-    return naming.doc_sample_string(name)
-
-
-def field_sample(api: Api, field: Field, depth: int = 0) -> Any:
-    if field.constant:
-        return field.constant[0]
-    if field.example is not None:
-        return _normalise(field.type, field.example)
-    if field.has_default and field.default is not None:
-        return field.default
-    return sample_of(api, field.type, field.wire_name, field.constraints, depth)
-
-
-def with_constants(api: Api, type_ref: TypeRef | None, example: Any) -> Any:
-    """A body example with the fields that may take one value only filled in (the API
-    requires them; spec examples often leave them out), so a raw HTTP sample works."""
-    type_ref = resolve(api, type_ref)
-    if not isinstance(example, dict) or type_ref is None or type_ref.kind != "ref":
-        return example
-    schema = api.schema(str(type_ref.schema_name))
-    missing = {
-        f.wire_name: f.constant[0]
-        for f in schema.fields
-        if f.constant and not f.read_only and f.wire_name not in example
-    }
-    return {**missing, **example}
-
-
-def parameter_sample(api: Api, parameter: Parameter) -> Any:
-    if parameter.example is not None:
-        return _normalise(parameter.type, parameter.example)
-    if parameter.has_default and parameter.default is not None:
-        return parameter.default
-    return sample_of(api, parameter.type, parameter.wire_name, parameter.constraints)
-
-
-def _sample_parameters(op: Operation) -> list[Parameter]:
-    """Path parameters, required ones, those with an example, and what they require."""
-    by_name = {p.wire_name: p for p in op.parameters}
-    chosen = {
-        p.wire_name
-        for p in op.parameters
-        if p.location == "path" or p.required or p.example is not None
-    }
-    pending = list(chosen)
-    while pending:
-        for needed in by_name[pending.pop()].requires:
-            if needed in by_name and needed not in chosen:
-                chosen.add(needed)
-                pending.append(needed)
-    return [p for p in op.parameters if p.wire_name in chosen]
-
-
-def _wire(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _accept_media(op: Operation, version: ApiVersion) -> MediaType | None:
-    preferred = [m for m in version.responses if (m.format != "json") == op.is_download]
-    candidates = preferred or list(version.responses)
-    return candidates[0] if candidates else None
-
-
-def sample(api: Api, op: Operation) -> Sample:
-    version = op.newest_version
-    media = _accept_media(op, version)
-    fmt = media.format if media is not None else "json"
-    accept = (
-        media.media_type if media is not None else f"application/vnd.atlas.{version.version}+json"
-    )
-    arguments = tuple(Argument(p, parameter_sample(api, p)) for p in _sample_parameters(op))
-    path = op.path
-    for argument in arguments:
-        if argument.parameter.location == "path":
-            path = path.replace(
-                "{" + argument.parameter.wire_name + "}", quote(_wire(argument.value), safe="")
-            )
-    query = [
-        (a.parameter.wire_name, _wire(a.value))
-        for a in arguments
-        if a.parameter.location == "query"
-    ]
-    url = api.server_url + path + ("?" + urlencode(query) if query else "")
-    body: Any = None
-    if op.request_body is not None:
-        request = version.request
-        if request is not None and request.has_example:
-            body = with_constants(api, request.type, request.example)
-        else:
-            body = sample_of(api, request.type if request is not None else None, "body")
-    return Sample(
-        version=version,
-        accept=accept,
-        content_type=version.request.media_type if version.request is not None else None,
-        arguments=arguments,
-        has_body=op.request_body is not None,
-        body=body,
-        url=url,
-        output_format=fmt if len(version.formats) > 1 else None,
-        output_file=naming.doc_download_file(_FILE_EXTENSIONS[fmt]) if fmt != "json" else None,
-    )
 
 
 # --------------------------------------------------------------------- responses
@@ -686,6 +329,7 @@ def _common(
         "field_rows": rows,
         "resolve": functools.partial(resolve, api),
         "type_label": functools.partial(type_label, api),
+        "tag_name": functools.partial(tag_name, api, language=language),
         "tag_href": lambda tag: relative(page, page_path(language, default, "tags", tag.doc_slug)),
         "operation_href": lambda op: relative(
             page, page_path(language, default, "operations", op.doc_slug)
@@ -707,20 +351,25 @@ def jobs(api: Api, settings: Settings) -> list[RenderJob]:
             context={
                 "api": api,
                 "content_dir": CONTENT_DIR,
+                "overrides_dir": OVERRIDES_DIR,
                 "stylesheet": STYLESHEET,
                 "sections": [_nav(api, lang, default) for lang in languages],
+                "search_languages": [lang for lang in languages if lang in SEARCH_LANGUAGES],
             },
         ),
         RenderJob(template="docs/atlasgen.css.j2", output=_output(STYLESHEET)),
+        RenderJob(
+            template="docs/overrides/main.html.j2", output=f"{SITE_DIR}/{OVERRIDES_DIR}/main.html"
+        ),
     ]
-    samples = {op.operation_id: sample(api, op) for op in api.operations}
+    versions = {op.operation_id: samples(api, op) for op in api.operations}
     cache = NodeCache()
 
     def rows(type_ref: TypeRef | None) -> tuple[FieldRow, ...]:
         return cache.get("rows", type_ref, lambda: field_rows(api, type_ref))
 
     shown = {
-        op.operation_id: responses(op, samples[op.operation_id], rows) for op in api.operations
+        op.operation_id: responses(op, versions[op.operation_id][0], rows) for op in api.operations
     }
     for lang in languages:
         once = RenderedOnce()
@@ -748,7 +397,7 @@ def jobs(api: Api, settings: Settings) -> list[RenderJob]:
                 )
             )
             for op in tag.operations:
-                chosen = samples[op.operation_id]
+                chosen = versions[op.operation_id]
                 result.append(
                     RenderJob(
                         template="docs/operation.md.j2",
@@ -757,7 +406,8 @@ def jobs(api: Api, settings: Settings) -> list[RenderJob]:
                             **_common(api, settings, lang, "operations", op.doc_slug, once, rows),
                             "tag": tag,
                             "op": op,
-                            "sample": chosen,
+                            "sample": chosen[0],
+                            "samples": chosen,
                             "responses": shown[op.operation_id],
                             "body_pointer": request_body_pointer(op),
                             "header_pointer": header_pointer,
@@ -779,7 +429,7 @@ def _nav(api: Api, language: str, default: str) -> NavSection:
         pages=((overview, page_path(language, default, "home")),),
         tags=tuple(
             NavTag(
-                name=_nav_title(tag.name),
+                name=_nav_title(tag_name(api, tag, language)),
                 pages=((overview, page_path(language, default, "tags", tag.doc_slug)),)
                 + tuple(
                     (
@@ -792,6 +442,11 @@ def _nav(api: Api, language: str, default: str) -> NavSection:
             for tag in api.tags
         ),
     )
+
+
+def tag_name(api: Api, tag: Tag, language: str) -> str:
+    """A tag's name in ``language``; a tag that only operations name has no translation."""
+    return api.text(f"{tag.pointer}/name", tag.name, language) if tag.pointer else tag.name
 
 
 def _nav_title(text: str) -> str:

@@ -34,12 +34,15 @@ from ..model.types import (
     Schema,
     Tag,
     TypeRef,
+    Watcher,
 )
-from . import RenderJob, sunset_note
+from . import RenderJob, all_sunset_note, version_listing
 
 TEMPLATES = "python"
 PACKAGE_TEMPLATES = f"{TEMPLATES}/package"
 STATIC_MODULES = (
+    "_watch.py",
+    "_profile.py",
     "_types.py",
     "_validation.py",
     "_auth.py",
@@ -76,7 +79,7 @@ _BODY_MAPPING = "Mapping[str, Any]"
 #: What the generated package runs on, as (distribution, lowest supported, first unsupported):
 #: the test suite runs at the lowest (requirements/lowest.in) and at the newest locked versions.
 RUNTIME_REQUIREMENTS = (("httpx", "0.25", "1"), ("pydantic", "2.8", "3"))
-CLI_REQUIREMENTS = (("click", "8.1", "9"),)
+CLI_REQUIREMENTS = (("click", "8.1", "9"), ("jmespath", "1.0", "2"))
 DOC_WIDTH = 92
 
 
@@ -1092,6 +1095,18 @@ def _pagination_fields(op: Operation) -> list[str] | None:
     ]
 
 
+def _watcher_fields(watcher: Watcher) -> list[tuple[str, str]]:
+    fields = [("operation_id", literal(watcher.operation_id))]
+    if watcher.version:
+        fields.append(("version", literal(watcher.version)))
+    fields.append(("params", literal(tuple((p.name, p.source, p.value) for p in watcher.params))))
+    if watcher.http_code != 200:
+        fields.append(("http_code", str(watcher.http_code)))
+    if watcher.match_path:
+        fields += [("path", literal(watcher.match_path)), ("values", literal(watcher.match_values))]
+    return fields
+
+
 class OperationPlan:
     """The ``_operations`` package: shared parameters once, then one module per tag."""
 
@@ -1191,6 +1206,7 @@ class OperationPlan:
                         "local_parameters": local,
                         "shared_imports": shared_names,
                         "paginated": any(op.pagination for op in tag.operations),
+                        "watched": any(op.watcher for op in tag.operations),
                     },
                 )
             )
@@ -1230,6 +1246,16 @@ class OperationPlan:
         paging = _pagination_fields(op)
 
         def arguments(column: int) -> list[str]:
+            watcher = []
+            if op.watcher is not None:
+                watcher = [
+                    layout.call(
+                        "watcher=WatcherSpec",
+                        [f"{k}={v}" for k, v in _watcher_fields(op.watcher)],
+                        column,
+                        after=",",
+                    )
+                ]
             versions = [
                 layout.call(
                     "VersionSpec",
@@ -1250,6 +1276,7 @@ class OperationPlan:
                 layout.tuple_of(versions, column, "versions=", after=","),
                 layout.tuple_of(parameters, column, "parameters=", after=","),
                 *pagination,
+                *watcher,
             ]
 
         return {
@@ -1591,6 +1618,61 @@ class ResourceBuilder:
             "async_return": async_return,
             "doc": self.method_doc(op, sync_return),
             "async_doc": self.method_doc(op, async_return),
+            "waiter": self.waiter(op, params) if op.watcher is not None else None,
+        }
+
+    def waiter(self, op: Operation, params: list[dict[str, Any]]) -> dict[str, Any]:
+        """``wait_for_<operation>``: the watcher's inputs as arguments, then the call."""
+        watcher = op.watcher
+        assert watcher is not None
+        self.imports.add(".._watch", "wait")
+        self.imports.add(".._watch", "async_wait")
+        wires = {p.value for p in watcher.params if p.source == "input"}
+        inputs = [
+            {**p, "annotation": p["annotation"].removesuffix(" | None")}
+            for p in params
+            if p["wire"] in wires
+        ]
+        paths = [p.value for p in watcher.params if p.source == "body"]
+        done = f"HTTP {watcher.http_code}"
+        if watcher.match_path:
+            done += f" with {watcher.match_path} " + " or ".join(watcher.match_values)
+        args = ["Args:"]
+        for p in inputs:
+            args += _item_lines(p["name"], f"As given to ``{op.python_name}``.", 8)
+        if paths:
+            args += _item_lines(
+                "response", f"What ``{op.python_name}`` returned (read at {', '.join(paths)}).", 8
+            )
+        args += _item_lines("timeout", "Seconds to wait at most; ``None``: no limit.", 8)
+        args += _item_lines("interval", "Seconds between two polls.", 8)
+        summary = (
+            f"Wait until the effect of ``{op.python_name}`` is done: poll "
+            f"``{watcher.operation_id}`` until it answers {done}."
+        )
+        doc = docstring(
+            [
+                summary,
+                args,
+                ["Raises:"]
+                + _item_lines("WatchTimeoutError", "When ``timeout`` runs out first.", 8)
+                + _item_lines("APIStatusError", "Another error status of a poll.", 8),
+            ],
+            8,
+        )
+        pairs = [(literal(p["wire"]), str(p["name"])) for p in inputs]
+        return {
+            "name": f"wait_for_{op.python_name}",
+            "params": inputs,
+            "response": bool(paths),
+            "arguments": [
+                literal(op.operation_id),
+                layout.dictionary(pairs, 12, after=","),
+                "response" if paths else "None",
+                "timeout=timeout",
+                "interval=interval",
+            ],
+            "doc": doc,
         }
 
     def method_doc(self, op: Operation, returns: str) -> str:
@@ -1601,11 +1683,11 @@ class ResourceBuilder:
             sections.append("Required roles (any of): " + ", ".join(op.roles) + ".")
         newest = op.newest_version.version if op.versions else None
         if op.versions:
-            listed = ", ".join(
-                v.version + sunset_note(self.api, v) + (" (preview)" if v.preview else "")
-                for v in op.versions
+            sections.append(
+                f"API versions: {version_listing(self.api, op)}; the newest, {newest}, unless pinned."
             )
-            sections.append(f"API versions: {listed}; the newest, {newest}, unless pinned.")
+            if all_sunset_note(op):
+                sections.append(all_sunset_note(op))
             for v in op.versions:
                 if v.changelog:
                     sections.append(f"Changed in {v.version}: {v.changelog}")

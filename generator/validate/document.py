@@ -15,7 +15,7 @@ from typing import Any, Literal
 from urllib.parse import unquote
 
 from ..load import PointerError, follow_pointer, pointer_join
-from ..model.build import HTTP_METHODS
+from ..openapi import HTTP_METHODS
 
 Direction = Literal["request", "response"] | None
 

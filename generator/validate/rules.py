@@ -4,6 +4,10 @@ Each rule is one function from the :class:`Document` to ``(pointer, message)`` f
 :data:`RULES` table gives it its id and severity. A rule skips what another rule reports
 (a dangling ``$ref`` is ``ref-resolves``' alone), so one defect gives one problem.
 
+A rule is an error only when the defect makes the generated code wrong or impossible; a defect
+that real specs have and the code does not depend on (an example that does not fit its schema)
+is a warning, which ``--strict`` turns into an error.
+
 The rules that check values against JSON Schemas (:data:`JSON_SCHEMA_RULES`) import
 jsonschema and the OpenAPI validators when they first run, not with this module: on a large
 spec they run in a forked process of their own (``generator.pipeline.schema_pass``), and
@@ -19,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..load import pointer_join
-from ..model.build import ATLAS_MEDIA_TYPE
+from ..openapi import ATLAS_MEDIA_TYPE, ATLASCLI_EXTENSION, WATCHER_PATH, WATCHER_SOURCE
 from .document import (
     Document,
     Operation,
@@ -113,6 +117,13 @@ def pattern_invalid(document: Document) -> Iterator[Finding]:
 
 
 # ----------------------------------------------------------------------------- operations
+def operations_present(document: Document) -> Iterator[Finding]:
+    """At least one operation: a client and a CLI without one would have nothing to call."""
+    paths = document.data.get("paths")
+    if isinstance(paths, dict) and not any(True for _ in document.operations()):
+        yield "/paths", "the spec has no operations: there is nothing to generate"
+
+
 def operation_id_unique(document: Document) -> Iterator[Finding]:
     """operationIds and their aliases name one operation each: they become method and CLI names."""
     owners: dict[str, tuple[str, str]] = {}  # name -> (field, operation) of its first use
@@ -168,30 +179,33 @@ def media_type_versioned(document: Document) -> Iterator[Finding]:
     An operation must name at least one version: every call chooses one.
     """
     for operation in document.operations():
-        holders = [
-            (operation.value.get("requestBody"), pointer_join(operation.pointer, "requestBody"))
-        ]
-        responses = operation.value.get("responses")
-        for status, response in responses.items() if isinstance(responses, dict) else ():
-            if str(status).startswith("2"):
-                holders.append((response, pointer_join(operation.pointer, "responses", status)))
         named_any = False
-        for raw, pointer in holders:
-            for where, media_type in _media_types(document, raw, pointer):
-                named_any = True
-                match = ATLAS_MEDIA_TYPE.match(media_type)
-                if match is None:
-                    yield where, (
-                        f"media type {media_type!r} names no API version; use "
-                        f"application/vnd.atlas.YYYY-MM-DD+json (or +gzip, +csv, or vnd.atlas.preview)"
-                    )
-                elif match["version"] != "preview" and not _is_date(match["version"]):
-                    yield where, f"media type {media_type!r} names no real date"
+        for where, media_type in _operation_media_types(document, operation):
+            named_any = True
+            match = ATLAS_MEDIA_TYPE.match(media_type)
+            if match is None:
+                yield where, (
+                    f"media type {media_type!r} names no API version; use "
+                    f"application/vnd.atlas.YYYY-MM-DD+json (or +gzip, +csv, or vnd.atlas.preview)"
+                )
+            elif match["version"] != "preview" and not _is_date(match["version"]):
+                yield where, f"media type {media_type!r} names no real date"
         if not named_any:
             yield operation.pointer, (
                 "the operation names no API version: give a request body or a 2xx response an "
                 "application/vnd.atlas.YYYY-MM-DD+json (or +gzip, +csv) media type"
             )
+
+
+def _operation_media_types(document: Document, operation: Operation) -> Iterator[tuple[str, str]]:
+    """(pointer, media type) of the request body and the 2xx responses: those name versions."""
+    holders = [(operation.value.get("requestBody"), pointer_join(operation.pointer, "requestBody"))]
+    responses = operation.value.get("responses")
+    for status, response in responses.items() if isinstance(responses, dict) else ():
+        if str(status).startswith("2"):
+            holders.append((response, pointer_join(operation.pointer, "responses", status)))
+    for raw, pointer in holders:
+        yield from _media_types(document, raw, pointer)
 
 
 def _media_types(document: Document, raw: Any, pointer: str) -> Iterator[tuple[str, str]]:
@@ -262,6 +276,38 @@ def requires_known(document: Document) -> Iterator[Finding]:
                     )
 
 
+def version_texts_known(document: Document) -> Iterator[Finding]:
+    """``x-xgen-version-texts`` names versions the operation speaks, and their parameters."""
+    for operation in document.operations():
+        texts = operation.value.get("x-xgen-version-texts")
+        if texts is None:
+            continue
+        pointer = pointer_join(operation.pointer, "x-xgen-version-texts")
+        if not isinstance(texts, dict):
+            yield pointer, "x-xgen-version-texts must map API versions to texts"
+            continue
+        versions = {
+            match["version"]
+            for _, media_type in _operation_media_types(document, operation)
+            if (match := ATLAS_MEDIA_TYPE.match(media_type))
+        }
+        names = {parameter.name for parameter in document.operation_parameters(operation)}
+        for version, entry in texts.items():
+            where = pointer_join(pointer, version)
+            if version not in versions:
+                yield where, (
+                    f"x-xgen-version-texts names version {version!r}, which "
+                    f"{_title(operation)} does not speak"
+                )
+            parameters = entry.get("parameters") if isinstance(entry, dict) else None
+            for name in parameters if isinstance(parameters, dict) else ():
+                if name not in names:
+                    yield pointer_join(where, "parameters", name), (
+                        f"x-xgen-version-texts names {name!r}, which is not a parameter "
+                        f"of {_title(operation)}"
+                    )
+
+
 def epoch_unit(document: Document) -> Iterator[Finding]:
     """``x-epoch-unit`` is ``seconds`` or ``milliseconds``, on an integer."""
     for node in document.of_kind("parameter", "header", "schema"):
@@ -279,6 +325,105 @@ def epoch_unit(document: Document) -> Iterator[Finding]:
         kind = schema[0].get("type") if schema else None
         if kind != "integer":
             yield pointer, f"x-epoch-unit needs an integer, but the type is {kind!r}"
+
+
+# ----------------------------------------------------------------------------- watchers
+def watcher_valid(document: Document) -> Iterator[Finding]:
+    """``x-xgen-atlascli.watcher`` polls a GET operation of this spec (by id or alias), at one
+    of its versions, with parameters it has (every required one given) taken from the call's
+    own parameters (``input:name``) or its response (``body:$.path``), and expects an HTTP
+    code and, optionally, one of ``values`` at a JSON ``path`` (``$.stateName``)."""
+    operations = list(document.operations())
+    by_name: dict[str, Operation] = {}
+    for operation in operations:
+        for key in ("operationId", _ALIAS):
+            if isinstance(operation.value.get(key), str):
+                by_name.setdefault(operation.value[key], operation)
+    for operation in operations:
+        extension = operation.value.get(ATLASCLI_EXTENSION)
+        if not isinstance(extension, dict) or "watcher" not in extension:
+            continue
+        pointer = pointer_join(operation.pointer, ATLASCLI_EXTENSION, "watcher")
+        watcher = extension["watcher"]
+        get = watcher.get("get") if isinstance(watcher, dict) else None
+        if not isinstance(get, dict):
+            yield pointer, "a watcher needs a 'get' object naming the operation to poll"
+            continue
+        name = get.get("operation-id")
+        polled = by_name.get(name) if isinstance(name, str) else None
+        if polled is None or polled.method != "get":
+            yield pointer_join(pointer, "get", "operation-id"), (
+                f"watcher operation-id {name!r} names no GET operation of this spec"
+            )
+            continue
+        yield from _watcher_get(document, operation, polled, get, pointer_join(pointer, "get"))
+        yield from _watcher_expect(watcher.get("expect"), pointer_join(pointer, "expect"))
+
+
+def _watcher_get(
+    document: Document, operation: Operation, polled: Operation, get: dict[str, Any], pointer: str
+) -> Iterator[Finding]:
+    version = get.get("version")
+    served = {
+        match["version"]
+        for status, response in (polled.value.get("responses") or {}).items()
+        if str(status).startswith("2")
+        for _, media in _media_types(document, response, pointer)
+        if (match := ATLAS_MEDIA_TYPE.match(media))
+    }
+    if version is not None and str(version) not in served:
+        yield pointer_join(pointer, "version"), (
+            f"watcher version {version!r} is not a version of {_title(polled)} "
+            f"({', '.join(sorted(served))})"
+        )
+    params = get.get("params") or {}
+    if not isinstance(params, dict):
+        yield pointer_join(pointer, "params"), "watcher params must map parameter names to sources"
+        return
+    polled_parameters = {
+        p.name: p
+        for p in document.operation_parameters(polled)
+        if p.location in ("path", "query", "header")
+    }
+    own = {p.name for p in document.operation_parameters(operation)}
+    for name, source in params.items():
+        where = pointer_join(pointer, "params", name)
+        found = WATCHER_SOURCE.match(source) if isinstance(source, str) else None
+        if name not in polled_parameters:
+            yield where, f"{_title(polled)} has no parameter {name!r}"
+        elif found is None:
+            yield where, f"watcher source {source!r} is neither 'input:<parameter>' nor 'body:$.path'"
+        elif found["source"] == "input" and found["value"] not in own:
+            yield where, f"{_title(operation)} has no parameter {found['value']!r}"
+        elif found["source"] == "body" and not WATCHER_PATH.match(found["value"]):
+            yield where, f"{found['value']!r} is not a JSON path like $.name or $.items[0].id"
+    for name, parameter in polled_parameters.items():
+        if (parameter.value.get("required") or parameter.location == "path") and name not in params:
+            yield pointer_join(pointer, "params"), (
+                f"watcher params lack {name!r}, required by {_title(polled)}"
+            )
+
+
+def _watcher_expect(expect: Any, pointer: str) -> Iterator[Finding]:
+    if expect is None:
+        return
+    if not isinstance(expect, dict):
+        yield pointer, "watcher expect must be an object (http-code, match)"
+        return
+    code = expect.get("http-code", 200)
+    if isinstance(code, bool) or not isinstance(code, int) or not 100 <= code <= 599:
+        yield pointer_join(pointer, "http-code"), f"http-code {code!r} is not an HTTP status code"
+    match = expect.get("match")
+    if match is None:
+        return
+    path = match.get("path") if isinstance(match, dict) else None
+    values = match.get("values") if isinstance(match, dict) else None
+    if not isinstance(path, str) or not WATCHER_PATH.match(path):
+        yield pointer_join(pointer, "match", "path"), (
+            f"match path {path!r} is not a JSON path like $.stateName"
+        )
+    if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+        yield pointer_join(pointer, "match", "values"), "match values must be a list of strings"
 
 
 # ----------------------------------------------------------------------------- values
@@ -307,7 +452,9 @@ def _sample_errors(document: Document, kind: SampleKind) -> Iterator[Finding]:
 
 
 def example_valid(document: Document) -> Iterator[Finding]:
-    """Examples satisfy their schemas: they are shown in the docs and the CLI help."""
+    """Examples satisfy their schemas: they are shown in the docs and the CLI help, but no code
+    depends on them (a warning: published specs have examples that fit two ``oneOf`` branches,
+    or a string where the schema says ``type: object``)."""
     return _sample_errors(document, "example")
 
 
@@ -387,6 +534,7 @@ RULES: tuple[Rule, ...] = (
     Rule("openapi-schema", "error", openapi_schema),
     Rule("ref-resolves", "error", ref_resolves),
     Rule("pattern-invalid", "error", pattern_invalid),
+    Rule("operations-present", "error", operations_present),
     Rule("operation-id-unique", "error", operation_id_unique),
     Rule("operation-single-tag", "error", operation_single_tag),
     Rule("tag-declared", "warning", tag_declared),
@@ -395,9 +543,11 @@ RULES: tuple[Rule, ...] = (
     Rule("path-params-match", "error", path_params_match),
     Rule("parameter-unique", "error", parameter_unique),
     Rule("requires-known", "error", requires_known),
+    Rule("version-texts-known", "error", version_texts_known),
     Rule("epoch-unit", "error", epoch_unit),
     Rule("sunset-date", "error", sunset_date),
-    Rule("example-valid", "error", example_valid),
+    Rule("watcher-valid", "error", watcher_valid),
+    Rule("example-valid", "warning", example_valid),
     Rule("default-valid", "error", default_valid),
     Rule("name-identifier", "error", name_identifier),
     Rule("name-readable", "warning", name_readable),

@@ -37,8 +37,10 @@ def generate_cli(out: Path, spec: Path | None = None) -> Path:
 
 
 def base_environment(cli_path: Path) -> dict[str, str]:
+    """No MONGODB_ATLAS_* variable, and no Atlas CLI config.toml (an empty config home)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONGODB_ATLAS_")}
     env.update({"PYTHONPATH": str(cli_path), "COLUMNS": "100", "LC_ALL": "C.UTF-8"})
+    env["XDG_CONFIG_HOME"] = str(cli_path.parent / "config-home")
     env.pop("_ATLAS_ADMIN_COMPLETE", None)
     return env
 
@@ -54,6 +56,8 @@ def run_in(
 ) -> subprocess.CompletedProcess[bytes]:
     environment = base_environment(cli_path)
     environment.update(env or {})
+    if input is None:
+        kwargs.setdefault("stdin", subprocess.DEVNULL)  # as CI gives it: nothing piped
     return subprocess.run(
         [sys.executable, "-m", SETTINGS.python_package, *args],
         env=environment,

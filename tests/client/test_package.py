@@ -77,7 +77,7 @@ def test_pyproject_declares_exactly_the_runtime_dependencies(package_dir: Path) 
 
 def test_pyproject_adds_the_cli_extra_and_script_with_the_cli_target() -> None:
     project = _pyproject(("python", "cli"))
-    assert project["optional-dependencies"] == {"cli": ["click>=8.1,<9"]}
+    assert project["optional-dependencies"] == {"cli": ["click>=8.1,<9", "jmespath>=1.0,<2"]}
     assert project["scripts"] == {"atlas-admin": "atlas_admin.cli:main"}
     assert _pyproject(("python",)).get("scripts") is None
 

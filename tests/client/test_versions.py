@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import warnings
+from datetime import date
 from types import ModuleType
 from typing import Any
 
@@ -115,12 +117,26 @@ def last_accept(client: Any) -> str:
 
 def test_sunset_version_warns(fixture_package: ModuleType, fixture_client: Any) -> None:
     with pytest.warns(
-        fixture_package.SunsetVersionWarning, match="sunsets on 2026-01-01"
+        fixture_package.SunsetVersionWarning,
+        match="was sunset on 2026-01-01; the API may reject it",
     ) as caught:
         tree = fixture_client.things.get_thing(thing_id="Eiche", version="2023-01-01")
     assert tree.name == "oak"
     assert caught[0].filename == __file__  # attributed to the caller, not the client
     assert last_accept(fixture_client) == "application/vnd.atlas.2023-01-01+json"
+
+
+def test_sunset_tense_follows_the_day_of_the_call(fixture_package: ModuleType) -> None:
+    """Measured when the call is made (the generated code holds only the date)."""
+    validation = importlib.import_module(fixture_package.__name__ + "._validation")
+    operation = importlib.import_module(fixture_package.__name__ + "._operations").get_operation(
+        "getThing"
+    )
+    version = operation.version("2023-01-01")
+    before = validation.sunset_message(operation, version, today=date(2025, 12, 31))
+    assert "getThing is deprecated and sunsets on 2026-01-01; supported: " in before
+    on_the_day = validation.sunset_message(operation, version, today=date(2026, 1, 1))
+    assert "getThing was sunset on 2026-01-01; the API may reject it; supported: " in on_the_day
 
 
 def test_preview_version_warns_and_newest_skips_preview(

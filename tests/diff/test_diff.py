@@ -11,21 +11,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from diff_support import brief, loaded
 
 from atlasgen.__main__ import main
 from atlasgen.diff import (
     RULES,
     DiffInputError,
-    Finding,
     diff_specs,
     exit_code,
     load_revision,
     render_json,
+    render_markdown,
     render_text,
     run_diff,
 )
-from atlasgen.load import LoadedSpec, load_spec, parse_spec_text
+from atlasgen.diff.findings import ordered
+from atlasgen.load import LoadedSpec, load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "specs"
@@ -40,6 +41,8 @@ REQUEST = "/components/schemas/ClusterRequest/properties"
 CLUSTER = "/components/schemas/Cluster/properties"
 V1 = f"{GET}/responses/200/content/application~1vnd.atlas.2023-01-01+json"
 LIST, CREATE = "listGroupClusters", "createGroupCluster"
+OVERRIDE = "x-xgen-operation-id-override"
+POST_JSON = "content/application~1vnd.atlas.2024-05-30+json/schema"
 
 # rule id -> every finding its fixture pair gives: (operation, pointer, message)
 EXPECTED: dict[str, list[tuple[str, str, str]]] = {
@@ -53,6 +56,74 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
     ],
     "operation-id-changed": [
         ("listClusters", GET, f"operationId of GET {PATH} changed from '{LIST}' to 'listClusters'")
+    ],
+    "operation-id-changed-alias-kept": [
+        (
+            "listClusters",
+            f"{GET}/{OVERRIDE}",
+            (
+                f"operationId of GET {PATH} changed from '{LIST}' to 'listClusters'; "
+                "the old name is kept as an alias"
+            ),
+        )
+    ],
+    "operation-alias-removed": [
+        (
+            LIST,
+            f"{GET}/{OVERRIDE}",
+            f"GET {PATH} is no longer generated as command listClusters and method list_clusters",
+        )
+    ],
+    "operation-tag-changed": [
+        (LIST, f"{GET}/tags", f"GET {PATH} moved from tag 'Clusters' to 'Cloud Clusters'")
+    ],
+    "request-field-removed": [(CREATE, f"{REQUEST}/tags", "request field 'tags' removed")],
+    "response-constraint-tightened": [
+        (CREATE, f"{CLUSTER}/name/maxLength", "response field 'name' maxLength 64 added"),
+        (LIST, f"{CLUSTER}/name/maxLength", "response field 'results[].name' maxLength 64 added"),
+    ],
+    "schema-ref-changed": [
+        (
+            CREATE,
+            f"{POST}/requestBody/{POST_JSON}",
+            "request body is now ClusterRequestV2 instead of ClusterRequest",
+        )
+    ],
+    "response-schema-ref-changed": [
+        (
+            CREATE,
+            f"{POST}/responses/201/{POST_JSON}",
+            "response body is now ClusterSummary instead of Cluster",
+        )
+    ],
+    "variant-removed": [
+        (
+            CREATE,
+            "/components/schemas/ProviderSettings/oneOf/1",
+            "request field 'providerSettings' no longer accepts the alternative AzureSettings",
+        )
+    ],
+    "variant-added": [
+        (
+            CREATE,
+            "/components/schemas/ProviderSettings/oneOf/2",
+            "request field 'providerSettings' accepts a new alternative GcpSettings",
+        )
+    ],
+    "response-variant-added": [
+        (
+            CREATE,
+            "/components/schemas/ProviderSettingsView/oneOf/2",
+            "response field 'providerSettings' may now be the alternative GcpSettingsView",
+        ),
+        (
+            LIST,
+            "/components/schemas/ProviderSettingsView/oneOf/2",
+            (
+                "response field 'results[].providerSettings' may now be the alternative "
+                "GcpSettingsView"
+            ),
+        ),
     ],
     "operation-deprecated": [
         (LIST, f"{GET}/deprecated", f"operation GET {PATH} is now deprecated")
@@ -106,6 +177,14 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
             CREATE,
             f"{REQUEST}/diskSizeGB/type",
             "request field 'diskSizeGB' type changed from number to integer",
+        )
+    ],
+    "field-hidden": [(CREATE, f"{REQUEST}/tags", "request field 'tags' is now read-only")],
+    "type-widened": [
+        (
+            LIST,
+            f"{ITEMS}/schema/type",
+            "query parameter 'itemsPerPage' type changed from integer to number",
         )
     ],
     "enum-value-removed": [
@@ -176,6 +255,9 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
         ),
     ],
     "format-changed": [
+        (CREATE, f"{REQUEST}/name/format", "request field 'name' format date-time added")
+    ],
+    "format-changed-same-type": [
         (
             LIST,
             f"{ITEMS}/schema/format",
@@ -201,10 +283,6 @@ def fixture(rule_id: str) -> tuple[LoadedSpec, LoadedSpec]:
     return load_spec(FIXTURES / rule_id / "old.yaml"), load_spec(FIXTURES / rule_id / "new.yaml")
 
 
-def loaded(data: dict[str, Any]) -> LoadedSpec:
-    return parse_spec_text(yaml.safe_dump(data, sort_keys=False), Path("inline.yaml"))
-
-
 def fixture_data(rule_id: str, side: str = "old") -> dict[str, Any]:
     """A copy of a fixture's data, to vary it."""
     return copy.deepcopy(load_spec(FIXTURES / rule_id / f"{side}.yaml").data)
@@ -214,8 +292,8 @@ def fixture_data(rule_id: str, side: str = "old") -> dict[str, Any]:
 @pytest.mark.parametrize("folder", RULE_DIRS, ids=[p.name for p in RULE_DIRS])
 def test_fixture_pair_gives_exactly_its_rule(folder: Path) -> None:
     rule_id = folder.name
-    expected = [Finding(LEVEL[rule_id], rule_id, *row) for row in EXPECTED[rule_id]]
-    assert diff_specs(*fixture(rule_id)) == expected
+    expected = [(LEVEL[rule_id], rule_id, *row) for row in EXPECTED[rule_id]]
+    assert brief(diff_specs(*fixture(rule_id))) == expected
 
 
 def test_every_rule_has_a_fixture_pair_and_an_expectation() -> None:
@@ -223,15 +301,25 @@ def test_every_rule_has_a_fixture_pair_and_an_expectation() -> None:
     assert len(RULES) == len(LEVEL), "rule ids are unique"
 
 
+def test_readme_lists_every_rule_with_its_level() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for rule in RULES:
+        assert f"| `{rule.id}` | {rule.level} | {rule.meaning} |" in readme, rule.id
+
+
 def test_rule_levels() -> None:
     assert {rule.id for rule in RULES if rule.level == "ERR"} == {
         "operation-removed",
         "operation-id-changed",
+        "operation-alias-removed",
+        "operation-tag-changed",
         "parameter-removed",
         "parameter-became-required",
         "parameter-type-changed",
         "api-version-removed",
         "response-field-removed",
+        "request-field-removed",
+        "variant-removed",
         "request-field-became-required",
         "field-type-changed",
         "enum-value-removed",
@@ -245,6 +333,10 @@ def test_rule_levels() -> None:
         "response-enum-value-added",
         "operation-deprecated",
         "pattern-changed",
+        "field-hidden",
+        "response-constraint-tightened",
+        "response-variant-added",
+        "schema-ref-changed",
     }
 
 
@@ -362,15 +454,15 @@ def test_reference_cycles_are_compared_once() -> None:
     old = loaded(_cyclic_spec(7, ["label", "name"]))
     assert diff_specs(old, old) == []
     found = diff_specs(old, loaded(_cyclic_spec(6, ["name"])))
-    assert found == [
-        Finding(
+    assert brief(found) == [
+        (
             "ERR",
             "response-field-removed",
             "updateSchedule",
             "/components/schemas/Node/properties/label",
             "response field 'label' removed",
         ),
-        Finding(
+        (
             "ERR",
             "bound-tightened",
             "updateSchedule",
@@ -402,9 +494,20 @@ def test_text_output() -> None:
     findings = diff_specs(*fixture("parameter-became-required"))
     region = "new required query parameter 'region'"
     items = "query parameter 'itemsPerPage' became required"
+    old, new = (FIXTURES / "parameter-became-required" / side for side in ("old.yaml", "new.yaml"))
     assert render_text(findings).splitlines() == [
-        f"ERR  parameter-became-required {CREATE}: {region} (at {POST}/parameters/2)",
-        f"ERR  parameter-became-required {LIST}: {items} (at {ITEMS}/required)",
+        f"ERR  parameter-became-required {CREATE}: {region}",
+        f"     new {new}:42:9 {POST}/parameters/2",
+        (
+            "     affects client.clusters.create_group_cluster(region=...), "
+            "atlas-admin api clusters createGroupCluster --region"
+        ),
+        f"ERR  parameter-became-required {LIST}: {items}",
+        f"     old {old}:15:9 {ITEMS}; new {new}:23:9 {ITEMS}/required",
+        (
+            "     affects client.clusters.list_group_clusters(items_per_page=...), "
+            "atlas-admin api clusters listGroupClusters --itemsPerPage"
+        ),
         "2 ERR, 0 WARN, 0 INFO",
     ]
     assert render_text([]) == "no changes\n"
@@ -413,13 +516,21 @@ def test_text_output() -> None:
 def test_json_output() -> None:
     findings = diff_specs(*fixture("default-changed"))
     document = json.loads(render_json(findings))
+    folder = FIXTURES / "default-changed"
     assert document["counts"] == {"ERR": 0, "WARN": 2, "INFO": 0}
     assert document["findings"][1] == {
         "level": "WARN",
         "rule_id": "default-changed",
         "operation": LIST,
+        "tag": "Clusters",
         "pointer": f"{ITEMS}/schema/default",
         "message": "query parameter 'itemsPerPage' default changed from 100 to 50",
+        "old": {"pointer": f"{ITEMS}/schema/default", "at": f"{folder / 'old.yaml'}:22:11"},
+        "new": {"pointer": f"{ITEMS}/schema/default", "at": f"{folder / 'new.yaml'}:22:11"},
+        "names": [
+            "client.clusters.list_group_clusters(items_per_page=...)",
+            "atlas-admin api clusters listGroupClusters --itemsPerPage",
+        ],
     }
     assert json.loads(render_json([])) == {
         "findings": [],
@@ -427,19 +538,40 @@ def test_json_output() -> None:
     }
 
 
+def test_markdown_groups_by_tag_with_breaking_changes_first() -> None:
+    findings = diff_specs(*fixture("operation-tag-changed")) + diff_specs(
+        *fixture("response-schema-ref-changed")
+    )
+    lines = render_markdown(ordered(findings)).splitlines()
+    headings = [line for line in lines if line.startswith("#")]
+    assert headings == [
+        "## API changes",
+        "### Breaking (ERR, 1)",
+        "#### Cloud Clusters",
+        "### Compatible (INFO, 1)",
+        "#### Clusters",
+    ]
+    row = next(line for line in lines if "moved from tag" in line)
+    assert row.startswith(f"| GET {PATH} moved from tag 'Clusters' to 'Cloud Clusters' |")
+    assert "`client.cloud_clusters.list_group_clusters(...)`" in row
+    assert "`atlas-admin api cloudClusters listGroupClusters`" in row
+    assert render_markdown([]) == "## API changes\n\nNo changes.\n"
+
+
 @pytest.mark.parametrize(
     ("rule_id", "fail_on", "code"),
     [
-        ("bound-tightened", None, 0),
+        ("bound-tightened", "never", 0),
         ("bound-tightened", "ERR", 1),
         ("bound-tightened", "WARN", 1),
         ("default-changed", "ERR", 0),
         ("default-changed", "WARN", 1),
         ("bound-relaxed", "ERR", 0),
         ("bound-relaxed", "WARN", 0),
+        ("bound-relaxed", "INFO", 1),
     ],
 )
-def test_fail_on(rule_id: str, fail_on: str | None, code: int) -> None:
+def test_fail_on(rule_id: str, fail_on: str, code: int) -> None:
     assert exit_code(diff_specs(*fixture(rule_id)), fail_on) == code
     out = io.StringIO()
     folder = FIXTURES / rule_id
@@ -525,3 +657,34 @@ def test_revision_with_invalid_yaml(repo: Path) -> None:
     git(repo, "commit", "-q", "-am", "broken")
     with pytest.raises(DiffInputError, match=r"^HEAD:specs/spec\.yaml:2:1: YAML syntax error"):
         load_revision("HEAD:specs/spec.yaml", repo)
+
+
+def test_a_side_the_model_refuses_is_still_compared_without_its_names() -> None:
+    """An old release may no longer model (a $ref that does not resolve): its places are
+    still compared, and the names come from the side that models."""
+    old = fixture_data("operation-id-changed")
+    old["components"]["schemas"]["Cluster"]["properties"]["bad"] = {
+        "$ref": "#/components/schemas/Missing"
+    }
+    found = diff_specs(loaded(old), load_spec(FIXTURES / "operation-id-changed" / "new.yaml"))
+    assert [(f.rule_id, f.operation) for f in found] == [
+        ("response-field-removed", CREATE),
+        ("response-field-removed", "listClusters"),
+        ("operation-id-changed", "listClusters"),
+    ]
+    renamed = found[-1]
+    assert renamed.names == (
+        "client.clusters.list_clusters(...)",
+        "atlas-admin api clusters listClusters",
+    )
+
+
+def test_cli_markdown_and_fail_on_levels(capsys: pytest.CaptureFixture[str]) -> None:
+    folder = FIXTURES / "bound-relaxed"
+    old, new = str(folder / "old.yaml"), str(folder / "new.yaml")
+    assert main(["diff", "--format", "markdown", "--fail-on", "WARN", old, new]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("## API changes\n\n0 ERR, 0 WARN, 2 INFO.\n")
+    assert "### Compatible (INFO, 2)" in out
+    assert main(["diff", "--fail-on", "INFO", old, new]) == 1
+    assert main(["diff", "--fail-on", "never", old, new]) == 0

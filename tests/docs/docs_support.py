@@ -35,9 +35,19 @@ FIXTURE_SPEC = HERE / "specs" / "docs-fixture.yaml"
 FIXTURE_LANGUAGES = ("en", "zh")
 GOLDEN = HERE / "golden"
 UPDATE_GOLDEN = os.environ.get("ATLASGEN_UPDATE_GOLDEN") == "1"
-MKDOCS_EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list"]
+MKDOCS_EXTENSIONS = [
+    "toc",
+    "tables",
+    "admonition",
+    "attr_list",
+    "pymdownx.superfences",
+    "pymdownx.tabbed",
+]
 
-_FENCE = re.compile(r"^```(?P<lang>[\w-]*)\n(?P<code>.*?)\n```$", re.MULTILINE | re.DOTALL)
+# A fenced block, at the margin or indented under a tab (pymdownx.tabbed).
+_FENCE = re.compile(
+    r"^(?P<indent> *)```(?P<lang>[\w-]*)\n(?P<code>.*?)\n(?P=indent)```$", re.MULTILINE | re.DOTALL
+)
 
 
 def settings_for(
@@ -88,31 +98,64 @@ class Block:
     code: str
 
 
+def _dedent(code: str, indent: str) -> str:
+    return "\n".join(line.removeprefix(indent) for line in code.split("\n"))
+
+
 def code_blocks(markdown: str) -> list[Block]:
-    return [Block(m["lang"], m["code"]) for m in _FENCE.finditer(markdown)]
+    return [Block(m["lang"], _dedent(m["code"], m["indent"])) for m in _FENCE.finditer(markdown)]
 
 
 @dataclass(frozen=True)
 class Samples:
+    """The code samples of one API version, as the page shows them in its tabs."""
+
     cli: str
     python: str
+    go: str | None
     curl_bearer: str
     curl_digest: str
 
 
+def _is_cli(block: Block) -> bool:
+    return block.lang == "sh" and not block.code.startswith(("curl", "ACCESS_TOKEN"))
+
+
+def all_samples(markdown: str) -> list[Samples]:
+    """The code samples of every API version of an operation page, in page order (the newest
+    version first): each version's tabs start with its command line."""
+    groups: list[list[Block]] = []
+    for block in code_blocks(markdown):
+        if _is_cli(block):
+            groups.append([])
+        if groups and block.lang in ("sh", "python", "go"):
+            groups[-1].append(block)
+    result = []
+    for blocks in groups:
+        cli = [b.code for b in blocks if _is_cli(b)]
+        python = [b.code for b in blocks if b.lang == "python"]
+        go = [b.code for b in blocks if b.lang == "go"]
+        curl = [b.code for b in blocks if b.lang == "sh" and b.code.startswith("curl")]
+        assert len(cli) == len(python) == 1 and len(go) <= 1, [b.lang for b in blocks]
+        bearer = [c for c in curl if "Authorization: Bearer" in c]
+        digest = [c for c in curl if "--digest" in c]
+        assert len(curl) == 2 and len(bearer) == 1 and len(digest) == 1, curl
+        result.append(
+            Samples(
+                cli=cli[0],
+                python=python[0],
+                go=go[0] if go else None,
+                curl_bearer=bearer[0],
+                curl_digest=digest[0],
+            )
+        )
+    assert result, "the page shows no code samples"
+    return result
+
+
 def samples(markdown: str) -> Samples:
-    """The four code samples of an operation page, in page order."""
-    blocks = code_blocks(markdown)
-    cli = [
-        b.code for b in blocks if b.lang == "sh" and not b.code.startswith(("curl", "ACCESS_TOKEN"))
-    ]
-    python = [b.code for b in blocks if b.lang == "python"]
-    curl = [b.code for b in blocks if b.lang == "sh" and b.code.startswith("curl")]
-    assert len(cli) == 1 and len(python) == 1 and len(curl) == 2, [b.lang for b in blocks]
-    bearer = [c for c in curl if "Authorization: Bearer" in c]
-    digest = [c for c in curl if "--digest" in c]
-    assert len(bearer) == 1 and len(digest) == 1
-    return Samples(cli=cli[0], python=python[0], curl_bearer=bearer[0], curl_digest=digest[0])
+    """The code samples of the newest API version (the first the page shows)."""
+    return all_samples(markdown)[0]
 
 
 def operation_page(site: Path, op: Operation, language: str) -> Path:

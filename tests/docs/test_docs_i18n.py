@@ -17,10 +17,11 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po, write_po
-from docs_support import FIXTURE_SPEC, ROOT, UPDATE_GOLDEN, translated_model
+from docs_support import FIXTURE_SPEC, ROOT, SHIPPED_SPEC, UPDATE_GOLDEN, translated_model
 
 from atlasgen import i18n
 from atlasgen.load import load_spec
+from atlasgen.paths import translations_path
 from atlasgen.targets import docs
 
 TEMPLATES = ROOT / "templates" / "docs"
@@ -141,3 +142,26 @@ def test_translated_model_matches_the_translation_files() -> None:
         load_spec(FIXTURE_SPEC), i18n.load_translations(FIXTURE_SPEC, ("zh",))
     )
     assert any(p.rule == "i18n-stale" and p.pointer.endswith("/post/description") for p in problems)
+
+
+# ASCII , : ; touching a Chinese character: Chinese sentences take full-width ones.
+_ASCII_IN_CHINESE = re.compile(r"[\u3400-\u9fff][,:;]|[,:;][\u3400-\u9fff]")
+
+
+def test_chinese_texts_use_full_width_punctuation() -> None:
+    entries = i18n.load_translation_file(translations_path(SHIPPED_SPEC, "zh"))
+    with i18n.catalog_path("zh").open("rb") as handle:
+        labels = [str(m.string) for m in read_po(handle, locale="zh") if m.id]
+    texts = [entry.text for entry in entries.values()] + labels
+    assert len(texts) > 100
+    assert [t for t in texts if _ASCII_IN_CHINESE.search(t)] == []
+    assert any("，" in t for t in texts) and any("：" in t for t in labels)
+
+
+def test_portuguese_headings_are_written_out() -> None:
+    """Headings start with a capital and say "consulta", not half-English "query"."""
+    catalog = docs.catalog("pt")
+    for label in ("Path parameters", "Query parameters", "Header parameters", "Request body"):
+        heading = catalog.gettext(label)
+        assert heading[0].isupper() and "query" not in heading, heading
+    assert catalog.gettext("Required roles") == "Funções necessárias"

@@ -1,7 +1,8 @@
 """The docs' code samples and examples cannot rot: they are checked, validated and run.
 
-- every sample names a real CLI group/command/flag or client resource/method/argument, with
-  values that the parameter's schema accepts and the operation's newest versioned media type;
+- every sample (one set per API version) names a real CLI group/command/flag or client
+  resource/method/argument, with values that the parameter's schema accepts and the
+  version's media type (the Go samples: tests/docs/test_docs_go.py);
 - every request and response example in the spec (all shown in the docs) validates against
   its schema with jsonschema, and every JSON block on a page is one of them or a sample body
   (an example with the constants the API requires filled in);
@@ -28,6 +29,8 @@ import pytest
 from docs_support import (
     ROOT,
     SHIPPED_SPEC,
+    Samples,
+    all_samples,
     code_blocks,
     generate,
     model,
@@ -38,8 +41,8 @@ from docs_support import (
 from atlasgen.config import load_settings
 from atlasgen.load import load_spec, unescape_pointer_token
 from atlasgen.model import Api
-from atlasgen.model.types import Operation, Parameter
-from atlasgen.targets import docs
+from atlasgen.model.types import ApiVersion, Operation, Parameter
+from atlasgen.targets.samples import sample, wire
 
 if str(ROOT) not in sys.path:  # tests.servers is imported as a package of the project
     sys.path.insert(0, str(ROOT))
@@ -73,6 +76,14 @@ def parameter_schema_pointer(parameter: Parameter) -> str:
     return parameter.pointer + "/schema"
 
 
+def by_version(site: Path, op: Operation, language: str) -> list[tuple[ApiVersion, Samples]]:
+    """Each API version of ``op`` (the newest first, as the page shows them) with its samples."""
+    newest = op.newest_version
+    versions = [newest] + [v for v in reversed(op.versions) if v is not newest]
+    shown = all_samples(operation_page(site, op, language).read_text(encoding="utf-8"))
+    return list(zip(versions, shown, strict=True))
+
+
 # --------------------------------------------------------------------- static checks
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("operation_id", OPERATION_IDS)
@@ -81,34 +92,34 @@ def test_cli_sample_names_real_commands_and_valid_values(
 ) -> None:
     op = operation(shipped, operation_id)
     tag = next(t for t in shipped.tags if op in t.operations)
-    chosen = docs.sample(shipped, op)
-    code = samples(operation_page(shipped_docs, op, language).read_text(encoding="utf-8")).cli
-    command, _, heredoc = code.partition(" <<'EOF'\n")
-    words = shlex.split(command.replace("\\\n", " "))
-    assert words[:4] == [SETTINGS.cli_command, "api", tag.cli_name, op.cli_name]
-    flags: dict[str, str | None] = {}
-    rest = words[4:]
-    while rest:
-        flag = rest.pop(0)
-        assert flag.startswith("--"), words
-        value = rest.pop(0) if rest and not rest[0].startswith("--") else None
-        flags[flag[2:]] = value
-    by_flag = {p.cli_flag: p for p in op.parameters}
-    assert set(flags) - CLI_OWN_FLAGS <= set(by_flag), flags
-    for p in op.parameters:
-        if p.required:
-            assert p.cli_flag in flags, f"required --{p.cli_flag} missing"
-    for argument in chosen.arguments:
-        validate(argument.value, parameter_schema_pointer(argument.parameter))
-        expected = None if argument.value is True else docs._wire(argument.value)
-        assert flags[argument.parameter.cli_flag] == expected
-    assert flags["version"] == op.newest_version.version
-    if op.is_download:
-        assert flags["outputFile"] == "file_name.gz"
-    if op.request_body is not None:
-        assert flags["file"] == "-"
-        body = json.loads(heredoc.rsplit("\nEOF", 1)[0])
-        assert body == chosen.body
+    for version, shown in by_version(shipped_docs, op, language):
+        chosen = sample(shipped, op, version)
+        command, _, heredoc = shown.cli.partition(" <<'EOF'\n")
+        words = shlex.split(command.replace("\\\n", " "))
+        assert words[:4] == [SETTINGS.cli_command, "api", tag.cli_name, op.cli_name]
+        flags: dict[str, str | None] = {}
+        rest = words[4:]
+        while rest:
+            flag = rest.pop(0)
+            assert flag.startswith("--"), words
+            value = rest.pop(0) if rest and not rest[0].startswith("--") else None
+            flags[flag[2:]] = value
+        by_flag = {p.cli_flag: p for p in op.parameters}
+        assert set(flags) - CLI_OWN_FLAGS <= set(by_flag), flags
+        for p in op.parameters:
+            if p.required:
+                assert p.cli_flag in flags, f"required --{p.cli_flag} missing"
+        for argument in chosen.arguments:
+            validate(argument.value, parameter_schema_pointer(argument.parameter))
+            expected = None if argument.value is True else wire(argument.value)
+            assert flags[argument.parameter.cli_flag] == expected
+        assert flags["version"] == version.version
+        if op.is_download:
+            assert flags["outputFile"] == "file_name.gz"
+        if op.request_body is not None:
+            assert flags["file"] == "-"
+            body = json.loads(heredoc.rsplit("\nEOF", 1)[0])
+            assert body == chosen.body
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -118,34 +129,35 @@ def test_python_sample_calls_a_real_method(
 ) -> None:
     op = operation(shipped, operation_id)
     tag = next(t for t in shipped.tags if op in t.operations)
-    code = samples(operation_page(shipped_docs, op, language).read_text(encoding="utf-8")).python
-    tree = ast.parse(code)
-    assert f"from {SETTINGS.python_package} import Client" in code
-    calls = [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == op.python_name
-    ]
-    assert len(calls) == 1, code
-    resource = calls[0].func.value  # type: ignore[attr-defined]
-    assert isinstance(resource, ast.Attribute) and resource.attr == tag.python_name
-    assert isinstance(resource.value, ast.Name) and resource.value.id == "client"
-    arguments = {k.arg: ast.literal_eval(k.value) for k in calls[0].keywords}
-    allowed = (
-        {p.python_name for p in op.parameters}
-        | {"version"}
-        | ({"body"} if op.request_body else set())
-    )
-    assert set(arguments) <= allowed
-    assert {p.python_name for p in op.parameters if p.required} <= set(arguments)
-    assert arguments["version"] == op.newest_version.version
-    for p in op.parameters:
-        if p.python_name in arguments:
-            validate(arguments[p.python_name], parameter_schema_pointer(p))
-    if op.is_download:
-        assert 'download.write_to_file("file_name.gz")' in code
+    for version, shown in by_version(shipped_docs, op, language):
+        code = shown.python
+        tree = ast.parse(code)
+        assert f"from {SETTINGS.python_package} import Client" in code
+        calls = [
+            node
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == op.python_name
+        ]
+        assert len(calls) == 1, code
+        resource = calls[0].func.value  # type: ignore[attr-defined]
+        assert isinstance(resource, ast.Attribute) and resource.attr == tag.python_name
+        assert isinstance(resource.value, ast.Name) and resource.value.id == "client"
+        arguments = {k.arg: ast.literal_eval(k.value) for k in calls[0].keywords}
+        allowed = (
+            {p.python_name for p in op.parameters}
+            | {"version"}
+            | ({"body"} if op.request_body else set())
+        )
+        assert set(arguments) <= allowed
+        assert {p.python_name for p in op.parameters if p.required} <= set(arguments)
+        assert arguments["version"] == version.version
+        for p in op.parameters:
+            if p.python_name in arguments:
+                validate(arguments[p.python_name], parameter_schema_pointer(p))
+        if op.is_download:
+            assert 'download.write_to_file("file_name.gz")' in code
 
 
 @pytest.mark.parametrize("operation_id", OPERATION_IDS)
@@ -153,25 +165,32 @@ def test_curl_samples_send_the_versioned_media_type(
     shipped: Api, shipped_docs: Path, operation_id: str
 ) -> None:
     op = operation(shipped, operation_id)
-    newest = op.newest_version
     for language in LANGUAGES:
-        page = samples(operation_page(shipped_docs, op, language).read_text(encoding="utf-8"))
-        for code in (page.curl_bearer, page.curl_digest):
-            words = shlex.split(code.replace("\\\n", " "))
-            headers = [words[i + 1] for i, w in enumerate(words) if w == "--header"]
-            accept = [h.split(": ", 1)[1] for h in headers if h.startswith("Accept: ")]
-            assert accept == [m for m in newest.accept_types if ("gzip" in m) == op.is_download][:1]
-            assert words[words.index("--request") + 1] == op.method
-            url = words[words.index("--request") + 2]
-            assert url.startswith(shipped.server_url + "/api/atlas/v2/")
-            if op.is_download:
-                assert (
-                    words[words.index("--output") + 1] == "file_name.gz"
-                    and "--include" not in words
-                )
-            if newest.request is not None:
-                assert f"Content-Type: {newest.request.media_type}" in headers
-                assert json.loads(words[words.index("--data") + 1]) == docs.sample(shipped, op).body
+        for version, page in by_version(shipped_docs, op, language):
+            for code in (page.curl_bearer, page.curl_digest):
+                words = shlex.split(code.replace("\\\n", " "))
+                headers = [words[i + 1] for i, w in enumerate(words) if w == "--header"]
+                accept = [h.split(": ", 1)[1] for h in headers if h.startswith("Accept: ")]
+                formats = [m for m in version.accept_types if ("gzip" in m) == op.is_download]
+                assert accept == formats[:1]
+                assert words[words.index("--request") + 1] == op.method
+                url = words[words.index("--request") + 2]
+                assert url.startswith(shipped.server_url + "/api/atlas/v2/")
+                if op.is_download:
+                    # --include would write the headers into the file: left out, and said so
+                    assert words[words.index("--output") + 1] == "file_name.gz"
+                    assert "--include" not in words
+                else:
+                    assert "--include" in words
+                pretty = any(p.wire_name == "pretty" for p in op.query_parameters)
+                if pretty and op.request_body is None and not op.is_download:
+                    assert url.endswith(("?pretty=true", "&pretty=true")), url
+                else:
+                    assert "pretty=" not in url, url
+                if version.request is not None:
+                    assert f"Content-Type: {version.request.media_type}" in headers
+                    body = json.loads(words[words.index("--data") + 1])
+                    assert body == sample(shipped, op, version).body
 
 
 @pytest.mark.parametrize("operation_id", OPERATION_IDS)
@@ -220,7 +239,7 @@ def test_every_example_validates_against_its_schema(shipped: Api) -> None:
 
 def test_every_sample_body_validates_against_the_request_schema(shipped: Api) -> None:
     for op in shipped.operations:
-        chosen = docs.sample(shipped, op)
+        chosen = sample(shipped, op)
         if chosen.has_body and chosen.version.request is not None:
             validate(chosen.body, chosen.version.request.pointer + "/schema")
 
@@ -263,7 +282,7 @@ def _requests_for(atlas: Any, op: Operation) -> list[Any]:
 
 
 def _assert_served(atlas: Any, op: Operation, shipped: Api, workdir: Path) -> None:
-    chosen = docs.sample(shipped, op)
+    chosen = sample(shipped, op)
     served = [r for r in _requests_for(atlas, op) if 200 <= r.status < 300]
     assert (
         served

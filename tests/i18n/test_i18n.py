@@ -246,7 +246,7 @@ components:
 
 
 # --------------------------------------------------------------------- label catalogs
-EXPECTED_PATH_PARAMETERS = {"zh": "路径参数", "pt": "parâmetros de caminho", "ko": "경로 매개변수"}
+EXPECTED_PATH_PARAMETERS = {"zh": "路径参数", "pt": "Parâmetros de caminho", "ko": "경로 매개변수"}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -371,3 +371,25 @@ def test_a_sunset_is_past_when_the_spec_names_a_newer_version() -> None:
     assert api.newest_api_version == "2024-08-05"
     assert api.sunset_passed(versions["2023-01-01"])
     assert not api.sunset_passed(versions["2024-08-05"])
+
+
+def test_watchers_name_the_polled_operation_by_id_and_their_sources() -> None:
+    """The Atlas CLI's watcher shape: the polled operation by alias in the spec, by id here."""
+    api = model("tests/specs/parity.yaml")
+    by_id = {op.operation_id: op for op in api.operations}
+    create = by_id["createGroupCluster"].watcher
+    assert create is not None
+    assert create.operation_id == "getGroupCluster"  # the spec says getCluster, its alias
+    assert [(p.name, p.source, p.value) for p in create.params] == [
+        ("groupId", "input", "groupId"),
+        ("clusterName", "body", "$.name"),
+    ]
+    assert (create.version, create.http_code, create.match_path, create.match_values) == (
+        "2024-08-05",
+        200,
+        "$.stateName",
+        ("IDLE",),
+    )
+    delete = by_id["deleteGroupCluster"].watcher
+    assert delete is not None and (delete.http_code, delete.match_path) == (404, None)
+    assert by_id["getGroupCluster"].watcher is None

@@ -58,7 +58,7 @@ PathMatcher = str | re.Pattern[str] | None
 """Which requests a fault hits: an exact path, a regex searched in the path, or None for any
 API path (the OAuth token endpoint is only hit when named)."""
 
-_MEDIA_TYPE = re.compile(r"application/vnd\.atlas\.(\d{4}-\d{2}-\d{2})\+(json|gzip)")
+_MEDIA_TYPE = re.compile(r"application/vnd\.atlas\.(\d{4}-\d{2}-\d{2}|preview)\+(json|gzip|csv)")
 _DIGEST_PARAM = re.compile(r'(\w+)\s*=\s*(?:"([^"]*)"|([^\s,]+))')
 _HASHES: dict[str, Callable[[bytes], Any]] = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256}
 _UUID_STEP = 0x9E3779B97F4A7C15F39CC0605CEDC835
@@ -78,6 +78,8 @@ class RecordedRequest:
     """Names lower-cased."""
     body: bytes
     status: int
+    query_items: tuple[tuple[str, str], ...] = ()
+    """Every query item in order: a repeated name (an array) once per value."""
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -91,6 +93,7 @@ class _Request:
     query: dict[str, str]
     headers: dict[str, str]
     body: bytes
+    query_items: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -199,6 +202,8 @@ class _Operation:
     takes no body."""
     parameters: tuple[Mapping[str, Any], ...]
     example: Any
+    """The first JSON example of the success response."""
+    csv_example: str | None = None
 
     @property
     def envelope_by_default(self) -> bool:
@@ -259,7 +264,17 @@ def _load_spec(path: Path) -> _Spec:
                         if m
                     },
                     parameters=tuple(resolve(p) for p in operation.get("parameters", [])),
-                    example=next((entry.get("example") for entry in content.values()), None),
+                    example=next(
+                        (
+                            e["example"]
+                            for m, e in content.items()
+                            if "example" in e and not m.endswith("+csv")
+                        ),
+                        None,
+                    ),
+                    csv_example=next(
+                        (e["example"] for m, e in content.items() if m.endswith("+csv")), None
+                    ),
                 )
             )
     errors = {
@@ -310,16 +325,26 @@ def _typed(raw: str, schema: Mapping[str, Any]) -> Any:
 
 
 def _parameter_violations(
-    operation: _Operation, path_values: Mapping[str, str], query: Mapping[str, str]
+    operation: _Operation, path_values: Mapping[str, str], request: _Request
 ) -> dict[str, str]:
-    """Path and query parameters that break their schema or their x-requires partners."""
+    """Path and query parameters that break their schema or their x-requires partners; an
+    array is the query's items of its name (``?eventType=A&eventType=B``)."""
     violations = {}
+    query = request.query
     for parameter in operation.parameters:
-        name = parameter["name"]
+        name, schema = parameter["name"], parameter["schema"]
+        if parameter["in"] == "header":
+            continue
         raw = path_values.get(name) if parameter["in"] == "path" else query.get(name)
         if raw is None:
             continue
-        problem = _schema_violation(parameter["schema"], _typed(raw, parameter["schema"]))
+        if schema.get("type") == "array":
+            items = [
+                _typed(v, schema.get("items", {})) for k, v in request.query_items if k == name
+            ]
+            problem = _schema_violation(schema, items)
+        else:
+            problem = _schema_violation(schema, _typed(raw, schema))
         missing = [other for other in parameter.get("x-requires", []) if other not in query]
         if problem is None and missing:
             problem = f"requires {', '.join(missing)} as well"
@@ -469,6 +494,7 @@ class FakeAtlas:
         self._stopping = threading.Event()
         self._requests: list[RecordedRequest] = []
         self._faults: list[tuple[PathMatcher, _Fault]] = []
+        self._answers: list[tuple[str, str, int, Any]] = []
         self._nonces: dict[str, float] = {}
         self._nonce_counts: set[tuple[str, str]] = set()
         self._tokens: dict[str, float] = {}
@@ -579,6 +605,24 @@ class FakeAtlas:
             ),
         )
 
+    def answer(
+        self, method: str, path: str, status: int, body: Any = None, *, times: int = 1
+    ) -> None:
+        """Answer the next `times` `method` requests on exactly `path` with status and body (the
+        spec's ApiError example for an error without one): a resource whose state moves on, as
+        a watcher's polls see it."""
+        with self._lock:
+            self._answers.extend([(method.upper(), path, status, body)] * times)
+
+    def _take_answer(self, request: _Request) -> _ApiFailure | None:
+        with self._lock:
+            for index, (method, path, status, body) in enumerate(self._answers):
+                if method == request.method and path == request.path:
+                    del self._answers[index]
+                    error = self._spec.errors.get(status) if status >= 400 else None
+                    return _ApiFailure(status, body if body is not None else error or {})
+        return None
+
     def drop(
         self, path: PathMatcher = None, *, after_bytes: int = 64 * 1024, times: int = 1
     ) -> None:
@@ -608,7 +652,13 @@ class FakeAtlas:
 
     def _record(self, request: _Request, status: int) -> None:
         entry = RecordedRequest(
-            request.method, request.path, request.query, request.headers, request.body, status
+            request.method,
+            request.path,
+            request.query,
+            request.headers,
+            request.body,
+            status,
+            request.query_items,
         )
         with self._lock:
             self._requests.append(entry)
@@ -624,6 +674,8 @@ class FakeAtlas:
         try:
             if isinstance(fault, _StatusFault):
                 raise self._scripted_failure(fault)
+            if (scripted := self._take_answer(request)) is not None:
+                raise scripted
             response = self._issue_token(request) if token_call else self._route(request)
         except _ApiFailure as failure:
             pretty, envelope = _style(request)
@@ -798,7 +850,7 @@ class FakeAtlas:
         if operation.body_schemas:
             self._check_content_type(operation, request.headers.get("content-type", ""))
         path_values = {name: unquote(value) for name, value in match.groupdict().items()}
-        if violations := _parameter_violations(operation, path_values, request.query):
+        if violations := _parameter_violations(operation, path_values, request):
             raise _validation_failure(violations)
         if operation.operation_id == "downloadGroupStreamAuditLogs":
             handler = self._download_audit_logs
@@ -846,6 +898,13 @@ class FakeAtlas:
     def _serve_example(self, call: _Call) -> _Response:
         """The spec's example. An operation whose ``envelope`` defaults to true (its example
         is the envelope, as its schema) answers with the content alone on envelope=false."""
+        csv = f"application/vnd.atlas.{call.version}+csv"
+        if call.operation.csv_example is not None and csv in call.request.headers.get("accept", ""):
+            return _Response(
+                call.operation.success,
+                self._success_headers(csv),
+                call.operation.csv_example.encode(),
+            )
         example = call.operation.example
         if not call.operation.envelope_by_default:
             return self._success_json(call, example)
@@ -1004,6 +1063,7 @@ class _Handler(BaseHTTPRequestHandler):
             query=dict(parse_qsl(split.query, keep_blank_values=True)),
             headers={name.lower(): value for name, value in self.headers.items()},
             body=self._read_body(),
+            query_items=tuple(parse_qsl(split.query, keep_blank_values=True)),
         )
         fake = self.server.fake
         response = fake._respond(request)

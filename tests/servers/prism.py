@@ -30,10 +30,12 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import IO, NoReturn
+from typing import IO, Any, NoReturn
 
+import pytest
 from typing_extensions import Self
 
 HERE = Path(__file__).resolve().parent
@@ -56,9 +58,14 @@ def _free_port() -> int:
 class Prism:
     """A Prism mock server on 127.0.0.1; a context manager that starts it and stops it."""
 
-    def __init__(self, spec: Path = SPEC_PATH, *, startup_timeout: float = 60.0) -> None:
+    def __init__(
+        self, spec: Path = SPEC_PATH, *, startup_timeout: float = 60.0, errors: bool = True
+    ) -> None:
+        """``errors=False`` serves the spec's examples even where they break its schemas
+        (requests are still validated): a spec with flawed examples, as published ones have."""
         self.spec = spec
         self.startup_timeout = startup_timeout
+        self.errors = errors
         self.port = 0
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
@@ -98,7 +105,8 @@ class Prism:
         self._log.seek(0)
         self._log.truncate()
         self._process = subprocess.Popen(
-            [PRISM_BIN, "mock", self.spec, "-h", "127.0.0.1", "-p", str(self.port), "--errors"],
+            [PRISM_BIN, "mock", self.spec, "-h", "127.0.0.1", "-p", str(self.port)]
+            + (["--errors"] if self.errors else []),
             cwd=ROOT,
             stdin=subprocess.DEVNULL,
             stdout=self._log,
@@ -142,3 +150,17 @@ class Prism:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def serve(spec: Path = SPEC_PATH, **options: Any) -> Iterator[Prism]:
+    """A fixture's body: Prism on ``spec`` for as long as the fixture lasts; the test fails
+    (never skips) when Prism is not installed."""
+    server = Prism(spec, **options)
+    try:
+        server.start()
+    except PrismNotInstalled as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield server
+    finally:
+        server.stop()

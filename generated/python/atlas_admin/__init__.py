@@ -38,6 +38,7 @@ from ._errors import (
     RequestBodyError,
     SunsetVersionWarning,
     UnsupportedVersionError,
+    WatchTimeoutError,
 )
 from ._types import NOT_GIVEN, NotGiven
 
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from ._auth import BearerTokenAuth, DigestApiKeyAuth, ServiceAccountAuth
     from ._client import AsyncClient, Client
     from ._pagination import AsyncPage, AsyncPager, SyncPage
+    from ._profile import Profile
     from ._response import APIResponse, AsyncDownloadResponse, DownloadResponse
     from ._trace import RequestEvent, ResponseEvent
 
@@ -78,6 +80,7 @@ __all__ = [
     "ParameterError",
     "PermissionDeniedError",
     "PreviewVersionWarning",
+    "Profile",
     "RateLimitError",
     "RequestBodyError",
     "RequestEvent",
@@ -86,6 +89,7 @@ __all__ = [
     "SunsetVersionWarning",
     "SyncPage",
     "UnsupportedVersionError",
+    "WatchTimeoutError",
     "__version__",
     "models",
 ]
@@ -96,6 +100,7 @@ _LAZY = {
     "DigestApiKeyAuth": "._auth",
     "ServiceAccountAuth": "._auth",
     "BearerTokenAuth": "._auth",
+    "Profile": "._profile",
     "APIResponse": "._response",
     "DownloadResponse": "._response",
     "AsyncDownloadResponse": "._response",

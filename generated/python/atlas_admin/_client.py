@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Self
 
+from ._auth import auth_from_env
 from ._base_client import AsyncAPIClient, SyncAPIClient
+from ._constants import ENV_BASE_URL
+from ._profile import Profile, load_profile
 
 if TYPE_CHECKING:
     from .resources.access_tracking import (
@@ -21,6 +25,14 @@ if TYPE_CHECKING:
     from .resources.streams import AsyncStreamsResource, StreamsResource
 
 __all__ = ["AsyncClient", "Client"]
+
+
+def _profile_options(name: str | None, options: dict[str, Any]) -> tuple[Profile, dict[str, Any]]:
+    """The profile and the constructor's arguments it gives (those passed in win)."""
+    profile = load_profile(name)
+    options.setdefault("auth", auth_from_env(os.environ, profile))
+    options.setdefault("base_url", os.environ.get(ENV_BASE_URL) or profile.base_url(os.environ))
+    return profile, options
 
 
 class Client(SyncAPIClient):
@@ -58,6 +70,25 @@ class Client(SyncAPIClient):
             request id, or the connection error); for metrics. An ``AsyncClient`` awaits an
             ``async def`` hook.
     """
+
+    #: The profile the client was made from (:meth:`from_profile`), else ``None``.
+    profile: Profile | None = None
+
+    @classmethod
+    def from_profile(cls, name: str | None = None, **kwargs: Any) -> Self:
+        """A client configured by the Atlas CLI profile ``name`` (else
+        ``$MONGODB_ATLAS_PROFILE``, else ``default``) of its ``config.toml``: its service
+        account or API key (credentials in the environment win, as in the Atlas CLI), and its
+        ``ops_manager_url`` (or ``$MONGODB_ATLAS_OPS_MANAGER_URL``) as the base URL. The
+        profile's ``org_id`` and ``project_id`` are on ``client.profile``; other keyword
+        arguments go to the constructor.
+
+        Raises :class:`ProfileError` when the profile named does not exist.
+        """
+        profile, options = _profile_options(name, kwargs)
+        client = cls(**options)
+        client.profile = profile
+        return client
 
     @cached_property
     def access_tracking(self) -> AccessTrackingResource:
@@ -127,6 +158,25 @@ class AsyncClient(AsyncAPIClient):
             request id, or the connection error); for metrics. An ``AsyncClient`` awaits an
             ``async def`` hook.
     """
+
+    #: The profile the client was made from (:meth:`from_profile`), else ``None``.
+    profile: Profile | None = None
+
+    @classmethod
+    def from_profile(cls, name: str | None = None, **kwargs: Any) -> Self:
+        """A client configured by the Atlas CLI profile ``name`` (else
+        ``$MONGODB_ATLAS_PROFILE``, else ``default``) of its ``config.toml``: its service
+        account or API key (credentials in the environment win, as in the Atlas CLI), and its
+        ``ops_manager_url`` (or ``$MONGODB_ATLAS_OPS_MANAGER_URL``) as the base URL. The
+        profile's ``org_id`` and ``project_id`` are on ``client.profile``; other keyword
+        arguments go to the constructor.
+
+        Raises :class:`ProfileError` when the profile named does not exist.
+        """
+        profile, options = _profile_options(name, kwargs)
+        client = cls(**options)
+        client.profile = profile
+        return client
 
     @cached_property
     def access_tracking(self) -> AsyncAccessTrackingResource:

@@ -12,6 +12,7 @@ only), so a command line can catch these without importing the HTTP stack.
     ├── APIResponseValidationError        a success response does not match its schema
     ├── APIConnectionError                no response: connection refused, reset, dropped
     │   └── APITimeoutError
+    ├── WatchTimeoutError                 a wait_for_... helper (or --watch) ran out of time
     └── APIStatusError                    a response with a 4xx/5xx status
         ├── BadRequestError               400
         ├── AuthenticationError           401
@@ -53,6 +54,7 @@ __all__ = [
     "RequestBodyError",
     "SunsetVersionWarning",
     "UnsupportedVersionError",
+    "WatchTimeoutError",
     "status_error_class",
 ]
 
@@ -146,6 +148,15 @@ class APITimeoutError(APIConnectionError):
     ) -> None:
         super().__init__(message, request=request)
         self.phase = phase
+
+
+class WatchTimeoutError(AtlasError):
+    """Waiting for a call's effect (a watcher) took longer than its timeout; ``last`` says
+    what the last poll saw."""
+
+    def __init__(self, message: str, *, last: str = "") -> None:
+        super().__init__(message)
+        self.last = last
 
 
 class APIStatusError(AtlasError):

@@ -96,6 +96,26 @@ class PaginationSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class WatcherSpec:
+    """How to wait until a call's effect is done (the spec's ``x-xgen-atlascli`` watcher):
+    poll ``operation_id`` (at ``version``, else its default) until it answers ``http_code``
+    (404: the resource is gone) and, with a ``path``, the JSON value there is one of
+    ``values``.
+
+    ``params`` are ``(polled parameter, source, name)``: source ``input`` takes the watched
+    call's parameter ``name`` (wire name), ``body`` the value at the JSON path ``name``
+    (``$.name``) of its response.
+    """
+
+    operation_id: str
+    version: str | None = None
+    params: tuple[tuple[str, str, str], ...] = ()
+    http_code: int = 200
+    path: str | None = None
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class OperationSpec:
     """One operation: identity, route, versions (oldest first) and parameters (path first).
 
@@ -121,6 +141,7 @@ class OperationSpec:
     response_is_envelope: bool = False
     roles: tuple[str, ...] = ()
     pagination: PaginationSpec | None = None
+    watcher: WatcherSpec | None = None
     _by_version: dict[str, VersionSpec] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )

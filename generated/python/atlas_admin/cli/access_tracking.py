@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from ._runtime import AliasGroup, ApiCommand, run
+from ._runtime import BOOLEAN, AliasGroup, ApiCommand, run
 
 __all__ = ["group"]
 
@@ -25,7 +25,7 @@ def group() -> None:
     name="getGroupDbAccessHistoryCluster",
     cls=ApiCommand,
     short_help="Return Database Access History for One Cluster",
-    help="Return Database Access History for One Cluster.\n\nReturns the access logs of one cluster identified by the cluster's name. Access logs contain a list of authentication requests made against your cluster. You can't use this feature on tenant-tier clusters (M0, M2, M5). To use this resource, the requesting Service Account or API Key must have the Project Monitoring Admin role or the Project Database Access Admin role.\n\nRequired roles (any of): Project Monitoring Admin, Project Database Access Admin.\n\nAPI versions: 2024-05-30; the newest, 2024-05-30, unless --version.\n\nAlias: atlas-admin api accessTracking getAccessHistoryCluster",
+    help="Return Database Access History for One Cluster.\n\nReturns the access logs of one cluster identified by the cluster's name. Access logs contain a list of authentication requests made against your cluster. You can't use this feature on tenant-tier clusters (M0, M2, M5). To use this resource, the requesting Service Account or API Key must have the Project Monitoring Admin role or the Project Database Access Admin role.\n\nRequired roles (any of): Project Monitoring Admin, Project Database Access Admin.\n\nAPI versions: 2024-05-30; the newest dated one, 2024-05-30, unless --version.\n\nAlias: atlas-admin api accessTracking getAccessHistoryCluster",
     epilog="\x08\nExample:\n  atlas-admin api accessTracking getGroupDbAccessHistoryCluster --groupId 32b6e34b3d91647abb20e7b8 --clusterName my-cluster-name --version 2024-05-30",
 )
 @click.option(
@@ -35,8 +35,7 @@ def group() -> None:
     envvar="MONGODB_ATLAS_PROJECT_ID",
     type=str,
     metavar="string",
-    required=True,
-    help="Unique 24-hexadecimal digit string that identifies your project. Type: string. Pattern: ^([a-f0-9]{24})$ . Alias --projectId; env MONGODB_ATLAS_PROJECT_ID.",
+    help="Unique 24-hexadecimal digit string that identifies your project. Required. Type: string. Pattern: '^([a-f0-9]{24})$'. Alias --projectId. Default: $MONGODB_ATLAS_PROJECT_ID, else the profile's project_id.",
 )
 @click.option(
     "--clusterName",
@@ -44,33 +43,33 @@ def group() -> None:
     type=str,
     metavar="string",
     required=True,
-    help="Human-readable label that identifies the cluster. Type: string. Pattern: ^[a-zA-Z0-9][a-zA-Z0-9-]*$ .",
+    help="Human-readable label that identifies the cluster. Type: string. Pattern: '^[a-zA-Z0-9][a-zA-Z0-9-]*$'.",
 )
 @click.option(
     "--envelope",
     "envelope",
-    type=click.BOOL,
+    type=BOOLEAN,
+    metavar="[true|false]",
     is_flag=False,
     flag_value=True,
-    metavar="[true|false]",
     help="Flag that indicates whether Application wraps the response in an `envelope` JSON object. Type: boolean. Default: false.",
 )
 @click.option(
     "--pretty",
     "pretty",
-    type=click.BOOL,
+    type=BOOLEAN,
+    metavar="[true|false]",
     is_flag=False,
     flag_value=True,
-    metavar="[true|false]",
     help="Flag that indicates whether the response body should be in the prettyprint format. Type: boolean. Default: false.",
 )
 @click.option(
     "--authResult",
     "auth_result",
-    type=click.BOOL,
+    type=BOOLEAN,
+    metavar="[true|false]",
     is_flag=False,
     flag_value=True,
-    metavar="[true|false]",
     help="Flag that indicates whether the response returns the successful authentication attempts only. Type: boolean.",
 )
 @click.option(
@@ -85,7 +84,7 @@ def group() -> None:
     "ip_address",
     type=str,
     metavar="string",
-    help="One Internet Protocol address that attempted to authenticate with the database. Type: string. Pattern: ^((25[0-5]|(2[0-4]|1\\d|[1-9]|)\\d)(\\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$ .",
+    help="One Internet Protocol address that attempted to authenticate with the database. Type: string. Pattern: '^((25[0-5]|(2[0-4]|1\\d|[1-9]|)\\d)(\\.(?!$)|$)){4}|([0-9a-f]{1,4}:){7}[0-9a-f]{1,4}$'.",
 )
 @click.option(
     "--nLogs",
@@ -105,7 +104,28 @@ def group() -> None:
     "--version",
     "cli_version",
     metavar="YYYY-MM-DD",
-    help="API version: 2024-05-30. Default: 2024-05-30, the newest.",
+    help="API version: 2024-05-30. Default: 2024-05-30, the newest dated one. An unknown version is an error (the Atlas CLI warns and falls back to its default, which can silently change what the request means).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "cli_output",
+    metavar="FORMAT",
+    help="Response format: json. Or jmespath=EXPR: print what the JMESPath expression EXPR selects from the JSON response (a string as it is, anything else as JSON), e.g. -o 'jmespath=name'; the Atlas CLI's go-template in Python terms. Default: the profile's output, if the operation has it.",
+)
+@click.option(
+    "--outputFile",
+    "cli_output_file",
+    metavar="PATH",
+    help="Write the response to this file instead of standard output (a download whole or not at all).",
+)
+@click.option(
+    "-P",
+    "--profile",
+    "cli_profile",
+    metavar="NAME",
+    envvar="MONGODB_ATLAS_PROFILE",
+    help="Profile of the Atlas CLI's config.toml: credentials, project_id, org_id, ops_manager_url, output. Default: $MONGODB_ATLAS_PROFILE, else 'default'.",
 )
 def _get_group_db_access_history_cluster(**values: object) -> None:
     run("getGroupDbAccessHistoryCluster", values)

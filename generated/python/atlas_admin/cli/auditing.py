@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from ._runtime import AliasGroup, ApiCommand, run
+from ._runtime import BOOLEAN, AliasGroup, ApiCommand, run
 
 __all__ = ["group"]
 
@@ -25,7 +25,7 @@ def group() -> None:
     name="getGroupAuditLog",
     cls=ApiCommand,
     short_help="Return the Auditing Configuration for One Project",
-    help="Return the Auditing Configuration for One Project.\n\nReturns the auditing configuration for the specified project. The auditing configuration defines the events that MongoDB Cloud records in the audit log. To use this resource, the requesting Service Account or API Key must have the Project Owner role. This feature isn't available for M0, M2, M5, or serverless clusters.\n\nRequired roles (any of): Project Owner.\n\nAPI versions: 2024-05-30; the newest, 2024-05-30, unless --version.",
+    help="Return the Auditing Configuration for One Project.\n\nReturns the auditing configuration for the specified project. The auditing configuration defines the events that MongoDB Cloud records in the audit log. To use this resource, the requesting Service Account or API Key must have the Project Owner role. This feature isn't available for M0, M2, M5, or serverless clusters.\n\nRequired roles (any of): Project Owner.\n\nAPI versions: 2024-05-30; the newest dated one, 2024-05-30, unless --version.",
     epilog="\x08\nExample:\n  atlas-admin api auditing getGroupAuditLog --groupId 32b6e34b3d91647abb20e7b8 --version 2024-05-30",
 )
 @click.option(
@@ -35,32 +35,52 @@ def group() -> None:
     envvar="MONGODB_ATLAS_PROJECT_ID",
     type=str,
     metavar="string",
-    required=True,
-    help="Unique 24-hexadecimal digit string that identifies your project. Type: string. Pattern: ^([a-f0-9]{24})$ . Alias --projectId; env MONGODB_ATLAS_PROJECT_ID.",
+    help="Unique 24-hexadecimal digit string that identifies your project. Required. Type: string. Pattern: '^([a-f0-9]{24})$'. Alias --projectId. Default: $MONGODB_ATLAS_PROJECT_ID, else the profile's project_id.",
 )
 @click.option(
     "--envelope",
     "envelope",
-    type=click.BOOL,
+    type=BOOLEAN,
+    metavar="[true|false]",
     is_flag=False,
     flag_value=True,
-    metavar="[true|false]",
     help="Flag that indicates whether Application wraps the response in an `envelope` JSON object. Type: boolean. Default: false.",
 )
 @click.option(
     "--pretty",
     "pretty",
-    type=click.BOOL,
+    type=BOOLEAN,
+    metavar="[true|false]",
     is_flag=False,
     flag_value=True,
-    metavar="[true|false]",
     help="Flag that indicates whether the response body should be in the prettyprint format. Type: boolean. Default: false.",
 )
 @click.option(
     "--version",
     "cli_version",
     metavar="YYYY-MM-DD",
-    help="API version: 2024-05-30. Default: 2024-05-30, the newest.",
+    help="API version: 2024-05-30. Default: 2024-05-30, the newest dated one. An unknown version is an error (the Atlas CLI warns and falls back to its default, which can silently change what the request means).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "cli_output",
+    metavar="FORMAT",
+    help="Response format: json. Or jmespath=EXPR: print what the JMESPath expression EXPR selects from the JSON response (a string as it is, anything else as JSON), e.g. -o 'jmespath=name'; the Atlas CLI's go-template in Python terms. Default: the profile's output, if the operation has it.",
+)
+@click.option(
+    "--outputFile",
+    "cli_output_file",
+    metavar="PATH",
+    help="Write the response to this file instead of standard output (a download whole or not at all).",
+)
+@click.option(
+    "-P",
+    "--profile",
+    "cli_profile",
+    metavar="NAME",
+    envvar="MONGODB_ATLAS_PROFILE",
+    help="Profile of the Atlas CLI's config.toml: credentials, project_id, org_id, ops_manager_url, output. Default: $MONGODB_ATLAS_PROFILE, else 'default'.",
 )
 def _get_group_audit_log(**values: object) -> None:
     run("getGroupAuditLog", values)

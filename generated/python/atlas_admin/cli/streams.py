@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from ._runtime import AliasGroup, ApiCommand, run
+from ._runtime import BOOLEAN, AliasGroup, ApiCommand, run
 
 __all__ = ["group"]
 
@@ -25,7 +25,7 @@ def group() -> None:
     name="downloadGroupStreamAuditLogs",
     cls=ApiCommand,
     short_help="Download Audit Logs for One Atlas Stream Processing Workspace",
-    help='Download Audit Logs for One Atlas Stream Processing Workspace.\n\nDownloads the audit logs for the specified Atlas Stream Processing workspace. By default, logs cover periods of 30 days. To use this resource, the requesting Service Account or API Key must have the Project Data Access roles, Project Owner role or Project Stream Processing Owner role. The API does not support direct calls with the json response schema. You must request a gzip response schema using an accept header of the format: "Accept: application/vnd.atlas.YYYY-MM-DD+gzip".\n\nRequired roles (any of): Project Data Access, Project Owner, Project Stream Processing Owner.\n\nAPI versions: 2023-02-01, 2025-02-19; the newest, 2025-02-19, unless --version.\n\nAlias: atlas-admin api streams downloadAuditLogs',
+    help='Download Audit Logs for One Atlas Stream Processing Workspace.\n\nDownloads the audit logs for the specified Atlas Stream Processing workspace. By default, logs cover periods of 30 days. To use this resource, the requesting Service Account or API Key must have the Project Data Access roles, Project Owner role or Project Stream Processing Owner role. The API does not support direct calls with the json response schema. You must request a gzip response schema using an accept header of the format: "Accept: application/vnd.atlas.YYYY-MM-DD+gzip".\n\nRequired roles (any of): Project Data Access, Project Owner, Project Stream Processing Owner.\n\nAPI versions: 2023-02-01, 2025-02-19; the newest dated one, 2025-02-19, unless --version.\n\nAlias: atlas-admin api streams downloadAuditLogs',
     epilog="\x08\nExample:\n  atlas-admin api streams downloadGroupStreamAuditLogs --groupId 32b6e34b3d91647abb20e7b8 --tenantName my-tenant-name --endDate 1636481348 --startDate 1636466948 --version 2025-02-19 --outputFile file_name.gz",
 )
 @click.option(
@@ -35,8 +35,7 @@ def group() -> None:
     envvar="MONGODB_ATLAS_PROJECT_ID",
     type=str,
     metavar="string",
-    required=True,
-    help="Unique 24-hexadecimal digit string that identifies your project. Type: string. Pattern: ^([a-f0-9]{24})$ . Alias --projectId; env MONGODB_ATLAS_PROJECT_ID.",
+    help="Unique 24-hexadecimal digit string that identifies your project. Required. Type: string. Pattern: '^([a-f0-9]{24})$'. Alias --projectId. Default: $MONGODB_ATLAS_PROJECT_ID, else the profile's project_id.",
 )
 @click.option(
     "--tenantName",
@@ -49,10 +48,10 @@ def group() -> None:
 @click.option(
     "--envelope",
     "envelope",
-    type=click.BOOL,
+    type=BOOLEAN,
+    metavar="[true|false]",
     is_flag=False,
     flag_value=True,
-    metavar="[true|false]",
     help="Flag that indicates whether Application wraps the response in an `envelope` JSON object. Type: boolean. Default: false.",
 )
 @click.option(
@@ -60,26 +59,41 @@ def group() -> None:
     "end_date",
     type=int,
     metavar="integer",
-    help="Timestamp that specifies the end point for the range of log messages to download. Type: integer. Pattern (documented, not checked): 1199145600 . UNIX epoch seconds.",
+    help="Timestamp that specifies the end point for the range of log messages to download. Type: integer. UNIX epoch seconds.",
 )
 @click.option(
     "--startDate",
     "start_date",
     type=int,
     metavar="integer",
-    help="Timestamp that specifies the starting point for the range of log messages to download. Type: integer. Pattern (documented, not checked): 1199145600 . UNIX epoch seconds.",
+    help="Timestamp that specifies the starting point for the range of log messages to download. Type: integer. UNIX epoch seconds.",
 )
 @click.option(
     "--version",
     "cli_version",
     metavar="YYYY-MM-DD",
-    help="API version: 2023-02-01, 2025-02-19. Default: 2025-02-19, the newest.",
+    help="API version: 2023-02-01, 2025-02-19. Default: 2025-02-19, the newest dated one. An unknown version is an error (the Atlas CLI warns and falls back to its default, which can silently change what the request means).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "cli_output",
+    metavar="FORMAT",
+    help="Response format: gzip. Default: the profile's output, if the operation has it.",
 )
 @click.option(
     "--outputFile",
     "cli_output_file",
     metavar="PATH",
-    help="File to write the download to (written whole or not at all); else standard output, which must not be a terminal.",
+    help="Write the response to this file instead of standard output (a download whole or not at all).",
+)
+@click.option(
+    "-P",
+    "--profile",
+    "cli_profile",
+    metavar="NAME",
+    envvar="MONGODB_ATLAS_PROFILE",
+    help="Profile of the Atlas CLI's config.toml: credentials, project_id, org_id, ops_manager_url, output. Default: $MONGODB_ATLAS_PROFILE, else 'default'.",
 )
 def _download_group_stream_audit_logs(**values: object) -> None:
     run("downloadGroupStreamAuditLogs", values)

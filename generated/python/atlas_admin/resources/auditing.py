@@ -70,7 +70,8 @@ class AuditingResource:
 
         Raises:
             ParameterError, UnsupportedVersionError: Before sending anything.
-            APIStatusError: A subclass per error status (documented: 401, 403, 404, 500).
+            APIStatusError: A subclass per error status (documented: 401, 403, 404, 429,
+                500).
             APIConnectionError: No response, after the retries.
         """
         return cast(
@@ -133,7 +134,8 @@ class AsyncAuditingResource:
 
         Raises:
             ParameterError, UnsupportedVersionError: Before sending anything.
-            APIStatusError: A subclass per error status (documented: 401, 403, 404, 500).
+            APIStatusError: A subclass per error status (documented: 401, 403, 404, 429,
+                500).
             APIConnectionError: No response, after the retries.
         """
         return cast(

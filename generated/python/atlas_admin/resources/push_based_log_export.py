@@ -80,7 +80,7 @@ class PushBasedLogExportResource:
         Raises:
             ParameterError, UnsupportedVersionError: Before sending anything.
             APIStatusError: A subclass per error status (documented: 400, 401, 403, 404,
-                500).
+                429, 500).
             APIConnectionError: No response, after the retries.
         """
         return cast(
@@ -152,7 +152,7 @@ class AsyncPushBasedLogExportResource:
         Raises:
             ParameterError, UnsupportedVersionError: Before sending anything.
             APIStatusError: A subclass per error status (documented: 400, 401, 403, 404,
-                500).
+                429, 500).
             APIConnectionError: No response, after the retries.
         """
         return cast(

@@ -90,7 +90,7 @@ class StreamsResource:
         Raises:
             ParameterError, UnsupportedVersionError: Before sending anything.
             APIStatusError: A subclass per error status (documented: 400, 401, 403, 404,
-                409, 500).
+                409, 429, 500).
             APIConnectionError: No response, after the retries.
         """
         return cast(
@@ -175,7 +175,7 @@ class AsyncStreamsResource:
         Raises:
             ParameterError, UnsupportedVersionError: Before sending anything.
             APIStatusError: A subclass per error status (documented: 400, 401, 403, 404,
-                409, 500).
+                409, 429, 500).
             APIConnectionError: No response, after the retries.
         """
         return cast(

@@ -13,7 +13,7 @@ import json
 import threading
 import time
 from collections.abc import AsyncGenerator, Generator, Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import httpx
 
@@ -26,6 +26,9 @@ from ._constants import (
     TOKEN_PATH,
 )
 from ._errors import AtlasError, MissingCredentialsError, status_error_class
+
+if TYPE_CHECKING:
+    from ._profile import Profile
 
 __all__ = ["BearerTokenAuth", "DigestApiKeyAuth", "ServiceAccountAuth", "auth_from_env"]
 
@@ -216,13 +219,16 @@ class ServiceAccountAuth(httpx.Auth):
         yield request
 
 
-def auth_from_env(environ: Mapping[str, str]) -> httpx.Auth:
-    """Credentials from the environment, named as the Atlas CLI names them.
+def auth_from_env(environ: Mapping[str, str], profile: Profile | None = None) -> httpx.Auth:
+    """Credentials from the environment, named as the Atlas CLI names them, else from a
+    profile of its configuration file (the environment wins, as in the Atlas CLI).
 
     In order of preference: a service account (``MONGODB_ATLAS_CLIENT_ID`` and
     ``MONGODB_ATLAS_CLIENT_SECRET``), an API key (``MONGODB_ATLAS_PUBLIC_API_KEY`` and
-    ``MONGODB_ATLAS_PRIVATE_API_KEY``), an access token (``MONGODB_ATLAS_ACCESS_TOKEN``).
-    Raises :class:`MissingCredentialsError` naming the variables when none is complete.
+    ``MONGODB_ATLAS_PRIVATE_API_KEY``), the profile's service account (``client_id``,
+    ``client_secret``) or API key (``public_api_key``, ``private_api_key``), an access
+    token (``MONGODB_ATLAS_ACCESS_TOKEN``). Raises :class:`MissingCredentialsError` naming
+    the variables when none is complete.
     """
 
     def get(name: str) -> str:
@@ -237,6 +243,10 @@ def auth_from_env(environ: Mapping[str, str]) -> httpx.Auth:
             if first == ENV_CLIENT_ID:
                 return ServiceAccountAuth(get(first), get(second))
             return DigestApiKeyAuth(get(first), get(second))
+    if profile is not None and profile.credentials == "service account":
+        return ServiceAccountAuth(profile.client_id, profile.client_secret)
+    if profile is not None and profile.credentials == "API key":
+        return DigestApiKeyAuth(profile.public_api_key, profile.private_api_key)
     if get(ENV_ACCESS_TOKEN):
         return BearerTokenAuth(get(ENV_ACCESS_TOKEN))
     for first, second, what in pairs:
@@ -250,6 +260,7 @@ def auth_from_env(environ: Mapping[str, str]) -> httpx.Auth:
     raise MissingCredentialsError(
         "no Atlas credentials: set MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET "
         "(service account), or MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY "
-        "(API key), or MONGODB_ATLAS_ACCESS_TOKEN, or pass auth= to the client",
+        "(API key), or MONGODB_ATLAS_ACCESS_TOKEN, or use Client.from_profile(), or pass auth= "
+        "to the client",
         variables=CREDENTIAL_VARIABLES,
     )

@@ -35,6 +35,7 @@ __all__ = [
     "compile_pattern",
     "prepare_parameters",
     "select_version",
+    "sunset_message",
     "to_epoch",
 ]
 
@@ -350,11 +351,7 @@ def select_version(
         selected = operation.newest_version
     if selected is not None:
         if selected.sunset:
-            _warn(
-                f"API version {selected.version} of {operation.operation_id} is deprecated and "
-                f"sunsets on {selected.sunset}; supported: {', '.join(operation.supported_versions)}",
-                SunsetVersionWarning,
-            )
+            _warn(sunset_message(operation, selected), SunsetVersionWarning)
         if selected.preview:
             _warn(
                 f"API version {selected.version} of {operation.operation_id} is a preview and "
@@ -362,6 +359,20 @@ def select_version(
                 PreviewVersionWarning,
             )
     return selected
+
+
+def sunset_message(
+    operation: OperationSpec, selected: VersionSpec, today: date | None = None
+) -> str:
+    """What to say of a version with a sunset date, measured against ``today`` (UTC) when
+    the call is made, never when the client was generated."""
+    sunset = selected.sunset or ""
+    head = f"API version {selected.version} of {operation.operation_id}"
+    if sunset <= (today or datetime.now(UTC).date()).isoformat():
+        told = f"{head} was sunset on {sunset}; the API may reject it"
+    else:
+        told = f"{head} is deprecated and sunsets on {sunset}"
+    return f"{told}; supported: {', '.join(operation.supported_versions)}"
 
 
 def _pinned(operation: OperationSpec, default_version: str) -> VersionSpec | None:

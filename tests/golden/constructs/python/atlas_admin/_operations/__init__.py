@@ -24,6 +24,7 @@ from ._types import (
     TagSpec,
     TimeUnit,
     VersionSpec,
+    WatcherSpec,
 )
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "TagSpec",
     "TimeUnit",
     "VersionSpec",
+    "WatcherSpec",
     "get_operation",
     "get_tag",
     "operation_names",

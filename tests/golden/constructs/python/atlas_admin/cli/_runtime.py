@@ -15,31 +15,20 @@ import importlib
 import json
 import os
 import sys
-import warnings
 from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
 
-from .._errors import (
-    APIConnectionError,
-    APIResponseValidationError,
-    APIStatusError,
-    AtlasError,
-    AtlasWarning,
-    MissingCredentialsError,
-    ParameterError,
-    UnsupportedVersionError,
-)
-from .._operations import OperationSpec, VersionSpec, get_operation
-from .._validation import prepare_parameters, select_version
-
 if TYPE_CHECKING:
     from .._client import Client
+    from .._errors import APIStatusError, ParameterError
+    from .._operations import OperationSpec, VersionSpec
+    from .._profile import Profile
     from .._response import APIResponse
 
-__all__ = ["AliasGroup", "ApiCommand", "LazyGroup", "build_root", "run"]
+__all__ = ["BOOLEAN", "AliasGroup", "ApiCommand", "LazyGroup", "build_root", "run"]
 
 CONTEXT_SETTINGS: dict[str, Any] = {
     "help_option_names": ["-h", "--help"],
@@ -48,18 +37,64 @@ CONTEXT_SETTINGS: dict[str, Any] = {
 # click parameter name of each flag every command may have -> the flag.
 VERSION, FILE, OUTPUT, OUTPUT_FILE = "cli_version", "cli_file", "cli_output", "cli_output_file"
 ALL = "cli_all"
+WATCH, WATCH_TIMEOUT, PROFILE = "cli_watch", "cli_watch_timeout", "cli_profile"
 OWN_FLAGS = {
     VERSION: "--version",
     FILE: "--file",
     OUTPUT: "--output",
     OUTPUT_FILE: "--outputFile",
     ALL: "--all",
+    WATCH: "--watch",
+    WATCH_TIMEOUT: "--watchTimeout",
+    PROFILE: "--profile",
 }
+# Parameters a profile fills in when neither the flag nor the environment gives them.
+PROFILE_DEFAULTS = {"groupId": "project_id", "orgId": "org_id"}
+ENV_OUTPUT = "MONGODB_ATLAS_OUTPUT"
+JMESPATH = "jmespath="
+_BOOLEANS = {"true": True, "t": True, "1": True, "false": False, "f": False, "0": False}
 API_TITLE = "Atlas constructs fixture"
 API_HELP = (
     f"Call any {API_TITLE} operation: one group per tag, one command per "
     "operation, one flag per parameter, named as the API names them."
 )
+ROOT_HELP = (
+    f"Command line for the {API_TITLE} (API versions up to "
+    "2025-01-01), as the Atlas CLI's 'atlas api'.\n\n"
+    "Credentials, in order: MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET "
+    "(service account), MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY "
+    "(API key), a profile of the Atlas CLI's config.toml (--profile/-P, "
+    "MONGODB_ATLAS_PROFILE, else 'default': client_id and client_secret, or public_api_key "
+    "and private_api_key), MONGODB_ATLAS_ACCESS_TOKEN. The profile's project_id and org_id "
+    "are the defaults of --groupId and --orgId, its output the default of --output. "
+    "MONGODB_ATLAS_BASE_URL, else MONGODB_ATLAS_OPS_MANAGER_URL, else the profile's "
+    "ops_manager_url, overrides the API root.\n\n"
+    'Shell completion: eval "$(_ATLAS_ADMIN_COMPLETE=bash_source '
+    'atlas-admin)" (zsh_source, fish_source for zsh and fish).'
+)
+MISSING_CREDENTIALS = (
+    "no Atlas credentials: give a profile of the Atlas CLI's config.toml with --profile/-P "
+    "(or MONGODB_ATLAS_PROFILE) that holds client_id and client_secret, or public_api_key "
+    "and private_api_key; or set MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET "
+    "(service account), or MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY "
+    "(API key), or MONGODB_ATLAS_ACCESS_TOKEN"
+)
+
+
+class Boolean(click.types.BoolParamType):
+    """``true`` or ``false`` (and the Atlas CLI's ``1``/``0``, ``t``/``f``), any case; the
+    error names only those (click's own lists every spelling, an empty one first)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, bool):
+            return value
+        found = _BOOLEANS.get(str(value).strip().lower())
+        if found is None:
+            self.fail(f"{value!r} is not a boolean: use true or false", param, ctx)
+        return found
+
+
+BOOLEAN = Boolean()
 
 
 class LazyGroup(click.Group):
@@ -81,6 +116,18 @@ class LazyGroup(click.Group):
             command: click.Command = module.group
             return command
         return super().get_command(ctx, cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            ctx.fail(f"No such group {name!r}.{hint}")
+        return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The listing from the table alone: no group module is imported for ``--help``."""
@@ -110,6 +157,10 @@ class AliasGroup(click.Group):
 class ApiCommand(click.Command):
     """One operation: its flags are the operation's parameters plus the shared ones."""
 
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The usage on one line: wrapped, ``[OPTIONS]`` would sit alone on the next."""
+        formatter.write(f"Usage: {ctx.command_path} {' '.join(self.collect_usage_pieces(ctx))}\n")
+
 
 def build_root(prog_name: str, groups: Mapping[str, tuple[str, str]], package: str) -> click.Group:
     api = LazyGroup(
@@ -119,18 +170,29 @@ def build_root(prog_name: str, groups: Mapping[str, tuple[str, str]], package: s
         help=API_HELP,
         short_help="Call any API operation, grouped by tag.",
     )
-    return click.Group(
-        name=prog_name,
-        commands=[api],
-        context_settings=CONTEXT_SETTINGS,
-        help=(
-            f"Command line for the {API_TITLE} (API versions up to "
-            "2025-01-01). Credentials come from the environment: "
-            "MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET, or "
-            "MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY, or "
-            "MONGODB_ATLAS_ACCESS_TOKEN; MONGODB_ATLAS_BASE_URL overrides the API root."
-        ),
+    root = click.Group(
+        name=prog_name, commands=[api], context_settings=CONTEXT_SETTINGS, help=ROOT_HELP
     )
+    root.params.append(
+        click.Option(
+            ["--version"],
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_print_version,
+            help="Show the version (and the newest API version) and exit.",
+        )
+    )
+    return root
+
+
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from .._constants import API_VERSION, DISTRIBUTION, __version__
+
+    click.echo(f"{ctx.info_name} {__version__} ({DISTRIBUTION}; API versions up to {API_VERSION})")
+    ctx.exit(0)
 
 
 # --------------------------------------------------------------------- running a command
@@ -156,11 +218,65 @@ def _fail(ctx: click.Context, message: str) -> None:
     ctx.exit(1)
 
 
-def _read_body(ctx: click.Context, source: IO[str]) -> object:
+def _parse_body(ctx: click.Context, text: str, where: str) -> object:
+    """The JSON body read from ``--file`` or standard input; ``None`` when it is empty."""
+    if not text.strip():
+        return None
     try:
-        return json.load(source)
+        return json.loads(text)
     except ValueError as exc:
-        raise click.BadParameter(f"not JSON: {exc}", ctx=ctx, param_hint="'--file'") from None
+        raise click.BadParameter(
+            f"not JSON ({where}): {exc}", ctx=ctx, param_hint="'--file'"
+        ) from None
+
+
+def _piped_stdin() -> IO[str] | None:
+    """Standard input when something is piped or redirected into it; ``None`` for a
+    terminal or a character device (``/dev/null``, as CI gives), which hold no body."""
+    import stat
+
+    try:
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (OSError, ValueError, AttributeError):
+        return None
+    if stat.S_ISCHR(mode) or sys.stdin.isatty():
+        return None
+    return sys.stdin
+
+
+def _stdin_ready(stdin: IO[str]) -> bool:
+    """Whether reading ``stdin`` now returns at once (data, or the end of an empty pipe)."""
+    import select
+
+    try:
+        return bool(select.select([stdin], [], [], 0)[0])
+    except (OSError, ValueError):
+        return False
+
+
+def _read_body(ctx: click.Context, path: object) -> object:
+    """The request body: ``--file`` (``-``: standard input), else what is piped on standard
+    input (the Atlas CLI's rule); a body in both places is an error. Only commands with a
+    body come here."""
+    stdin = _piped_stdin()
+    if path == "-" or (path is None and stdin is not None):
+        return _parse_body(ctx, sys.stdin.read(), "standard input")
+    if not isinstance(path, str):
+        return None
+    # --file PATH: standard input must hold nothing; it is looked at, never waited for.
+    if stdin is not None and _stdin_ready(stdin) and stdin.read().strip():
+        raise click.UsageError(
+            "a request body both on standard input and in --file: give one of them", ctx=ctx
+        )
+    try:
+        with open(path, encoding="utf-8") as file:
+            text = file.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise click.BadParameter(
+            f"cannot read {path!r}: {reason}", ctx=ctx, param_hint="'--file'"
+        ) from None
+    return _parse_body(ctx, text, path)
 
 
 def _accept(ctx: click.Context, selected: VersionSpec | None, fmt: str) -> str:
@@ -173,26 +289,127 @@ def _accept(ctx: click.Context, selected: VersionSpec | None, fmt: str) -> str:
     )
 
 
+class Output:
+    """What ``--output`` asks for: a response format, and for JSON maybe a JMESPath template."""
+
+    def __init__(self, fmt: str | None, template: Any = None) -> None:
+        self.fmt = fmt
+        self.template = template
+
+    def render(self, content: bytes) -> bytes:
+        """The JSON body indented (the API's field names), or what the template selects;
+        a body that is not JSON as it came."""
+        if not content.strip():
+            return b""
+        try:
+            data = json.loads(content)
+        except ValueError:
+            return content
+        if self.template is not None:
+            data = self.template.search(data)
+            if isinstance(data, str):
+                return (data + "\n").encode()
+        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def _output(
+    ctx: click.Context, operation: OperationSpec, given: object, profile: Profile
+) -> Output:
+    """``--output`` (else $MONGODB_ATLAS_OUTPUT, else the profile's ``output``) checked against
+    the formats the operation has; required when it has several (as in the Atlas CLI)."""
+    formats = sorted({fmt for version in operation.versions for fmt in version.formats})
+    choice = given if isinstance(given, str) else None
+    fallback = os.environ.get(ENV_OUTPUT) or profile.output
+    if choice is None and (
+        fallback in formats or (fallback.startswith(JMESPATH) and "json" in formats)
+    ):
+        choice = fallback  # a default the operation cannot use is no default for it
+    if choice is None:
+        if len(formats) > 1:
+            raise click.UsageError(
+                f"Missing option '-o' / '--output': this command answers {', '.join(formats)}; "
+                "choose one",
+                ctx=ctx,
+            )
+        return Output(None)
+    if choice.startswith(JMESPATH) and "json" in formats:
+        return Output("json", _jmespath(ctx, choice.removeprefix(JMESPATH)))
+    if choice in formats:
+        return Output(choice)
+    choices = ", ".join(formats + (["jmespath=EXPR"] if "json" in formats else []))
+    hint = " (the Atlas CLI's go-template is jmespath=EXPR here)" if "template" in choice else ""
+    raise click.BadParameter(
+        f"{choice!r} is not one of {choices}{hint}", ctx=ctx, param_hint="'--output'"
+    )
+
+
+def _jmespath(ctx: click.Context, expression: str) -> Any:
+    """The compiled JMESPath ``expression``: a bad one fails before anything is sent."""
+    try:
+        jmespath = importlib.import_module("jmespath")
+    except ImportError:
+        raise click.UsageError(
+            "-o jmespath=... needs jmespath: pip install 'atlas-admin-client[cli]'", ctx=ctx
+        ) from None
+    try:
+        return jmespath.compile(expression)
+    except jmespath.exceptions.JMESPathError as exc:
+        message = " ".join(str(exc).split())
+        raise click.BadParameter(
+            f"not a JMESPath expression: {message}", ctx=ctx, param_hint="'--output'"
+        ) from None
+
+
 def _given(
     ctx: click.Context, operation: OperationSpec, values: Mapping[str, object]
 ) -> dict[str, object]:
-    """The parameters given on the command line (or the environment), by wire name."""
+    """The parameters given on the command line (or the environment), by wire name; a
+    repeated flag gives a list."""
     params: dict[str, object] = {}
     for name, value in values.items():
-        if name in OWN_FLAGS or value is None:
+        if name in OWN_FLAGS or value is None or value == ():
             continue
         if ctx.get_parameter_source(name) in (None, ParameterSource.DEFAULT):
             continue
         spec = operation.parameter(name)
-        params[spec.name if spec is not None else name] = value
+        params[spec.name if spec is not None else name] = (
+            list(value) if isinstance(value, tuple) else value
+        )
     return params
+
+
+def _profile(ctx: click.Context, name: object) -> Profile:
+    from .._profile import ProfileError, load_profile
+
+    try:
+        return load_profile(name if isinstance(name, str) and name else None)
+    except ProfileError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param_hint="'--profile'") from None
 
 
 def run(operation_id: str, values: Mapping[str, object]) -> None:
     """Call ``operation_id`` with the command's flag ``values`` and print what comes back."""
+    import warnings
+
+    from .._errors import (
+        APIConnectionError,
+        APIStatusError,
+        AtlasError,
+        AtlasWarning,
+        MissingCredentialsError,
+        ParameterError,
+        UnsupportedVersionError,
+    )
+    from .._operations import get_operation
+    from .._validation import prepare_parameters, select_version
+
     ctx = click.get_current_context()
     operation = get_operation(operation_id)
+    profile = _profile(ctx, values.get(PROFILE))
     params = _given(ctx, operation, values)
+    for name, key in PROFILE_DEFAULTS.items():
+        if operation.parameter(name) is not None and name not in params:
+            params[name] = getattr(profile, key) or None
     version = values.get(VERSION)
     requested = version if isinstance(version, str) else None
     # The client's own checks, before credentials or the network are touched.
@@ -208,59 +425,94 @@ def run(operation_id: str, values: Mapping[str, object]) -> None:
     for warning in caught:
         click.echo(f"Warning: {warning.message}", err=True)
     warnings.filterwarnings("ignore", category=AtlasWarning)  # said once, above
+    output = _output(ctx, operation, values.get(OUTPUT), profile)
     options: dict[str, Any] = {}
-    fmt = values.get(OUTPUT)
-    if isinstance(fmt, str):
-        options["extra_headers"] = {"Accept": _accept(ctx, selected, fmt)}
+    if output.fmt is not None:
+        options["extra_headers"] = {"Accept": _accept(ctx, selected, output.fmt)}
+    binary = operation.download and output.fmt != "json"
     output_file = values.get(OUTPUT_FILE)
-    if operation.download and output_file is None and sys.stdout.isatty():
+    if binary and output_file is None and sys.stdout.isatty():
         raise click.UsageError(
             "refusing to write a binary download to a terminal: "
             "give --outputFile PATH or pipe the output",
             ctx=ctx,
         )
-    source = values.get(FILE)
-    body = _read_body(ctx, source) if source is not None else None  # type: ignore[arg-type]
+    body = _read_body(ctx, values.get(FILE)) if operation.has_body else None
 
-    from .._client import Client  # httpx and pydantic, only now
+    from .._auth import auth_from_env  # httpx and pydantic, only now
+    from .._client import Client
+    from .._constants import ENV_BASE_URL
 
     try:
-        client = Client()
-    except MissingCredentialsError as exc:
-        _fail(ctx, str(exc))
+        auth = auth_from_env(os.environ, profile)
+    except MissingCredentialsError:
+        _fail(ctx, MISSING_CREDENTIALS)
         return
-    with client:
+    base_url = os.environ.get(ENV_BASE_URL) or profile.base_url(os.environ)
+    with Client(auth=auth, base_url=base_url) as client:
         try:
             if values.get(ALL):
                 _print_all(client, operation, params, requested, options)
                 return
             response = client.invoke(operation_id, params, body=body, version=requested, **options)
-            if operation.download:
-                download = response.parse()
-                if isinstance(output_file, str):
-                    download.write_to_file(output_file)
-                else:
-                    out = sys.stdout.buffer
-                    for chunk in download.iter_bytes():
-                        out.write(chunk)
-                    out.flush()
-            else:
-                if params.get("envelope") is True:
-                    _raise_enveloped_error(response)
-                _print_json(response.http_response.content)
+            content = _deliver(response, output, output_file, binary, params)
+            if values.get(WATCH):
+                _watch(client, operation_id, params, content, values.get(WATCH_TIMEOUT))
         except ParameterError as exc:
             raise _usage_error(ctx, exc) from None
         except APIStatusError as exc:
             _fail(ctx, _status_message(exc))
-        except APIConnectionError as exc:
-            _fail(ctx, " ".join(str(exc).split()))
-        except AtlasError as exc:
+        except (APIConnectionError, AtlasError) as exc:
             _fail(ctx, " ".join(str(exc).split()))
         except BrokenPipeError:
             # The reader went away (``| head``): not an error of ours.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(0)
+        except OSError as exc:  # --outputFile cannot be written
+            _fail(ctx, f"cannot write {output_file}: {exc.strerror or exc}")
+
+
+def _deliver(
+    response: APIResponse[Any],
+    output: Output,
+    output_file: object,
+    binary: bool,
+    params: Mapping[str, object],
+) -> bytes:
+    """Write the response to ``--outputFile`` or standard output; returns the JSON body read
+    (``b""`` for a binary download, streamed and never held whole)."""
+    if binary:
+        download = response.parse()
+        if isinstance(output_file, str):
+            download.write_to_file(output_file)
+        else:
+            out = sys.stdout.buffer
+            for chunk in download.iter_bytes():
+                out.write(chunk)
+            out.flush()
+        return b""
+    content = response.http_response.read()
+    if params.get("envelope") is True:
+        _raise_enveloped_error(response)
+    text = output.render(content)
+    if isinstance(output_file, str):
+        with open(output_file, "wb") as file:
+            file.write(text)
+    else:
+        sys.stdout.buffer.write(text)
+        sys.stdout.flush()
+    return content
+
+
+def _watch(
+    client: Any, operation_id: str, params: Mapping[str, object], content: bytes, timeout: object
+) -> None:
+    """``--watch``: poll until the operation's watcher says done (or ``--watchTimeout``)."""
+    from .._watch import wait
+
+    seconds = float(timeout) if isinstance(timeout, int) and timeout > 0 else None
+    wait(client, operation_id, params, content, timeout=seconds)
 
 
 def _print_all(
@@ -288,23 +540,12 @@ def _raise_enveloped_error(response: APIResponse[Any]) -> None:
     """With ``envelope=true`` Atlas answers 200 and states an error's status in the body;
     parsing raises it as the status error it is. A body the models do not match is still
     printed as it came."""
+    from .._errors import APIResponseValidationError
+
     try:
         response.parse()
     except APIResponseValidationError:
         pass
-
-
-def _print_json(content: bytes) -> None:
-    """The response body as received (the API's field names), indented."""
-    if not content.strip():
-        return
-    try:
-        data = json.loads(content)
-    except ValueError:
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
-        return
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def _status_message(exc: APIStatusError) -> str:

@@ -25,7 +25,7 @@ def group() -> None:
     name="deleteGroupCluster",
     cls=ApiCommand,
     short_help="Remove One Cluster",
-    help="Remove One Cluster.\n\nRemoves one cluster. Deprecated in favour of the newer flow.\n\nDeprecated: the API may remove this operation.\n\nAPI versions: 2023-01-01; the newest, 2023-01-01, unless --version.",
+    help="Remove One Cluster.\n\nRemoves one cluster. Deprecated in favour of the newer flow.\n\nDeprecated: the API may remove this operation.\n\nAPI versions: 2023-01-01; the newest dated one, 2023-01-01, unless --version.",
     epilog="\x08\nExample:\n  atlas-admin api clusters deleteGroupCluster --groupId aaaaaaaaaaaaaaaaaaaaaaaa --clusterName my-cluster-name --version 2023-01-01",
 )
 @click.option(
@@ -35,8 +35,7 @@ def group() -> None:
     envvar="MONGODB_ATLAS_PROJECT_ID",
     type=str,
     metavar="string",
-    required=True,
-    help="Project id. Type: string. Pattern: ^([a-f0-9]{24})$ . Alias --projectId; env MONGODB_ATLAS_PROJECT_ID.",
+    help="Project id. Required. Type: string. Pattern: '^([a-f0-9]{24})$'. Alias --projectId. Default: $MONGODB_ATLAS_PROJECT_ID, else the profile's project_id.",
 )
 @click.option(
     "--clusterName",
@@ -50,7 +49,28 @@ def group() -> None:
     "--version",
     "cli_version",
     metavar="YYYY-MM-DD",
-    help="API version: 2023-01-01. Default: 2023-01-01, the newest.",
+    help="API version: 2023-01-01. Default: 2023-01-01, the newest dated one. An unknown version is an error (the Atlas CLI warns and falls back to its default, which can silently change what the request means).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "cli_output",
+    metavar="FORMAT",
+    help="Response format: json. Or jmespath=EXPR: print what the JMESPath expression EXPR selects from the JSON response (a string as it is, anything else as JSON), e.g. -o 'jmespath=name'; the Atlas CLI's go-template in Python terms. Default: the profile's output, if the operation has it.",
+)
+@click.option(
+    "--outputFile",
+    "cli_output_file",
+    metavar="PATH",
+    help="Write the response to this file instead of standard output (a download whole or not at all).",
+)
+@click.option(
+    "-P",
+    "--profile",
+    "cli_profile",
+    metavar="NAME",
+    envvar="MONGODB_ATLAS_PROFILE",
+    help="Profile of the Atlas CLI's config.toml: credentials, project_id, org_id, ops_manager_url, output. Default: $MONGODB_ATLAS_PROFILE, else 'default'.",
 )
 def _delete_group_cluster(**values: object) -> None:
     run("deleteGroupCluster", values)
@@ -60,7 +80,7 @@ def _delete_group_cluster(**values: object) -> None:
     name="downloadGroupClusterLogCsv",
     cls=ApiCommand,
     short_help="Download Logs as CSV",
-    help="Download Logs as CSV.\n\nReturns a CSV export and a preview JSON form.\n\nAPI versions: 2023-01-01, preview (preview); the newest, 2023-01-01, unless --version.",
+    help="Download Logs as CSV.\n\nReturns a CSV export and a preview JSON form.\n\nAPI versions: 2023-01-01, preview; the newest dated one, 2023-01-01, unless --version.",
     epilog="\x08\nExample:\n  atlas-admin api clusters downloadGroupClusterLogCsv --groupId aaaaaaaaaaaaaaaaaaaaaaaa --clusterName my-cluster-name --hostName my-host-name --startDate 1636481348 --version 2023-01-01 --outputFile file_name.csv",
 )
 @click.option(
@@ -70,8 +90,7 @@ def _delete_group_cluster(**values: object) -> None:
     envvar="MONGODB_ATLAS_PROJECT_ID",
     type=str,
     metavar="string",
-    required=True,
-    help="Project id. Type: string. Pattern: ^([a-f0-9]{24})$ . Alias --projectId; env MONGODB_ATLAS_PROJECT_ID.",
+    help="Project id. Required. Type: string. Pattern: '^([a-f0-9]{24})$'. Alias --projectId. Default: $MONGODB_ATLAS_PROJECT_ID, else the profile's project_id.",
 )
 @click.option(
     "--clusterName",
@@ -94,26 +113,34 @@ def _delete_group_cluster(**values: object) -> None:
     "start_date",
     type=int,
     metavar="integer",
-    help="Start, in seconds since the UNIX epoch. Type: integer. Pattern (documented, not checked): 1199145600 . UNIX epoch seconds.",
+    help="Start, in seconds since the UNIX epoch. Type: integer. UNIX epoch seconds.",
 )
 @click.option(
     "--version",
     "cli_version",
     metavar="YYYY-MM-DD",
-    help="API version: 2023-01-01, preview (preview). Default: 2023-01-01, the newest.",
+    help="API version: 2023-01-01, preview. Default: 2023-01-01, the newest dated one. An unknown version is an error (the Atlas CLI warns and falls back to its default, which can silently change what the request means). The Atlas CLI defaults to the preview here (it sorts preview after the dates); ask for it with --version preview.",
 )
 @click.option(
     "-o",
     "--output",
     "cli_output",
-    type=click.Choice(["csv", "json"]),
-    help="Response format: csv, json. Default: the version's first.",
+    metavar="FORMAT",
+    help="Response format: csv, json (required: the operation has several). Or jmespath=EXPR: print what the JMESPath expression EXPR selects from the JSON response (a string as it is, anything else as JSON), e.g. -o 'jmespath=name'; the Atlas CLI's go-template in Python terms. Default: the profile's output, if the operation has it.",
 )
 @click.option(
     "--outputFile",
     "cli_output_file",
     metavar="PATH",
-    help="File to write the download to (written whole or not at all); else standard output, which must not be a terminal.",
+    help="Write the response to this file instead of standard output (a download whole or not at all).",
+)
+@click.option(
+    "-P",
+    "--profile",
+    "cli_profile",
+    metavar="NAME",
+    envvar="MONGODB_ATLAS_PROFILE",
+    help="Profile of the Atlas CLI's config.toml: credentials, project_id, org_id, ops_manager_url, output. Default: $MONGODB_ATLAS_PROFILE, else 'default'.",
 )
 def _download_group_cluster_log_csv(**values: object) -> None:
     run("downloadGroupClusterLogCsv", values)
@@ -123,7 +150,7 @@ def _download_group_cluster_log_csv(**values: object) -> None:
     name="getGroupCluster",
     cls=ApiCommand,
     short_help="Return One Cluster",
-    help="Return One Cluster.\n\nReturns the details for one cluster.\n\nRequired roles (any of): Project Read Only.\n\nAPI versions: 2023-01-01 (sunset 2026-11-30), 2023-02-01 (sunset 2026-11-30), 2024-08-05, 2024-10-23; the newest, 2024-10-23, unless --version.\n\nAlias: atlas-admin api clusters getCluster\n\nSee https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getCluster",
+    help="Return One Cluster.\n\nReturns the details for one cluster.\n\nRequired roles (any of): Project Read Only.\n\nAPI versions: 2023-01-01 (sunset 2026-11-30), 2023-02-01 (sunset 2026-11-30), 2024-08-05, 2024-10-23; the newest dated one, 2024-10-23, unless --version.\n\nAlias: atlas-admin api clusters getCluster\n\nSee https://www.mongodb.com/docs/atlas/reference/api-resources-spec/v2/#tag/Clusters/operation/getCluster",
     epilog="\x08\nExample:\n  atlas-admin api clusters getGroupCluster --groupId aaaaaaaaaaaaaaaaaaaaaaaa --clusterName my-cluster-name --version 2024-10-23",
 )
 @click.option(
@@ -133,8 +160,7 @@ def _download_group_cluster_log_csv(**values: object) -> None:
     envvar="MONGODB_ATLAS_PROJECT_ID",
     type=str,
     metavar="string",
-    required=True,
-    help="Project id. Type: string. Pattern: ^([a-f0-9]{24})$ . Alias --projectId; env MONGODB_ATLAS_PROJECT_ID.",
+    help="Project id. Required. Type: string. Pattern: '^([a-f0-9]{24})$'. Alias --projectId. Default: $MONGODB_ATLAS_PROJECT_ID, else the profile's project_id.",
 )
 @click.option(
     "--clusterName",
@@ -142,13 +168,34 @@ def _download_group_cluster_log_csv(**values: object) -> None:
     type=str,
     metavar="string",
     required=True,
-    help="Human-readable label that identifies this cluster. Type: string. Pattern: ^[\\p{L}\\p{N}][\\p{L}\\p{N}-]*$ .",
+    help="Human-readable label that identifies this cluster. Type: string. Pattern: '^[\\p{L}\\p{N}][\\p{L}\\p{N}-]*$'.",
 )
 @click.option(
     "--version",
     "cli_version",
     metavar="YYYY-MM-DD",
-    help="API version: 2023-01-01 (sunset 2026-11-30), 2023-02-01 (sunset 2026-11-30), 2024-08-05, 2024-10-23. Default: 2024-10-23, the newest.",
+    help="API version: 2023-01-01 (sunset 2026-11-30), 2023-02-01 (sunset 2026-11-30), 2024-08-05, 2024-10-23. Default: 2024-10-23, the newest dated one. An unknown version is an error (the Atlas CLI warns and falls back to its default, which can silently change what the request means).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "cli_output",
+    metavar="FORMAT",
+    help="Response format: json. Or jmespath=EXPR: print what the JMESPath expression EXPR selects from the JSON response (a string as it is, anything else as JSON), e.g. -o 'jmespath=name'; the Atlas CLI's go-template in Python terms. Default: the profile's output, if the operation has it.",
+)
+@click.option(
+    "--outputFile",
+    "cli_output_file",
+    metavar="PATH",
+    help="Write the response to this file instead of standard output (a download whole or not at all).",
+)
+@click.option(
+    "-P",
+    "--profile",
+    "cli_profile",
+    metavar="NAME",
+    envvar="MONGODB_ATLAS_PROFILE",
+    help="Profile of the Atlas CLI's config.toml: credentials, project_id, org_id, ops_manager_url, output. Default: $MONGODB_ATLAS_PROFILE, else 'default'.",
 )
 def _get_group_cluster(**values: object) -> None:
     run("getGroupCluster", values)
@@ -158,7 +205,7 @@ def _get_group_cluster(**values: object) -> None:
     name="updateGroupCluster",
     cls=ApiCommand,
     short_help="Update One Cluster",
-    help="Update One Cluster.\n\nUpdates one cluster.\n\nAPI versions: 2024-08-05, 2024-10-23; the newest, 2024-10-23, unless --version.",
+    help="Update One Cluster.\n\nUpdates one cluster.\n\nAPI versions: 2024-08-05, 2024-10-23; the newest dated one, 2024-10-23, unless --version.",
     epilog="\x08\nExample:\n  atlas-admin api clusters updateGroupCluster --groupId aaaaaaaaaaaaaaaaaaaaaaaa --clusterName my-cluster-name --version 2024-10-23 --file body.json",
 )
 @click.option(
@@ -168,8 +215,7 @@ def _get_group_cluster(**values: object) -> None:
     envvar="MONGODB_ATLAS_PROJECT_ID",
     type=str,
     metavar="string",
-    required=True,
-    help="Project id. Type: string. Pattern: ^([a-f0-9]{24})$ . Alias --projectId; env MONGODB_ATLAS_PROJECT_ID.",
+    help="Project id. Required. Type: string. Pattern: '^([a-f0-9]{24})$'. Alias --projectId. Default: $MONGODB_ATLAS_PROJECT_ID, else the profile's project_id.",
 )
 @click.option(
     "--clusterName",
@@ -183,14 +229,34 @@ def _get_group_cluster(**values: object) -> None:
     "--version",
     "cli_version",
     metavar="YYYY-MM-DD",
-    help="API version: 2024-08-05, 2024-10-23. Default: 2024-10-23, the newest.",
+    help="API version: 2024-08-05, 2024-10-23. Default: 2024-10-23, the newest dated one. An unknown version is an error (the Atlas CLI warns and falls back to its default, which can silently change what the request means).",
 )
 @click.option(
     "--file",
     "cli_file",
-    type=click.File("r", encoding="utf-8"),
     metavar="PATH",
-    help="Required. JSON file with the request body ('-' reads standard input).",
+    help="Required: JSON file with the request body ('-': standard input). Without --file, a body piped on standard input is read; giving both is an error.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "cli_output",
+    metavar="FORMAT",
+    help="Response format: json. Or jmespath=EXPR: print what the JMESPath expression EXPR selects from the JSON response (a string as it is, anything else as JSON), e.g. -o 'jmespath=name'; the Atlas CLI's go-template in Python terms. Default: the profile's output, if the operation has it.",
+)
+@click.option(
+    "--outputFile",
+    "cli_output_file",
+    metavar="PATH",
+    help="Write the response to this file instead of standard output (a download whole or not at all).",
+)
+@click.option(
+    "-P",
+    "--profile",
+    "cli_profile",
+    metavar="NAME",
+    envvar="MONGODB_ATLAS_PROFILE",
+    help="Profile of the Atlas CLI's config.toml: credentials, project_id, org_id, ops_manager_url, output. Default: $MONGODB_ATLAS_PROFILE, else 'default'.",
 )
 def _update_group_cluster(**values: object) -> None:
     run("updateGroupCluster", values)

@@ -25,7 +25,7 @@ def group() -> None:
     name="createOddNames",
     cls=ApiCommand,
     short_help="Names That Need Escaping",
-    help="Names That Need Escaping.\n\nParameters and fields named like Python keywords and builtins.\n\nAPI versions: 2025-01-01; the newest, 2025-01-01, unless --version.",
+    help="Names That Need Escaping.\n\nParameters and fields named like Python keywords and builtins.\n\nAPI versions: 2025-01-01; the newest dated one, 2025-01-01, unless --version.",
     epilog="\x08\nExample:\n  atlas-admin api weirdNamesV2 createOddNames --from my-from --version 2025-01-01 --file body.json",
 )
 @click.option(
@@ -55,20 +55,40 @@ def group() -> None:
     "x_request_id",
     type=str,
     metavar="string",
-    help="A dashed header. Type: string.",
+    help="A dashed header. Type: string. Sent as the HTTP header X-Request-Id.",
 )
 @click.option(
     "--version",
     "cli_version",
     metavar="YYYY-MM-DD",
-    help="API version: 2025-01-01. Default: 2025-01-01, the newest.",
+    help="API version: 2025-01-01. Default: 2025-01-01, the newest dated one. An unknown version is an error (the Atlas CLI warns and falls back to its default, which can silently change what the request means).",
 )
 @click.option(
     "--file",
     "cli_file",
-    type=click.File("r", encoding="utf-8"),
     metavar="PATH",
-    help="Required. JSON file with the request body ('-' reads standard input).",
+    help="Required: JSON file with the request body ('-': standard input). Without --file, a body piped on standard input is read; giving both is an error.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "cli_output",
+    metavar="FORMAT",
+    help="Response format: json. Or jmespath=EXPR: print what the JMESPath expression EXPR selects from the JSON response (a string as it is, anything else as JSON), e.g. -o 'jmespath=name'; the Atlas CLI's go-template in Python terms. Default: the profile's output, if the operation has it.",
+)
+@click.option(
+    "--outputFile",
+    "cli_output_file",
+    metavar="PATH",
+    help="Write the response to this file instead of standard output (a download whole or not at all).",
+)
+@click.option(
+    "-P",
+    "--profile",
+    "cli_profile",
+    metavar="NAME",
+    envvar="MONGODB_ATLAS_PROFILE",
+    help="Profile of the Atlas CLI's config.toml: credentials, project_id, org_id, ops_manager_url, output. Default: $MONGODB_ATLAS_PROFILE, else 'default'.",
 )
 def _create_odd_names(**values: object) -> None:
     run("createOddNames", values)

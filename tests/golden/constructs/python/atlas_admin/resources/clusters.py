@@ -98,7 +98,7 @@ class ClustersResource:
 
         Returns a CSV export and a preview JSON form.
 
-        API versions: 2023-01-01, preview (preview); the newest, 2023-01-01, unless pinned.
+        API versions: 2023-01-01, preview; the newest, 2023-01-01, unless pinned.
 
         Args:
             group_id: Project id. Must match ``^([a-f0-9]{24})$``.
@@ -308,7 +308,7 @@ class AsyncClustersResource:
 
         Returns a CSV export and a preview JSON form.
 
-        API versions: 2023-01-01, preview (preview); the newest, 2023-01-01, unless pinned.
+        API versions: 2023-01-01, preview; the newest, 2023-01-01, unless pinned.
 
         Args:
             group_id: Project id. Must match ``^([a-f0-9]{24})$``.
