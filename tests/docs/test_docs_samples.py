@@ -250,9 +250,7 @@ def test_every_json_block_on_a_page_is_a_validated_example(
 ) -> None:
     known = [json.dumps(example, sort_keys=True) for _, example, _ in _examples(shipped)]
     # sample bodies: an example with its constants filled in, validated above
-    known += [
-        json.dumps(docs.sample(shipped, op).body, sort_keys=True) for op in shipped.operations
-    ]
+    known += [json.dumps(sample(shipped, op).body, sort_keys=True) for op in shipped.operations]
     for op in shipped.operations:
         for block in code_blocks(
             operation_page(shipped_docs, op, language).read_text(encoding="utf-8")
