@@ -60,6 +60,9 @@ SEED_LOG_INTEGRATION_REQUEST = {
     "logTypes": ["MONGOD", "MONGOS", "MONGOD_AUDIT", "MONGOS_AUDIT"],
     "prefixPath": "mongo-logs/",
 }
+# What a client sends: the seed's example with the type it leaves out, which Atlas requires
+# and which may take one value only.
+LOG_INTEGRATION_REQUEST = {"type": "S3_LOG_EXPORT", **SEED_LOG_INTEGRATION_REQUEST}
 SEED_LOG_INTEGRATION_RESPONSE = {
     "id": "507f1f77bcf86cd799439011",
     "type": "S3_LOG_EXPORT",
@@ -289,7 +292,7 @@ def test_post_bodies_must_use_the_versioned_content_type() -> None:
         with FakeAtlas(strict_content_type=strict) as atlas:
             response = httpx.post(
                 atlas.url + f"{API}/logIntegrations",
-                json=SEED_LOG_INTEGRATION_REQUEST,
+                json=LOG_INTEGRATION_REQUEST,
                 headers={**BEARER, "Accept": POST_2025["Accept"]},
             )
         assert response.status_code == status, response.text
@@ -303,7 +306,7 @@ def test_create_log_integration_answers_the_seed_example_with_a_new_id(
     fake_atlas: FakeAtlas, client: httpx.Client
 ) -> None:
     response = client.post(
-        f"{API}/logIntegrations", json=SEED_LOG_INTEGRATION_REQUEST, headers=POST_2025
+        f"{API}/logIntegrations", json=LOG_INTEGRATION_REQUEST, headers=POST_2025
     )
     assert response.status_code == 201
     assert response.headers["content-type"] == "application/vnd.atlas.2025-03-12+json;charset=utf-8"
@@ -313,11 +316,23 @@ def test_create_log_integration_answers_the_seed_example_with_a_new_id(
     assert re.fullmatch(r"[a-f0-9]{24}", body["id"])
     assert list(body) == list(SEED_LOG_INTEGRATION_RESPONSE)
     assert {**body, "id": "507f1f77bcf86cd799439011"} == SEED_LOG_INTEGRATION_RESPONSE
-    assert fake_atlas.requests[-1].json() == SEED_LOG_INTEGRATION_REQUEST
+    assert fake_atlas.requests[-1].json() == LOG_INTEGRATION_REQUEST
+
+
+def test_create_log_integration_requires_the_type_the_seed_example_leaves_out(
+    client: httpx.Client,
+) -> None:
+    response = client.post(
+        f"{API}/logIntegrations", json=SEED_LOG_INTEGRATION_REQUEST, headers=POST_2025
+    )
+    error = assert_api_error(response, 400, "INVALID_ATTRIBUTE")
+    assert error["badRequestDetail"]["fields"] == [
+        {"field": "type", "description": "must be S3_LOG_EXPORT"}
+    ]
 
 
 def test_create_log_integration_reads_a_chunked_request_body(client: httpx.Client) -> None:
-    encoded = json.dumps(SEED_LOG_INTEGRATION_REQUEST).encode()
+    encoded = json.dumps(LOG_INTEGRATION_REQUEST).encode()
     chunks = iter([encoded[:40], encoded[40:]])
     response = client.post(f"{API}/logIntegrations", content=chunks, headers=POST_2025)
     assert response.status_code == 201
@@ -342,7 +357,7 @@ def test_create_log_integration_reads_a_chunked_request_body(client: httpx.Clien
 def test_create_log_integration_rejects_invalid_bodies(
     client: httpx.Client, change: dict[str, Any], error_code: str, field: str
 ) -> None:
-    body = {**SEED_LOG_INTEGRATION_REQUEST, **change}
+    body = {**LOG_INTEGRATION_REQUEST, **change}
     body = {name: value for name, value in body.items() if value is not None}
     response = client.post(f"{API}/logIntegrations", json=body, headers=POST_2025)
     error = assert_api_error(response, 400, error_code)

@@ -322,6 +322,7 @@ class _Builder:
             example=resolved.get("example"),
             constraints=_constraints(resolved),
             deprecated=bool(resolved.get("deprecated")),
+            constant=_single_value(resolved),
         )
 
     # ----------------------------------------------------------------- operations
@@ -350,7 +351,7 @@ class _Builder:
                     Parameter(
                         wire_name=wire,
                         python_name=naming.python_parameter(wire),
-                        cli_flag=wire,
+                        cli_flag=naming.cli_flag(wire),
                         location=node.get("in", "query"),
                         type=type_ref,
                         required=bool(node.get("required")) or node.get("in") == "path",
@@ -465,7 +466,11 @@ class _Builder:
             ),
         )
         names = naming.unique_names(p.python_name for p, _ in params)
-        parameters = tuple(_with_python_name(p, n) for (p, _), n in zip(params, names, strict=True))
+        flags = naming.unique_names((p.cli_flag for p, _ in params), separator="")
+        parameters = tuple(
+            _replace(p, python_name=n, cli_flag=f)
+            for (p, _), n, f in zip(params, names, flags, strict=True)
+        )
         body = None
         raw_body = node.get("requestBody")
         if raw_body is not None:
@@ -506,15 +511,35 @@ class _Builder:
                 pointer_join(pointer, "x-xgen-version-texts"),
             ),
             pointer=pointer,
-            python_name=naming.python_attribute(op_id),
-            python_alias=naming.python_attribute(alias) if alias else None,
+            python_name=naming.python_method(op_id),
+            python_alias=naming.python_method(alias) if alias else None,
             cli_name=op_id,
             cli_alias=alias,
             doc_slug=naming.doc_slug(op_id),
             docs_url=_text(node.get("x-xgen-docs-url")) or None,
             idempotent=method.upper() in IDEMPOTENT_METHODS,
+            response_is_envelope=self._is_envelope(parameters, responses),
             pagination=self.pagination(method, parameters, responses),
             watcher=_watcher(node, pointer),
+        )
+
+    def _is_envelope(
+        self, parameters: tuple[Parameter, ...], responses: tuple[Response, ...]
+    ) -> bool:
+        """Whether an operation with an ``envelope`` parameter describes its JSON success
+        body as the envelope (an object with a ``content`` property) rather than its content."""
+        if not any(p.wire_name == "envelope" and p.location == "query" for p in parameters):
+            return False
+        schemas = [
+            self.schemas.get(media.type.schema_name or "")
+            for response in responses
+            if response.is_success
+            for media in response.media_types
+            if media.format == "json" and media.type is not None and media.type.kind == "ref"
+        ]
+        return bool(schemas) and all(
+            s is not None and s.kind == "object" and any(f.wire_name == "content" for f in s.fields)
+            for s in schemas
         )
 
     def pagination(
@@ -607,7 +632,7 @@ class _Builder:
         tag_names = sorted({op.tag for op in operations})
         # Tags that differ only in case or punctuation ("Cloud Backups", "cloud-backups")
         # would share every name: the later one gets a suffix, in each naming scheme.
-        attrs = naming.unique_names(naming.python_attribute(t) for t in tag_names)
+        attrs = naming.unique_names(naming.python_tag_attribute(t) for t in tag_names)
         classes = naming.unique_names((naming.python_class(t) for t in tag_names), separator="")
         groups = naming.unique_names((naming.cli_group(t) for t in tag_names), separator="")
         slugs = naming.unique_names((naming.doc_slug(t) for t in tag_names), separator="-")
@@ -634,6 +659,7 @@ class _Builder:
                 )
             )
         self._reject_alias_cycles()
+        self._discriminator_constants()
         schemas = self._unique_schema_names()
         dates = sorted(
             v.version for op in operations for v in op.versions if v.version != "preview"
@@ -676,6 +702,24 @@ class _Builder:
 
         for name in sorted(aliases):
             visit(name, [])
+
+    def _discriminator_constants(self) -> None:
+        """A concrete ``oneOf`` variant selected by one discriminator value has that value as
+        a constant of its discriminator property (added if the variant does not declare it)."""
+        for union in sorted(self.schemas.values(), key=lambda s: s.name):
+            if union.discriminator is None:
+                continue
+            values: dict[str, list[str]] = {}
+            for value, target in union.discriminator.mapping:
+                values.setdefault(target, []).append(value)
+            for target, [value] in ((t, v) for t, v in values.items() if len(v) == 1):
+                variant = self.schemas.get(target)
+                if variant is None or variant.kind != "object":
+                    continue
+                self.schemas[target] = _replace(
+                    variant,
+                    fields=_with_constant(variant, union.discriminator.property_name, value),
+                )
 
     def _unique_schema_names(self) -> tuple[Schema, ...]:
         """Two schemas may snake_case (or PascalCase) to the same module or class name."""
@@ -878,6 +922,41 @@ def _with_python_name(obj: _Node, python_name: str) -> _Node:
 
 def _replace_required(field: Field) -> Field:
     return _replace(field, required=True)
+
+
+def _single_value(node: dict[str, Any]) -> tuple[Any, ...]:
+    """``(value,)`` when ``node`` allows exactly one value (``enum: [S3_LOG_EXPORT]``)."""
+    values = node.get("enum")
+    if isinstance(values, list):
+        present = [v for v in values if v is not None]
+        if len(present) == 1 and isinstance(present[0], (str, int, float, bool)):
+            return (present[0],)
+    return ()
+
+
+def _with_constant(schema: Schema, wire_name: str, value: str) -> tuple[Field, ...]:
+    """``schema``'s fields with ``wire_name`` held to ``value`` (a new required string field
+    when the schema does not declare it)."""
+    for f in schema.fields:
+        if f.wire_name == wire_name:
+            if f.constant or f.type.kind not in ("primitive", "enum"):
+                return schema.fields
+            return tuple(
+                _replace(f, constant=(value,)) if f.wire_name == wire_name else f
+                for f in schema.fields
+            )
+    taken = [f.python_name for f in schema.fields]
+    python_name = naming.unique_names([*taken, naming.python_field(wire_name)])[-1]
+    added = Field(
+        wire_name=wire_name,
+        python_name=python_name,
+        type=TypeRef(kind="primitive", primitive="string"),
+        required=True,
+        description="",
+        pointer=schema.pointer,
+        constant=(value,),
+    )
+    return (*schema.fields, added)
 
 
 def _unique_operation_names(operations: list[Operation]) -> list[Operation]:

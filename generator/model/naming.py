@@ -11,35 +11,97 @@ import keyword
 import re
 from collections.abc import Iterable
 
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
+# Words of a name: ``2dsphereIndexVersion`` -> 2dsphere, index, version (digits stay with
+# the lower-case letters after them, ``s3Bucket`` -> s3, bucket).
+_WORD = re.compile(
+    r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]+[0-9]*|[0-9]+"
+)
+# A CLI flag that is the wire name as written (``--groupId``, ``--page.size``).
+_FLAG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
-# Attributes of pydantic.BaseModel that a field must not shadow.
-_PYDANTIC_RESERVED = frozenset(
+# What every generated model already has: the public attributes of pydantic's BaseModel
+# (tests/model/test_model.py holds this to the installed pydantic) and of AtlasModel. A field
+# named like one is renamed, or it would replace the method (``model_dump``) or the config.
+MODEL_RESERVED = frozenset(
     {
         "construct",
         "copy",
         "dict",
+        "from_orm",
         "json",
+        "model_computed_fields",
+        "model_config",
+        "model_construct",
+        "model_copy",
+        "model_dump",
+        "model_dump_json",
+        "model_extra",
+        "model_fields",
+        "model_fields_set",
+        "model_json_schema",
+        "model_parametrized_name",
+        "model_post_init",
+        "model_rebuild",
+        "model_validate",
+        "model_validate_json",
+        "model_validate_strings",
+        "parse_file",
         "parse_obj",
         "parse_raw",
-        "parse_file",
         "schema",
         "schema_json",
-        "validate",
         "update_forward_refs",
-        "from_orm",
-        "model_config",
-        "model_fields",
-        "model_computed_fields",
-        "model_extra",
-        "model_fields_set",
+        "validate",
     }
 )
-# Names a generated method already uses for its own keyword arguments.
+# Builtins generated code evaluates where a field or argument could shadow them: model class
+# bodies (``name: str | None = None``) and method bodies (``responses=list[Item]``).
+_RUNTIME_BUILTINS = frozenset({"bool", "dict", "float", "frozenset", "int", "list", "str"})
+# Names a generated method already uses: its own keyword arguments and what its body calls.
 CALL_RESERVED = frozenset(
-    {"self", "body", "version", "timeout", "extra_headers", "extra_query", "stream"}
+    {
+        "self",
+        "body",
+        "version",
+        "options",
+        "cast",
+        "timeout",
+        "extra_headers",
+        "extra_query",
+        "extra_body",
+        "stream",
+    }
 )
+# Public attributes of the generated Client and AsyncClient besides their resources (tests
+# compare this with the generated classes): a tag named like one gets a trailing ``_``.
+CLIENT_RESERVED = frozenset(
+    {
+        "aclose",
+        "auth",
+        "base_url",
+        "close",
+        "copy",
+        "deadline",
+        "default_headers",
+        "default_version",
+        "from_profile",
+        "invoke",
+        "max_retries",
+        "on_request",
+        "on_response",
+        "profile",
+        "strict_response_validation",
+        "timeout",
+        "with_options",
+        "with_raw_response",
+        "with_streaming_response",
+    }
+)
+# Attributes of a generated resource class besides its operations.
+RESOURCE_RESERVED = frozenset({"with_raw_response", "with_streaming_response"})
 _BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
+_FIELD_RESERVED = MODEL_RESERVED | _RUNTIME_BUILTINS
+_PARAMETER_RESERVED = CALL_RESERVED | _RUNTIME_BUILTINS
 
 
 def words(name: str) -> list[str]:
@@ -64,30 +126,66 @@ def kebab_case(name: str) -> str:
     return "-".join(words(name))
 
 
-def _safe(identifier: str, reserved: Iterable[str] = ()) -> str:
-    """Make ``identifier`` legal and unshadowing: keywords and builtins get a trailing ``_``."""
+def _safe(
+    identifier: str,
+    reserved: Iterable[str] = (),
+    *,
+    digit_prefix: str = "n",
+    escape_builtins: bool = True,
+) -> str:
+    """Make ``identifier`` legal and unshadowing: a leading digit gets ``digit_prefix`` in
+    front; keywords, ``reserved`` names (and builtins, unless told not to) a trailing ``_``."""
     if not identifier:
         identifier = "value"
     if identifier[0].isdigit():
-        identifier = "n" + identifier
-    if keyword.iskeyword(identifier) or identifier in _BUILTINS or identifier in set(reserved):
+        identifier = digit_prefix + identifier
+    if (
+        keyword.iskeyword(identifier)
+        or identifier in reserved
+        or (escape_builtins and identifier in _BUILTINS)
+    ):
         identifier += "_"
     return identifier
 
 
 def python_attribute(name: str) -> str:
-    """A parameter, method or resource attribute name."""
+    """A module-level or generic attribute name."""
     return _safe(snake_case(name))
 
 
+def python_method(name: str) -> str:
+    """The method of an operation on its resource class."""
+    return _safe(snake_case(name), RESOURCE_RESERVED)
+
+
+def python_tag_attribute(name: str) -> str:
+    """The client attribute of a tag; never one of the client's own (``close``, ``invoke``)."""
+    return _safe(snake_case(name), CLIENT_RESERVED)
+
+
 def python_parameter(name: str) -> str:
-    """A keyword argument of a generated method; never one of the method's own arguments."""
-    return _safe(snake_case(name), CALL_RESERVED)
+    """A keyword argument of a generated method (``id``, ``type``); never one of the method's
+    own arguments or a name its body uses."""
+    return _safe(
+        snake_case(name), _PARAMETER_RESERVED, digit_prefix="param_", escape_builtins=False
+    )
 
 
 def python_field(name: str) -> str:
-    """A pydantic model field name."""
-    return _safe(snake_case(name), _PYDANTIC_RESERVED)
+    """A pydantic model field name: builtins are fine as attributes (``integration.id``);
+    pydantic's own attributes and the names a class body uses are not."""
+    return _safe(
+        snake_case(name),
+        _FIELD_RESERVED,
+        digit_prefix="field_",
+        escape_builtins=False,
+    )
+
+
+def cli_flag(name: str) -> str:
+    """A command-line flag, without dashes: the wire name as written when a shell and click
+    take it as it is (``groupId``, ``page.size``, ``2dsphereIndexVersion``), else lowerCamel."""
+    return name if _FLAG.fullmatch(name) else (lower_camel(name) or "value")
 
 
 def python_class(name: str) -> str:

@@ -75,6 +75,9 @@ class Field:
     example: Any = None
     constraints: Constraints = Constraints()
     deprecated: bool = False
+    # The one value the field may take, as a 1-tuple (a single-value enum, or the
+    # discriminator value that selects this schema): the client fills it in and sends it.
+    constant: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -283,6 +286,9 @@ class Operation:
     doc_slug: str
     docs_url: str | None = None
     idempotent: bool = True
+    # The success schema is the envelope itself (``status`` and ``content``), as specs write
+    # it for operations whose ``envelope`` parameter defaults to true: never unwrapped.
+    response_is_envelope: bool = False
     pagination: Pagination | None = None
     watcher: Watcher | None = None
 

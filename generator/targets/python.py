@@ -47,6 +47,7 @@ STATIC_MODULES = (
     "_validation.py",
     "_auth.py",
     "_models.py",
+    "_lenient.py",
     "_response.py",
     "_pagination.py",
     "_timeouts.py",
@@ -59,6 +60,7 @@ HELPER_NAMES = frozenset(
         "Annotated",
         "Any",
         "AtlasModel",
+        "AtlasRequestModel",
         "Check",
         "ClassVar",
         "Enum",
@@ -72,6 +74,8 @@ HELPER_NAMES = frozenset(
     }
 )
 DEFAULT_TOKEN_PATH = "/api/oauth/token"
+# A request body given as a dict in the API's names, beside its model.
+_BODY_MAPPING = "Mapping[str, Any]"
 #: What the generated package runs on, as (distribution, lowest supported, first unsupported):
 #: the test suite runs at the lowest (requirements/lowest.in) and at the newest locked versions.
 RUNTIME_REQUIREMENTS = (("httpx", "0.25", "1"), ("pydantic", "2.8", "3"))
@@ -342,6 +346,7 @@ class ModelPlan:
         for schema in api.schemas:
             self._by_pointer.setdefault(schema.pointer, schema)
         self._class_names = self._assign_class_names()
+        self.request_schemas = _request_schemas(api)
         self.inline_enums = self._collect_inline_enums()
         self.groups, self.home = self._group()
 
@@ -560,14 +565,17 @@ class ModelPlan:
             imports.typing.add("Annotated")
             imports.add(".._models", "Check")
             annotation = f"Annotated[{', '.join(checked)}]"
-        required = f.required and not f.read_only and not f.write_only
-        if not required or f.nullable:
+        constant = self._default(f, f.constant[0], imports) if f.constant else "None"
+        required = f.required and not f.read_only and not f.write_only and constant == "None"
+        if (not required and constant == "None") or f.nullable:
             annotation = f"{annotation} | None"
         declaration = f"{f.python_name}: {annotation}"
         if required and check and not f.nullable:  # black splits a long one inside its brackets
             declaration = layout.bracketed(f"{f.python_name}: Annotated[", checked, "]", 4)
-        if not required:
-            value = self._default(f, imports) if f.has_default else "None"
+        if constant != "None":
+            declaration = layout.assignment(declaration, constant, 4)
+        elif not required:
+            value = self._default(f, f.default, imports) if f.has_default else "None"
             if value.startswith("lambda") or value in ("list", "dict"):
                 imports.add("pydantic", "Field")
                 value = f"Field(default_factory={value})"
@@ -580,13 +588,15 @@ class ModelPlan:
                 "Write-only: sent, never returned."
                 + (" Required in requests." if f.required else "")
             )
+        if constant != "None":
+            notes.append(f"Always sent: {literal(f.constant[0])} is its only value.")
         if f.deprecated:
             notes.append("Deprecated.")
         doc = docstring([f.description, " ".join(notes)], 4)
         return {"declaration": declaration, "doc": doc}
 
-    def _default(self, f: Field, imports: Imports) -> str:
-        value = f.default
+    def _default(self, f: Field, value: Any, imports: Imports) -> str:
+        """``value`` as the default of ``f`` in Python source, or ``"None"`` if it does not fit."""
         node = f.type
         if node.kind == "ref" and node.schema_name in self.schemas:
             schema = self.schemas[node.schema_name]
@@ -776,13 +786,26 @@ class ModelPlan:
         }
 
     def _object_view(self, schema: Schema, imports: Imports) -> dict[str, Any]:
-        imports.add(".._models", "AtlasModel")
         fields = [self.field_view(schema, f, imports) for f in schema.fields]
         read_only = sorted(
             {n for f in schema.fields if f.read_only for n in (f.wire_name, f.python_name)}
         )
         if read_only:
             imports.typing.add("ClassVar")
+        constants = [
+            (literal(f.python_name), f"({literal(f.wire_name)}, {literal(f.constant[0])})")
+            for f in schema.fields
+            if f.constant and self._default(f, f.constant[0], imports) != "None"
+        ]
+        base = (
+            "AtlasRequestModel"
+            if schema.name in self.request_schemas and schema.additional_properties is None
+            else "AtlasModel"
+        )
+        imports.add(".._models", base)
+        if constants:
+            imports.typing.add("ClassVar")
+            imports.abc.add("Mapping")
         renamed = {
             f.python_name: f.wire_name for f in schema.fields if f.python_name != f.wire_name
         }
@@ -807,6 +830,16 @@ class ModelPlan:
                     4,
                 )
                 if read_only
+                else None
+            ),
+            "base": base,
+            "constants": (
+                layout.dictionary(
+                    constants,
+                    4,
+                    "__constant_fields__: ClassVar[Mapping[str, tuple[str, object]]] = ",
+                )
+                if constants
                 else None
             ),
             "config": config,
@@ -898,6 +931,28 @@ class ModelPlan:
         return result
 
 
+def _request_schemas(api: Api) -> frozenset[str]:
+    """Names of the schemas a request body can hold, at any depth."""
+    pending = [
+        media.type
+        for op in api.operations
+        if op.request_body is not None
+        for media in op.request_body.media_types
+    ]
+    found: set[str] = set()
+    while pending:
+        for _, node in _walk(pending.pop()):
+            name = node.schema_name
+            if node.kind != "ref" or name is None or name in found:
+                continue
+            found.add(name)
+            schema = api.schema(name)
+            pending += [f.type for f in schema.fields]
+            pending += [TypeRef(kind="ref", schema_name=v) for v in schema.variants]
+            pending += [schema.alias_of, schema.additional_properties]
+    return frozenset(found)
+
+
 def _check_args(constraints: Constraints) -> str:
     pairs = [
         (name, getattr(constraints, name))
@@ -969,6 +1024,7 @@ def _parameter_fields(p: Parameter) -> list[tuple[str, str]]:
         ("time_unit", p.time_unit, None),
         ("requires", tuple(p.requires), ()),
         ("deprecated", p.deprecated, False),
+        ("flag", p.cli_flag, p.wire_name),
     ]
     return [
         (key, literal(value))
@@ -1182,6 +1238,8 @@ class OperationPlan:
             fields.append(("download", "True"))
         if op.deprecated:
             fields.append(("deprecated", "True"))
+        if op.response_is_envelope:
+            fields.append(("response_is_envelope", "True"))
         if op.roles:
             fields.append(("roles", literal(tuple(op.roles))))
         constant = self.op_constant[op.operation_id]
@@ -1446,7 +1504,7 @@ class ResourceBuilder:
         """(``body`` annotation, ``request_types=...`` argument)."""
         assert op.request_body is not None
         per_version: dict[str, str] = {}
-        annotations: list[str] = []
+        members: list[str] = []  # of the body annotation, each once (ruff PYI016)
         for media in op.request_body.media_types:
             t = media.type
             expression = self.type_expression(t)
@@ -1459,7 +1517,7 @@ class ResourceBuilder:
             ):
                 self.imports.abc.add("Mapping")
                 self.imports.typing.add("Any")
-                annotations.append(f"{expression} | Mapping[str, Any]")
+                members += [expression, _BODY_MAPPING]
             elif (
                 t is not None
                 and t.kind == "array"
@@ -1472,14 +1530,13 @@ class ResourceBuilder:
                 self.imports.abc.add("Mapping")
                 self.imports.typing.add("Any")
                 item = self.type_expression(t.items)
-                annotations.append(f"Sequence[{item} | Mapping[str, Any]]")
+                members.append(f"Sequence[{item} | Mapping[str, Any]]")
             else:
                 self.imports.typing.add("Any")
-                annotations.append("Any")
+                members.append("Any")
         distinct = list(dict.fromkeys(per_version.values()))
-        annotation = " | ".join(dict.fromkeys(annotations)) or "Any"
-        if "Any" in annotation.split(" | "):
-            annotation = "Any"
+        unique = sorted(dict.fromkeys(members), key=lambda m: m == _BODY_MAPPING)  # models first
+        annotation = "Any" if "Any" in unique else " | ".join(unique) or "Any"
         if len(distinct) <= 1:
             return annotation, f"request_types={distinct[0] if distinct else None}"
         # Operation versions without their own request media use the nearest older one.
@@ -1768,7 +1825,18 @@ def _readme_context(api: Api, plan: ModelPlan, settings: Settings) -> dict[str, 
         "cli": "cli" in settings.targets,
         "cli_command": settings.cli_command,
         "sample_args": {op.operation_id: _sample_args(op) for op in operations},
+        "names": {
+            "model_reserved": _code_list(naming.MODEL_RESERVED),
+            "call_reserved": _code_list(naming.CALL_RESERVED),
+            "client_reserved": _code_list(naming.CLIENT_RESERVED),
+        },
     }
+
+
+def _code_list(names: Iterable[str]) -> str:
+    """``a``, ``b``, ... in Markdown code, sorted, wrapped for a list item."""
+    flat = ", ".join(f"`{name}`" for name in sorted(names))
+    return "\n  ".join(wrap_words(flat, 94))
 
 
 def _sample_args(op: Operation) -> str:

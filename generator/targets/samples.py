@@ -282,7 +282,7 @@ def sample_of(
         return {
             field.wire_name: field_sample(api, field, depth + 1)
             for field in schema.fields
-            if field.required and not field.read_only
+            if (field.required or field.constant) and not field.read_only
         }
     if type_ref.kind == "primitive":
         if type_ref.primitive == "boolean":
@@ -294,11 +294,28 @@ def sample_of(
 
 
 def field_sample(api: Api, field: Field, depth: int = 0) -> Any:
+    if field.constant:
+        return field.constant[0]
     if field.example is not None:
         return _normalise(field.type, field.example)
     if field.has_default and field.default is not None:
         return field.default
     return sample_of(api, field.type, field.wire_name, field.constraints, depth)
+
+
+def with_constants(api: Api, type_ref: TypeRef | None, example: Any) -> Any:
+    """A body example with the fields that may take one value only filled in (the API
+    requires them; spec examples often leave them out), so a raw HTTP sample works."""
+    type_ref = resolve(api, type_ref)
+    if not isinstance(example, dict) or type_ref is None or type_ref.kind != "ref":
+        return example
+    schema = api.schema(str(type_ref.schema_name))
+    missing = {
+        f.wire_name: f.constant[0]
+        for f in schema.fields
+        if f.constant and not f.read_only and f.wire_name not in example
+    }
+    return {**missing, **example}
 
 
 def parameter_sample(api: Api, parameter: Parameter) -> Any:
@@ -368,7 +385,7 @@ def sample(api: Api, op: Operation, version: ApiVersion | None = None) -> Sample
     request = version.request
     if op.request_body is not None:
         if request is not None and request.has_example:
-            body = request.example
+            body = with_constants(api, request.type, request.example)
         else:
             body = sample_of(api, request.type if request is not None else None, "body")
     return Sample(

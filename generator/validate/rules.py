@@ -44,6 +44,9 @@ _ALIAS = "x-xgen-operation-id-override"
 _EPOCH_UNITS = ("seconds", "milliseconds")
 _NAME_CHARACTERS = re.compile(r"[A-Za-z0-9_.\-]+")
 _TAG_CHARACTERS = re.compile(r"[A-Za-z0-9_.\- ]+")
+_ASCII_WORD = re.compile("[A-Za-z0-9]")
+# Names the naming rules turn into identifiers and flags whatever they are.
+_FREE_NAMES = frozenset({"property", "parameter"})
 
 
 def _title(operation: Operation) -> str:
@@ -490,11 +493,27 @@ def server_usable(document: Document) -> Iterator[Finding]:
 
 # ----------------------------------------------------------------------------- names
 def name_identifier(document: Document) -> Iterator[Finding]:
-    """Names that become Python identifiers and CLI names have something to build them from."""
+    """Operation ids, aliases, tags and schema names are written into generated source,
+    command names and file names much as they are: they must be name-like. (Property and
+    parameter names may be anything: see :func:`name_readable`.)"""
     for what, pointer, name in _names(document):
-        flaw = _name_flaw(name, spaces=what == "tag") if isinstance(name, str) else None
+        if what in _FREE_NAMES or not isinstance(name, str):
+            continue
+        flaw = _name_flaw(name, spaces=what == "tag")
         if flaw:
             yield pointer, f"{what} {name!r} cannot become a Python or CLI name: it {flaw}"
+
+
+def name_readable(document: Document) -> Iterator[Finding]:
+    """Property and parameter names become Python names and CLI flags whatever they are
+    (``2dsphereIndexVersion``, ``model_dump``, ``sort by``); one with no ASCII letter or
+    digit gets a made-up name, which is worth a warning."""
+    for what, pointer, name in _names(document):
+        if what in _FREE_NAMES and isinstance(name, str) and not _ASCII_WORD.search(name):
+            yield pointer, (
+                f"{what} {name!r} has no ASCII letter or digit: its Python and CLI names are "
+                "made up (value, value_2, ...)"
+            )
 
 
 def _names(document: Document) -> Iterator[tuple[str, str, object]]:
@@ -518,18 +537,17 @@ def _names(document: Document) -> Iterator[tuple[str, str, object]]:
 
 
 def _name_flaw(name: str, *, spaces: bool) -> str | None:
-    """What keeps ``name`` from becoming an identifier (keywords are fine: the model escapes)."""
+    """What keeps ``name`` from becoming an identifier (keywords and a leading digit are
+    fine: the naming rules escape them)."""
     if not name:
         return "is empty"
-    if name[0].isdigit():
-        return "starts with a digit"
     allowed = _TAG_CHARACTERS if spaces else _NAME_CHARACTERS
     if not allowed.fullmatch(name):
         return "has characters other than letters, digits, '_', '-' and '.'" + (
             " and spaces" if spaces else ""
         )
-    if not re.search("[A-Za-z]", name):
-        return "has no letter"
+    if not _ASCII_WORD.search(name):
+        return "has no letter or digit"
     return None
 
 
@@ -562,5 +580,6 @@ RULES: tuple[Rule, ...] = (
     Rule("default-valid", "error", default_valid),
     Rule("name-identifier", "error", name_identifier),
     Rule("server-url", "error", server_usable),
+    Rule("name-readable", "warning", name_readable),
 )
 JSON_SCHEMA_RULES = frozenset({"openapi-schema", "example-valid", "default-valid"})

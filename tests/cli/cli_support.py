@@ -17,6 +17,8 @@ from atlasgen.pipeline import generate_files
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = load_settings(ROOT)
 GOLDEN = Path(__file__).resolve().parent / "golden"
+# The request body example of the createGroupLogIntegration reference page (seed 000), as written
+SEED_000_PAYLOAD = ROOT / "tests" / "seeds" / "000_create_group_log_integration.json"
 GROUP = "32b6e34b3d91647abb20e7b8"
 # getAccessHistoryCluster up to its cluster name, the command most tests call
 ACCESS_HISTORY = ["api", "accessTracking", "getAccessHistoryCluster", "--groupId", GROUP]

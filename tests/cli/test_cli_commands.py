@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import ACCESS_HISTORY, GROUP, Runner, base_environment, run_in
+from cli_support import (
+    ACCESS_HISTORY,
+    GROUP,
+    SEED_000_PAYLOAD,
+    Runner,
+    base_environment,
+    run_in,
+)
 
 BODY = {
     "type": "S3_LOG_EXPORT",
@@ -79,6 +86,15 @@ def test_create_log_integration_from_a_file(cli: Runner, fake_atlas: Any, tmp_pa
     assert request.method == "POST"
     assert request.json() == BODY
     assert request.headers["content-type"].startswith("application/vnd.atlas.2025-03-12+json")
+
+
+def test_the_reference_pages_example_payload_works_as_written(cli: Runner, fake_atlas: Any) -> None:
+    """The page's payload has no ``type``; Atlas requires it, and it can be one value only."""
+    result = cli(*CREATE, "--groupId", GROUP, "--file", str(SEED_000_PAYLOAD))
+    assert result.returncode == 0, result.stderr.decode()
+    sent = _last(fake_atlas).json()
+    assert sent == {**json.loads(SEED_000_PAYLOAD.read_text()), "type": "S3_LOG_EXPORT"}
+    assert json.loads(result.stdout)["type"] == "S3_LOG_EXPORT"
 
 
 def test_create_log_integration_from_stdin(cli: Runner, fake_atlas: Any) -> None:

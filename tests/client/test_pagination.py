@@ -60,13 +60,13 @@ def test_iterating_the_first_page_yields_every_item_fetching_pages_lazily(
     client: Any, atlas: FakeAtlas
 ) -> None:
     page = client.clusters.list_group_clusters(group_id=GROUP)
-    assert [c.id_ for c in page.results] == ids(100)
+    assert [c.id for c in page.results] == ids(100)
     assert page.total_count == 250 and page.page_num == 1 and page.has_next_page()
     assert len(api_requests(atlas)) == 1
     items = iter(page)
-    assert [c.id_ for c in itertools.islice(items, 150)] == ids(150)
+    assert [c.id for c in itertools.islice(items, 150)] == ids(150)
     assert len(api_requests(atlas)) == 2  # the third page is not fetched before it is needed
-    assert [c.id_ for c in items] == ids(100, 150)
+    assert [c.id for c in items] == ids(100, 150)
     # Later pages skip the count the first one already gave.
     assert page_queries(atlas) == [
         {},
@@ -79,12 +79,12 @@ def test_pages_walks_page_by_page_from_the_page_asked_for(client: Any, atlas: Fa
     page = client.clusters.list_group_clusters(group_id=GROUP, items_per_page=60, page_num=2)
     walked = [(p.page_num, len(p.results), p.total_count) for p in page.pages()]
     assert walked == [(2, 60, 250), (3, 60, 250), (4, 60, 250), (5, 10, 250)]
-    assert [c.id_ for c in page] == ids(190, 60)
+    assert [c.id for c in page] == ids(190, 60)
 
 
 def test_max_items_bounds_the_items_and_the_pages_fetched(client: Any, atlas: FakeAtlas) -> None:
     page = client.clusters.list_group_clusters(group_id=GROUP, max_items=200)
-    assert [c.id_ for c in page] == ids(200)
+    assert [c.id for c in page] == ids(200)
     assert len(api_requests(atlas)) == 2  # 200 items are two full pages: no third request
     assert list(client.clusters.list_group_clusters(group_id=GROUP, max_items=0)) == []
 
@@ -104,7 +104,7 @@ def test_the_last_page_is_known_from_the_total_or_from_an_empty_page(
 def test_enveloped_pages_page_the_same(client: Any, atlas: FakeAtlas) -> None:
     page = client.clusters.list_group_clusters(group_id=GROUP, envelope=True)
     assert page.total_count == 250
-    assert [c.id_ for c in page] == ids(250)
+    assert [c.id for c in page] == ids(250)
     assert all(r.query["envelope"] == "true" for r in api_requests(atlas))
 
 
@@ -142,13 +142,13 @@ def test_only_the_list_convention_is_paginated(paged: ModuleType, client: Any) -
 def test_async_lists_iterate_await_and_walk_pages(paged: ModuleType, atlas: FakeAtlas) -> None:
     async def main() -> None:
         async with async_client(paged, atlas) as client:
-            listed = [c.id_ async for c in client.clusters.list_group_clusters(group_id=GROUP)]
+            listed = [c.id async for c in client.clusters.list_group_clusters(group_id=GROUP)]
             assert listed == ids(250)
             pager = client.clusters.list_group_clusters(group_id=GROUP, max_items=130)
             assert not api_requests(atlas)[3:]  # nothing sent before it is awaited or iterated
             first = await pager
             assert pager.total_count == first.total_count == 250
-            assert [c.id_ async for c in first] == ids(130)
+            assert [c.id async for c in first] == ids(130)
             walked = [
                 (p.page_num, len(p.results))
                 async for p in client.clusters.list_group_clusters(group_id=GROUP).pages()

@@ -4,7 +4,8 @@
   resource/method/argument, with values that the parameter's schema accepts and the
   version's media type (the Go samples: tests/docs/test_docs_go.py);
 - every request and response example in the spec (all shown in the docs) validates against
-  its schema with jsonschema, and every JSON block on a page is one of them;
+  its schema with jsonschema, and every JSON block on a page is one of them or a sample body
+  (an example with the constants the API requires filled in);
 - the curl samples, and the Python and CLI samples (through the generated client), run
   against the fake Atlas server of tests/servers/fake_atlas.py.
 """
@@ -248,6 +249,8 @@ def test_every_json_block_on_a_page_is_a_validated_example(
     shipped: Api, shipped_docs: Path, language: str
 ) -> None:
     known = [json.dumps(example, sort_keys=True) for _, example, _ in _examples(shipped)]
+    # sample bodies: an example with its constants filled in, validated above
+    known += [json.dumps(sample(shipped, op).body, sort_keys=True) for op in shipped.operations]
     for op in shipped.operations:
         for block in code_blocks(
             operation_page(shipped_docs, op, language).read_text(encoding="utf-8")

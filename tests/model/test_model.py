@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import keyword
+import re
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atlasgen.load import load_spec
+from atlasgen.load import load_spec, parse_spec_text
 from atlasgen.model import Api, build_model, naming
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,21 +67,56 @@ def test_names(wire: str, snake: str, cls: str, camel: str) -> None:
 @pytest.mark.parametrize(
     ("wire", "python"),
     [
-        ("type", "type_"),
+        ("type", "type"),
+        ("id", "id"),
+        ("format", "format"),
         ("from", "from_"),
-        ("id", "id_"),
-        ("format", "format_"),
         ("json", "json_"),
+        ("model_dump", "model_dump_"),
+        ("model_config", "model_config_"),
+        ("str", "str_"),
         ("version", "version"),
+        ("2dsphereIndexVersion", "field_2dsphere_index_version"),
     ],
 )
-def test_keywords_builtins_and_pydantic_names_are_escaped(wire: str, python: str) -> None:
+def test_fields_escape_keywords_pydantic_names_and_the_types_a_class_body_uses(
+    wire: str, python: str
+) -> None:
     assert naming.python_field(wire) == python
 
 
+def test_model_reserved_names_cover_every_public_attribute_of_pydantic_base_model() -> None:
+    from pydantic import BaseModel
+
+    public = {name for name in dir(BaseModel) if not name.startswith("_")}
+    assert public <= naming.MODEL_RESERVED
+
+
 def test_parameters_never_shadow_the_methods_own_arguments() -> None:
-    assert naming.python_parameter("version") == "version_"
-    assert naming.python_parameter("body") == "body_"
+    for own in ("version", "body", "options", "cast", "extra_body", "extra_query"):
+        assert naming.python_parameter(own) == own + "_"
+    assert naming.python_parameter("2dsphereIndexVersion") == "param_2dsphere_index_version"
+    assert (naming.python_parameter("id"), naming.python_parameter("list")) == ("id", "list_")
+
+
+def test_tags_never_replace_the_clients_own_attributes() -> None:
+    for own in ("close", "invoke", "auth", "with_options", "base_url"):
+        assert naming.python_tag_attribute(own) == own + "_"
+    assert naming.python_method("withRawResponse") == "with_raw_response_"
+
+
+@pytest.mark.parametrize(
+    ("wire", "flag"),
+    [
+        ("groupId", "groupId"),
+        ("page.size", "page.size"),
+        ("2dsphereIndexVersion", "2dsphereIndexVersion"),
+        ("bucket name", "bucketName"),
+        ("a=b", "aB"),
+    ],
+)
+def test_cli_flags_are_the_wire_name_unless_a_shell_would_split_it(wire: str, flag: str) -> None:
+    assert naming.cli_flag(wire) == flag
 
 
 @given(st.text(min_size=1, max_size=40))
@@ -88,11 +125,14 @@ def test_every_name_becomes_a_legal_identifier(name: str) -> None:
         naming.python_parameter,
         naming.python_field,
         naming.python_attribute,
+        naming.python_method,
+        naming.python_tag_attribute,
         naming.python_module,
     ):
         identifier = make(name)
         assert identifier.isidentifier() and not keyword.iskeyword(identifier)
     assert naming.python_class(name).isidentifier()
+    assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", naming.cli_flag(name))
 
 
 def test_collisions_resolve_in_order() -> None:
@@ -209,7 +249,7 @@ def test_names_that_need_escaping(constructs: Api) -> None:
     op = next(op for op in constructs.operations if op.operation_id == "createOddNames")
     assert [(p.wire_name, p.python_name, p.cli_flag) for p in op.parameters] == [
         ("from", "from_", "from"),
-        ("format", "format_", "format"),
+        ("format", "format", "format"),
         ("page.size", "page_size", "page.size"),
         ("X-Request-Id", "x_request_id", "X-Request-Id"),
     ]
@@ -251,6 +291,52 @@ def test_operation_ids_differing_in_case_get_distinct_names() -> None:
         ("GetGroupAuditLog", "get_group_audit_log", "get-group-audit-log"),
         ("getGroupAuditLog", "get_group_audit_log_2", "get-group-audit-log-2"),
     ]
+
+
+def test_a_variant_selected_by_one_discriminator_value_has_it_as_a_constant() -> None:
+    parent = {
+        "type": "object",
+        "properties": {"kind": {"type": "string"}},
+        "discriminator": {
+            "propertyName": "kind",
+            "mapping": {
+                "A": "#/components/schemas/One",
+                "B": "#/components/schemas/Two",
+                "B2": "#/components/schemas/Two",
+                "C": "#/components/schemas/Bare",
+            },
+        },
+        "oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in ("One", "Two", "Bare")],
+    }
+    extends = {"allOf": [{"$ref": "#/components/schemas/Parent"}]}
+    spec = {
+        "openapi": "3.0.1",
+        "info": {"title": "Inline", "version": "2.0"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Parent": parent,
+                "One": extends,
+                "Two": extends,
+                "Bare": {"type": "object", "properties": {"size": {"type": "integer"}}},
+            }
+        },
+    }
+    api = build_model(parse_spec_text(json.dumps(spec), Path("inline.yaml")), spec_display="x")
+    kinds = {
+        name: [
+            (f.python_name, f.constant) for f in api.schema(name).fields if f.wire_name == "kind"
+        ]
+        for name in ("One", "Two", "Bare")
+    }
+    assert kinds == {
+        "One": [("kind", ("A",))],  # inherited, held to its one value
+        "Two": [("kind", ())],  # selected by two values: not a constant
+        "Bare": [("kind", ("C",))],  # added: the API needs it to choose the variant
+    }
+    single = build_model(load_spec(ROOT / "specs" / "atlas-admin.yaml"), spec_display="x")
+    [kind] = [f for f in single.schema("S3LogIntegrationRequest").fields if f.wire_name == "type"]
+    assert kind.constant == ("S3_LOG_EXPORT",)  # a single-value enum
 
 
 def test_pagination_is_decided_from_the_atlas_list_convention() -> None:

@@ -211,13 +211,21 @@ class _Operation:
     success: int
     media: frozenset[tuple[str, str]]
     """(version, "json" | "gzip") pairs the operation serves."""
-    body_versions: frozenset[str]
-    """Versions its request Content-Type may name; empty when it takes no body."""
-    body_schema: Mapping[str, Any]
+    body_schemas: Mapping[str, Mapping[str, Any]]
+    """The request body schema of each version its Content-Type may name; empty when it
+    takes no body."""
     parameters: tuple[Mapping[str, Any], ...]
     example: Any
     """The first JSON example of the success response."""
     csv_example: str | None = None
+
+    @property
+    def envelope_by_default(self) -> bool:
+        """Whether its ``envelope`` parameter defaults to true (Performance Advisor lists)."""
+        return any(
+            p["name"] == "envelope" and p.get("schema", {}).get("default") is True
+            for p in self.parameters
+        )
 
     @property
     def paginated(self) -> bool:
@@ -264,10 +272,11 @@ def _load_spec(path: Path) -> _Spec:
                     media=frozenset(
                         (m.group(1), m.group(2)) for m in map(_MEDIA_TYPE.fullmatch, content) if m
                     ),
-                    body_versions=frozenset(
-                        m.group(1) for m in map(_MEDIA_TYPE.fullmatch, body) if m
-                    ),
-                    body_schema=next((resolve(entry["schema"]) for entry in body.values()), {}),
+                    body_schemas={
+                        m.group(1): resolve(entry["schema"])
+                        for m, entry in zip(map(_MEDIA_TYPE.fullmatch, body), body.values())
+                        if m
+                    },
                     parameters=tuple(resolve(p) for p in operation.get("parameters", [])),
                     example=next(
                         (
@@ -607,6 +616,17 @@ class FakeAtlas:
         """
         self._script(path, _StatusFault(status, retry_after, body), times)
 
+    def answer_with(self, operation_id: str, example: Any) -> None:
+        """Answer ``operation_id`` with ``example`` from now on instead of the spec's (a newer
+        or looser server's response)."""
+        self._spec = replace(
+            self._spec,
+            operations=tuple(
+                replace(o, example=example) if o.operation_id == operation_id else o
+                for o in self._spec.operations
+            ),
+        )
+
     def answer(
         self, method: str, path: str, status: int, body: Any = None, *, times: int = 1
     ) -> None:
@@ -875,17 +895,17 @@ class FakeAtlas:
                 404, _api_error(404, "RESOURCE_NOT_FOUND", f"Cannot find resource {request.path}.")
             )
         version = self._negotiate(operation, request.headers.get("accept", ""))
-        if operation.body_versions:
+        if operation.body_schemas:
             self._check_content_type(operation, request.headers.get("content-type", ""))
         path_values = {name: unquote(value) for name, value in match.groupdict().items()}
         if violations := _parameter_violations(operation, path_values, request):
             raise _validation_failure(violations)
-        handlers = {
-            "createGroupLogIntegration": self._create_log_integration,
-            "downloadGroupStreamAuditLogs": self._download_audit_logs,
-        }
-        default = self._serve_page if operation.paginated else self._serve_example
-        handler = handlers.get(operation.operation_id, default)
+        if operation.operation_id == "downloadGroupStreamAuditLogs":
+            handler = self._download_audit_logs
+        elif operation.body_schemas:
+            handler = self._create
+        else:
+            handler = self._serve_page if operation.paginated else self._serve_example
         return handler(_Call(request, operation, path_values, version))
 
     def _negotiate(self, operation: _Operation, accept: str) -> str:
@@ -901,29 +921,31 @@ class FakeAtlas:
     def _check_content_type(self, operation: _Operation, content_type: str) -> None:
         media = content_type.split(";")[0].strip().lower()
         match = _MEDIA_TYPE.fullmatch(media)
-        if match and match.group(2) == "json" and match.group(1) in operation.body_versions:
+        if match and match.group(2) == "json" and match.group(1) in operation.body_schemas:
             return
         if media == "application/json" and not self.strict_content_type:
             return
         wanted = ", ".join(
-            f"application/vnd.atlas.{v}+json" for v in sorted(operation.body_versions)
+            f"application/vnd.atlas.{v}+json" for v in sorted(operation.body_schemas)
         )
         detail = f"Content-Type {content_type or '(none)'} is not supported; send {wanted}."
         raise _ApiFailure(415, _api_error(415, "UNSUPPORTED_MEDIA_TYPE", detail))
 
-    def _success_json(self, call: _Call, body: Any) -> _Response:
-        pretty, envelope = _style(call.request)
+    def _success_json(self, call: _Call, body: Any, *, envelope: bool | None = None) -> _Response:
+        pretty, asked = _style(call.request)
         return _json(
             call.operation.success,
             body,
             pretty=pretty,
-            envelope=envelope,
+            envelope=asked if envelope is None else envelope,
             headers=self._success_headers(
                 f"application/vnd.atlas.{call.version}+json;charset=utf-8"
             ),
         )
 
     def _serve_example(self, call: _Call) -> _Response:
+        """The spec's example. An operation whose ``envelope`` defaults to true (its example
+        is the envelope, as its schema) answers with the content alone on envelope=false."""
         csv = f"application/vnd.atlas.{call.version}+csv"
         if call.operation.csv_example is not None and csv in call.request.headers.get("accept", ""):
             return _Response(
@@ -931,7 +953,12 @@ class FakeAtlas:
                 self._success_headers(csv),
                 call.operation.csv_example.encode(),
             )
-        return self._success_json(call, call.operation.example)
+        example = call.operation.example
+        if not call.operation.envelope_by_default:
+            return self._success_json(call, example)
+        if call.request.query.get("envelope", "true").lower() == "false":
+            example = example["content"]
+        return self._success_json(call, example, envelope=False)
 
     def _serve_page(self, call: _Call) -> _Response:
         """One page of ``list_size`` items made from the example's first one, each with its
@@ -951,15 +978,21 @@ class FakeAtlas:
             body["totalCount"] = self.list_size
         return self._success_json(call, body)
 
-    def _create_log_integration(self, call: _Call) -> _Response:
-        """Validate the body against its schema and echo it back with defaults and a new id."""
+    def _create(self, call: _Call) -> _Response:
+        """Validate the body against its schema and echo it back with defaults and a new id.
+
+        As Atlas does, a property that may take one value only (``type: S3_LOG_EXPORT``) must
+        be sent: its absence is an INVALID_ATTRIBUTE error, not a default.
+        """
         try:
             body = json.loads(call.request.body)
         except ValueError:
             body = None
         if not isinstance(body, dict):
             raise _validation_failure({"body": "must be a JSON object"})
-        schema = call.operation.body_schema
+        sent = _MEDIA_TYPE.fullmatch(call.request.headers.get("content-type", "").split(";")[0])
+        schemas = call.operation.body_schemas
+        schema = schemas[sent.group(1)] if sent else next(iter(schemas.values()))
         properties: Mapping[str, Any] = schema.get("properties", {})
         if unknown := [n for n in body if n not in properties or properties[n].get("readOnly")]:
             raise _ApiFailure(
@@ -969,6 +1002,20 @@ class FakeAtlas:
                     "INVALID_ATTRIBUTE",
                     f"Invalid attribute {', '.join(unknown)} specified.",
                     {name: "is read-only or unknown" for name in unknown},
+                ),
+            )
+        if constants := [
+            (name, p["enum"][0])
+            for name, p in properties.items()
+            if len(p.get("enum", ())) == 1 and name not in body
+        ]:
+            raise _ApiFailure(
+                400,
+                _api_error(
+                    400,
+                    "INVALID_ATTRIBUTE",
+                    "; ".join(f"Invalid attribute {n}: must be {v}." for n, v in constants),
+                    {name: f"must be {value}" for name, value in constants},
                 ),
             )
         violations = {

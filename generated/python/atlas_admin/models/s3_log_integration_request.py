@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, ClassVar
 
-from .._models import AtlasModel, Check, OpenEnum, wire_names
+from .._models import AtlasRequestModel, Check, OpenEnum, wire_names
 
 __all__ = [
     "S3LogIntegrationRequest",
@@ -40,21 +41,25 @@ class S3LogIntegrationRequestType(str, Enum):
     S3_LOG_EXPORT = "S3_LOG_EXPORT"
 
 
-class S3LogIntegrationRequest(AtlasModel):
+class S3LogIntegrationRequest(AtlasRequestModel):
     """Request schema for creating or updating an S3 log export integration."""
 
     model_config = wire_names(
-        type_="type",
         bucket_name="bucketName",
         iam_role_id="iamRoleId",
         kms_key="kmsKey",
         log_types="logTypes",
         prefix_path="prefixPath",
     )
+    __constant_fields__: ClassVar[Mapping[str, tuple[str, object]]] = {
+        "type": ("type", "S3_LOG_EXPORT"),
+    }
 
-    type_: OpenEnum[S3LogIntegrationRequestType] | None = S3LogIntegrationRequestType.S3_LOG_EXPORT
+    type: OpenEnum[S3LogIntegrationRequestType] = S3LogIntegrationRequestType.S3_LOG_EXPORT
     """Human-readable label that identifies the service to which you want to integrate with
     MongoDB Cloud. The value must match the log integration type.
+
+    Always sent: "S3_LOG_EXPORT" is its only value.
     """
     bucket_name: str
     """Human-readable label that identifies the S3 bucket name for storing log files."""

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, ClassVar
 
 from .._models import AtlasModel, Check, OpenEnum, wire_names
@@ -20,19 +21,22 @@ class S3LogIntegrationResponse(AtlasModel):
     """The S3 log export integration that MongoDB Cloud created."""
 
     model_config = wire_names(
-        type_="type",
         bucket_name="bucketName",
         iam_role_id="iamRoleId",
         kms_key="kmsKey",
         log_types="logTypes",
         prefix_path="prefixPath",
-        id_="id",
     )
-    __read_only_fields__: ClassVar[frozenset[str]] = frozenset({"id", "id_"})
+    __read_only_fields__: ClassVar[frozenset[str]] = frozenset({"id"})
+    __constant_fields__: ClassVar[Mapping[str, tuple[str, object]]] = {
+        "type": ("type", "S3_LOG_EXPORT"),
+    }
 
-    type_: OpenEnum[S3LogIntegrationRequestType] | None = S3LogIntegrationRequestType.S3_LOG_EXPORT
+    type: OpenEnum[S3LogIntegrationRequestType] = S3LogIntegrationRequestType.S3_LOG_EXPORT
     """Human-readable label that identifies the service to which you want to integrate with
     MongoDB Cloud. The value must match the log integration type.
+
+    Always sent: "S3_LOG_EXPORT" is its only value.
     """
     bucket_name: str
     """Human-readable label that identifies the S3 bucket name for storing log files."""
@@ -55,7 +59,7 @@ class S3LogIntegrationResponse(AtlasModel):
     """S3 directory path prefix where the log files will be stored. MongoDB Cloud will add
     further sub-directories based on the log type.
     """
-    id_: Annotated[str, Check(pattern="^([a-f0-9]{24})$")] | None = None
+    id: Annotated[str, Check(pattern="^([a-f0-9]{24})$")] | None = None
     """Unique 24-hexadecimal digit string that identifies the log integration configuration.
 
     Read-only: set by the API, never sent.

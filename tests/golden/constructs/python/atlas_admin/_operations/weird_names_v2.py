@@ -7,7 +7,7 @@ from ._types import OperationSpec, ParameterSpec, VersionSpec
 
 FORMAT = ParameterSpec(
     name="format",
-    python_name="format_",
+    python_name="format",
     location="query",
     type="string",
     description="A builtin.",

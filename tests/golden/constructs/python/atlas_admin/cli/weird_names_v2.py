@@ -38,7 +38,7 @@ def group() -> None:
 )
 @click.option(
     "--format",
-    "format_",
+    "format",
     type=str,
     metavar="string",
     help="A builtin. Type: string. One of: json, yaml.",

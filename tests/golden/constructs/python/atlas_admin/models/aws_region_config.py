@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, ClassVar
 
-from .._models import AtlasModel, Check, OpenEnum, wire_names
+from .._models import AtlasRequestModel, Check, OpenEnum, wire_names
 
 __all__ = [
     "AWSRegionConfig",
@@ -24,11 +25,15 @@ class AWSRegionConfigProviderName(str, Enum):
     AWS = "AWS"
 
 
-class AWSRegionConfig(AtlasModel):
+class AWSRegionConfig(AtlasRequestModel):
     """AWS region configuration."""
 
     model_config = wire_names(provider_name="providerName", region_name="regionName")
+    __constant_fields__: ClassVar[Mapping[str, tuple[str, object]]] = {
+        "provider_name": ("providerName", "AWS"),
+    }
 
-    provider_name: OpenEnum[AWSRegionConfigProviderName] | None = None
+    provider_name: OpenEnum[AWSRegionConfigProviderName] = AWSRegionConfigProviderName.AWS
+    """Always sent: "AWS" is its only value."""
     region_name: str | None = None
     priority: Annotated[int, Check(minimum=0, maximum=7)] | None = None

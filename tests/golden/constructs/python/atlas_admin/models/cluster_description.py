@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Annotated, ClassVar
 
-from .._models import AtlasModel, Check, wire_names
+from .._models import AtlasRequestModel, Check, wire_names
 from .label import Label
 from .replication_spec import ReplicationSpec
 
@@ -15,7 +15,7 @@ __all__ = [
 ]
 
 
-class ClusterDescription(AtlasModel):
+class ClusterDescription(AtlasRequestModel):
     """The ``ClusterDescription`` schema."""
 
     model_config = wire_names(

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from .._models import AtlasModel
+from .._models import AtlasRequestModel
 
 __all__ = [
     "Label",
 ]
 
 
-class Label(AtlasModel):
+class Label(AtlasRequestModel):
     """The ``Label`` schema."""
 
     key: str | None = None

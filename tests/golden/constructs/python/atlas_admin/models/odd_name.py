@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._models import AtlasModel, wire_names
+from .._models import AtlasModel
 
 __all__ = [
     "OddName",
@@ -15,9 +15,7 @@ __all__ = [
 class OddName(AtlasModel):
     """Response side; has a required write-only field, never present in responses."""
 
-    model_config = wire_names(type_="type")
-
-    type_: str
+    type: str
     secret: str | None = None
     """Write-only: sent, never returned. Required in requests."""
     extras: dict[str, Any] | None = None

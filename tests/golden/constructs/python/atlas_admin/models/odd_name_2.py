@@ -5,22 +5,22 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from .._models import AtlasModel, wire_names
+from .._models import AtlasRequestModel, wire_names
 
 __all__ = [
     "OddName_2",
 ]
 
 
-class OddName_2(AtlasModel):
+class OddName_2(AtlasRequestModel):
     """Request side of the odd names; snake_cases like OddName."""
 
-    model_config = wire_names(type_="type", id_="id", from_="from", format_="format")
+    model_config = wire_names(from_="from")
 
-    type_: str
-    id_: str | None = None
+    type: str
+    id: str | None = None
     from_: _dt.datetime | None = None
-    format_: int | None = None
+    format: int | None = None
     secret: str | None = None
     """Write-only: sent, never returned. Required in requests."""
     blob: str | None = None

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .._models import AtlasModel, wire_names
+from .._models import AtlasRequestModel, wire_names
 from .cloud_region_config import CloudRegionConfig
 
 __all__ = [
@@ -11,7 +11,7 @@ __all__ = [
 ]
 
 
-class ReplicationSpec(AtlasModel):
+class ReplicationSpec(AtlasRequestModel):
     """The ``ReplicationSpec`` schema."""
 
     model_config = wire_names(region_configs="regionConfigs")

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
+from typing import ClassVar
 
-from .._models import AtlasModel, OpenEnum, wire_names
+from .._models import AtlasRequestModel, OpenEnum, wire_names
 
 __all__ = [
     "TenantRegionConfig",
@@ -36,7 +38,7 @@ class TenantRegionConfigProviderName(str, Enum):
     TENANT = "TENANT"
 
 
-class TenantRegionConfig(AtlasModel):
+class TenantRegionConfig(AtlasRequestModel):
     """Tenant region configuration."""
 
     model_config = wire_names(
@@ -44,7 +46,11 @@ class TenantRegionConfig(AtlasModel):
         region_name="regionName",
         backing_provider_name="backingProviderName",
     )
+    __constant_fields__: ClassVar[Mapping[str, tuple[str, object]]] = {
+        "provider_name": ("providerName", "TENANT"),
+    }
 
-    provider_name: OpenEnum[TenantRegionConfigProviderName] | None = None
+    provider_name: OpenEnum[TenantRegionConfigProviderName] = TenantRegionConfigProviderName.TENANT
+    """Always sent: "TENANT" is its only value."""
     region_name: str | None = None
     backing_provider_name: OpenEnum[TenantRegionConfigBackingProviderName] | None = None

@@ -39,7 +39,7 @@ class WeirdNamesV2Resource:
         self,
         *,
         from_: str,
-        format_: Literal["json", "yaml"] | None = None,
+        format: Literal["json", "yaml"] | None = None,
         page_size: int = 100,
         x_request_id: str | None = None,
         body: OddName_2 | Mapping[str, Any],
@@ -54,7 +54,7 @@ class WeirdNamesV2Resource:
 
         Args:
             from_: A keyword.
-            format_: A builtin. One of ``json``, ``yaml``.
+            format: A builtin. One of ``json``, ``yaml``.
             page_size: A dotted name. From 1 to 500. Default: ``100`` (not sent: the API
                 applies it).
             x_request_id: A dashed header. Sent as the ``X-Request-Id`` header.
@@ -79,7 +79,7 @@ class WeirdNamesV2Resource:
                 _ops.CREATE_ODD_NAMES,
                 {
                     "from": from_,
-                    "format": format_,
+                    "format": format,
                     "page.size": page_size,
                     "X-Request-Id": x_request_id,
                 },
@@ -107,7 +107,7 @@ class AsyncWeirdNamesV2Resource:
         self,
         *,
         from_: str,
-        format_: Literal["json", "yaml"] | None = None,
+        format: Literal["json", "yaml"] | None = None,
         page_size: int = 100,
         x_request_id: str | None = None,
         body: OddName_2 | Mapping[str, Any],
@@ -122,7 +122,7 @@ class AsyncWeirdNamesV2Resource:
 
         Args:
             from_: A keyword.
-            format_: A builtin. One of ``json``, ``yaml``.
+            format: A builtin. One of ``json``, ``yaml``.
             page_size: A dotted name. From 1 to 500. Default: ``100`` (not sent: the API
                 applies it).
             x_request_id: A dashed header. Sent as the ``X-Request-Id`` header.
@@ -147,7 +147,7 @@ class AsyncWeirdNamesV2Resource:
                 _ops.CREATE_ODD_NAMES,
                 {
                     "from": from_,
-                    "format": format_,
+                    "format": format,
                     "page.size": page_size,
                     "X-Request-Id": x_request_id,
                 },

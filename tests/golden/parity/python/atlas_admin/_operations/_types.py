@@ -49,11 +49,13 @@ class ParameterSpec:
     time_unit: TimeUnit | None = None
     requires: tuple[str, ...] = ()
     deprecated: bool = False
+    flag: str | None = None
 
     @property
     def cli_flag(self) -> str:
-        """The flag of ``atlas api``: the wire name as written (``--groupId``)."""
-        return self.name
+        """The flag of ``atlas api``: the wire name as written (``--groupId``), unless a shell
+        would split it (``flag``)."""
+        return self.flag or self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +117,11 @@ class WatcherSpec:
 
 @dataclass(frozen=True, slots=True)
 class OperationSpec:
-    """One operation: identity, route, versions (oldest first) and parameters (path first)."""
+    """One operation: identity, route, versions (oldest first) and parameters (path first).
+
+    ``response_is_envelope``: the success schema describes the ``envelope=true`` body itself
+    (``status`` and ``content``), so the client never unwraps it.
+    """
 
     operation_id: str
     alias: str | None
@@ -132,6 +138,7 @@ class OperationSpec:
     idempotent: bool = True
     download: bool = False
     deprecated: bool = False
+    response_is_envelope: bool = False
     roles: tuple[str, ...] = ()
     pagination: PaginationSpec | None = None
     watcher: WatcherSpec | None = None

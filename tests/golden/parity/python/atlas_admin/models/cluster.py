@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import ClassVar
 
-from .._models import AtlasModel, OpenEnum, wire_names
+from .._models import AtlasRequestModel, OpenEnum, wire_names
 
 __all__ = [
     "Cluster",
@@ -26,7 +26,7 @@ class ClusterStateName(str, Enum):
     DELETING = "DELETING"
 
 
-class Cluster(AtlasModel):
+class Cluster(AtlasRequestModel):
     """The ``Cluster`` schema."""
 
     model_config = wire_names(state_name="stateName")

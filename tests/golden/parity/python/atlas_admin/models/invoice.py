@@ -13,7 +13,7 @@ __all__ = [
 class Invoice(AtlasModel):
     """The ``Invoice`` schema."""
 
-    model_config = wire_names(id_="id", amount_billed_cents="amountBilledCents")
+    model_config = wire_names(amount_billed_cents="amountBilledCents")
 
-    id_: str | None = None
+    id: str | None = None
     amount_billed_cents: int | None = None
