@@ -86,6 +86,7 @@ CLIENT_RESERVED = frozenset(
         "default_version",
         "from_profile",
         "invoke",
+        "max_response_bytes",
         "max_retries",
         "on_request",
         "on_response",

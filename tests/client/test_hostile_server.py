@@ -61,7 +61,7 @@ def test_a_post_the_caller_calls_idempotent_is_retried(
         created = atlas.push_based_log_export.create_group_log_integration(
             group_id=GROUP, body=LOG_INTEGRATION, idempotent=True
         )
-    assert len(created.id_) == 24
+    assert len(created.id) == 24
     assert fake_atlas.arrivals.count(("POST", LOG_INTEGRATIONS)) == 2
 
 

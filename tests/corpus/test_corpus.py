@@ -31,7 +31,7 @@ from servers.prism import serve as serve_prism
 
 from atlasgen.load import load_spec, parse_spec_text
 from atlasgen.model import build_model
-from atlasgen.targets import docs
+from atlasgen.targets import samples
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "atlas_corpus"
@@ -309,7 +309,7 @@ def get_arguments(spec: Path) -> dict[str, dict[str, Any]]:
     api = build_model(load_spec(spec), spec_display=spec.name)
     return {
         op.operation_id: {
-            p.wire_name: docs.parameter_sample(api, p)
+            p.wire_name: samples.parameter_sample(api, p)
             for p in op.parameters
             if p.location == "path" or p.required
         }

@@ -519,7 +519,8 @@ class _BaseAPIClient:
                 return type_.model_validate_json(response.content, context=context)
             return _adapter(type_).validate_json(response.content, context=context)
         except ValidationError as exc:
-            if not self.strict_response_validation:
+            not_json = any(error["type"] == "json_invalid" for error in exc.errors())
+            if not self.strict_response_validation and not not_json:  # lenient on shape only
                 log.debug("%s: lenient parse of a response off its schema", operation.operation_id)
                 return construct(type_, _json(response) if document is None else document)
             raise APIResponseValidationError(

@@ -20,12 +20,13 @@ import random
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from difflib import get_close_matches
 from functools import cached_property
 from types import TracebackType
 from typing import Any, Final, Self, TypedDict, Unpack
 
 import httpx
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ._auth import auth_from_env
 from ._constants import DEFAULT_BASE_URL, DISTRIBUTION, ENV_BASE_URL, __version__
@@ -39,7 +40,9 @@ from ._errors import (
     ResponseTooLargeError,
     status_error_class,
 )
-from ._models import REQUEST_CONTEXT, RESPONSE_CONTEXT
+from ._lenient import construct
+from ._models import REQUEST_CONTEXT, RESPONSE_CONTEXT, STRICT_RESPONSE_CONTEXT
+from ._models import type_adapter as _adapter
 from ._operations import OperationSpec, VersionSpec, get_operation, get_tag
 from ._response import (
     _RAW_RESPONSE,
@@ -99,6 +102,8 @@ class RequestOptions(TypedDict, total=False):
     """Sending this call twice does no harm (say it carries an idempotency key): a POST or
     PATCH is then retried after a timeout or a 5xx like a GET. Without it, a non-idempotent
     call is resent only when it certainly never reached the server (or on 429/503)."""
+    extra_body: Mapping[str, object]
+    """More request body fields to send, as they are (fields the spec does not know yet)."""
     max_retries: int
     """This call's retries, not the client's."""
     deadline: float | None
@@ -122,16 +127,6 @@ class _Call:
         self.version = version
         self.envelope = envelope
         self.idempotent = idempotent
-
-
-_ADAPTERS: dict[object, TypeAdapter[Any]] = {}
-
-
-def _adapter(type_: Any) -> TypeAdapter[Any]:
-    adapter = _ADAPTERS.get(type_)
-    if adapter is None:
-        adapter = _ADAPTERS[type_] = TypeAdapter(type_)
-    return adapter
 
 
 def _for_version(types: object, version: str | None) -> object:
@@ -175,6 +170,42 @@ def _serialise_body(type_: object, body: object) -> bytes:
         )
     except ValidationError as exc:
         raise _body_error(exc) from None
+
+
+def _check_options(operation: OperationSpec, options: Mapping[str, object]) -> None:
+    """A keyword argument that is neither a parameter nor an option (``prety=True``) is
+    refused before sending, with the closest name, instead of being ignored."""
+    for name in options:
+        if name not in RequestOptions.__optional_keys__:
+            names = [p.python_name for p in operation.parameters]
+            close = get_close_matches(name, [*names, *sorted(RequestOptions.__optional_keys__)], 1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise ParameterError(
+                f"{operation.operation_id} has no such parameter{hint}",
+                parameter=name,
+                python_name=name,
+            )
+
+
+def _content_type(selected: VersionSpec | None) -> str:
+    """The request body media type of the selected version."""
+    if selected is not None and selected.content_type:
+        return selected.content_type
+    return "application/json"
+
+
+def _with_extra_body(
+    operation: OperationSpec, content: bytes | None, extra_body: Mapping[str, object]
+) -> bytes:
+    """The JSON body ``content`` with the ``extra_body=`` fields added (or replaced)."""
+    document = json.loads(content) if content else {}
+    if not operation.has_body or not isinstance(document, dict):
+        raise ParameterError(
+            f"{operation.operation_id} takes no JSON object body to add fields to",
+            parameter="extra_body",
+            python_name="extra_body",
+        )
+    return json.dumps({**document, **extra_body}).encode()
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:
@@ -276,6 +307,7 @@ class _BaseAPIClient:
         timeout: TimeoutTypes,
         max_retries: int,
         default_version: str | None,
+        strict_response_validation: bool = False,
         deadline: float | None = None,
         on_request: RequestHook | None = None,
         on_response: ResponseHook | None = None,
@@ -292,6 +324,7 @@ class _BaseAPIClient:
         self.default_version = (
             None if default_version is None else check_version_format(default_version)
         )
+        self.strict_response_validation = strict_response_validation
         Deadline(deadline)  # checks it
         self.deadline = deadline
         self.on_request = on_request
@@ -366,6 +399,7 @@ class _BaseAPIClient:
         version: str | None,
         options: RequestOptions,
     ) -> _Call:
+        _check_options(operation, options)
         selected: VersionSpec | None = select_version(operation, version, self.default_version)
         prepared = prepare_parameters(operation, params)
         headers = {
@@ -384,13 +418,13 @@ class _BaseAPIClient:
                 )
             request_type = _for_version(request_types, selected.version if selected else None)
             content = _serialise_body(request_type, body)
-            headers["Content-Type"] = (
-                selected.content_type
-                if selected is not None and selected.content_type
-                else "application/json"
-            )
+            headers["Content-Type"] = _content_type(selected)
         elif operation.body_required:
             raise ParameterError("is required", parameter="body", python_name="body")
+        extra_body = options.get("extra_body")
+        if extra_body:
+            content = _with_extra_body(operation, content, extra_body)
+            headers.setdefault("Content-Type", _content_type(selected))
         extra_headers = options.get("extra_headers")
         if extra_headers:
             headers.update(extra_headers)
@@ -475,19 +509,20 @@ class _BaseAPIClient:
         type_ = _for_version(responses, call_version)
         if type_ is None or response.status_code == 204 or not response.content:
             return None
+        context = STRICT_RESPONSE_CONTEXT if self.strict_response_validation else RESPONSE_CONTEXT
+        document: object = None
         try:
-            if envelope:
-                document = json.loads(response.content)
-                if isinstance(document, dict) and "content" in document:
-                    status = document.get("status")
-                    if isinstance(status, int) and not isinstance(status, bool) and status >= 400:
-                        raise self._status_error(operation, response, envelope=document)
-                    document = document["content"]
-                return _adapter(type_).validate_python(document, context=RESPONSE_CONTEXT)
+            if envelope or operation.response_is_envelope:
+                document = self._envelope_document(operation, envelope, response)
+                return _adapter(type_).validate_python(document, context=context)
             if isinstance(type_, type) and issubclass(type_, BaseModel):
-                return type_.model_validate_json(response.content, context=RESPONSE_CONTEXT)
-            return _adapter(type_).validate_json(response.content, context=RESPONSE_CONTEXT)
+                return type_.model_validate_json(response.content, context=context)
+            return _adapter(type_).validate_json(response.content, context=context)
         except ValidationError as exc:
+            not_json = any(error["type"] == "json_invalid" for error in exc.errors())
+            if not self.strict_response_validation and not not_json:  # lenient on shape only
+                log.debug("%s: lenient parse of a response off its schema", operation.operation_id)
+                return construct(type_, _json(response) if document is None else document)
             raise APIResponseValidationError(
                 f"{operation.operation_id}: the {response.status_code} response does not match the "
                 f"schema of API version {call_version}: {exc.error_count()} error(s), first: "
@@ -500,6 +535,23 @@ class _BaseAPIClient:
                 f"{operation.operation_id}: the {response.status_code} response is not JSON: {exc}",
                 response=response,
             ) from None
+
+    def _envelope_document(
+        self, operation: OperationSpec, envelope: bool, response: httpx.Response
+    ) -> object:
+        """The body to validate of a call with ``envelope=true``, or of an operation whose
+        schema is the envelope: an error status stated in the envelope raises; the content is
+        unwrapped unless the schema describes the envelope itself, and a body sent without
+        one (``envelope=False``) is put in one when the schema describes the envelope."""
+        document = json.loads(response.content)
+        enveloped = envelope and isinstance(document, dict) and "content" in document
+        if enveloped:
+            status = document.get("status")
+            if isinstance(status, int) and not isinstance(status, bool) and status >= 400:
+                raise self._status_error(operation, response, envelope=document)
+        if operation.response_is_envelope:
+            return document if enveloped else {"status": response.status_code, "content": document}
+        return document["content"] if enveloped else document
 
     def _invoke_arguments(
         self, name: str, params: Mapping[str, object] | None, body: object
@@ -580,6 +632,7 @@ class SyncAPIClient(_BaseAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         default_version: str | None = None,
+        strict_response_validation: bool = False,
         deadline: float | None = None,
         on_request: RequestHook | None = None,
         on_response: ResponseHook | None = None,
@@ -595,6 +648,7 @@ class SyncAPIClient(_BaseAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             default_version=default_version,
+            strict_response_validation=strict_response_validation,
             deadline=deadline,
             on_request=on_request,
             on_response=on_response,
@@ -745,6 +799,7 @@ class AsyncAPIClient(_BaseAPIClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         default_version: str | None = None,
+        strict_response_validation: bool = False,
         deadline: float | None = None,
         on_request: RequestHook | None = None,
         on_response: ResponseHook | None = None,
@@ -760,6 +815,7 @@ class AsyncAPIClient(_BaseAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             default_version=default_version,
+            strict_response_validation=strict_response_validation,
             deadline=deadline,
             on_request=on_request,
             on_response=on_response,

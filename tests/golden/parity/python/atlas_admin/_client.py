@@ -61,6 +61,10 @@ class Client(SyncAPIClient):
         default_version: Pin an API version date (``YYYY-MM-DD``): each call then speaks the
             newest version of its operation not newer than it (the operation's oldest if
             all are newer). A call's own ``version=`` always wins.
+        strict_response_validation: Raise ``APIResponseValidationError`` when a response
+            does not match its schema (a required field missing, an enum value this client
+            does not know). Default: keep it, typed as far as it fits (fields it lacks are
+            ``None``).
         on_request: Called with a ``RequestEvent`` before each attempt is sent.
         on_response: Called with a ``ResponseEvent`` after each attempt (status, timing,
             request id, or the connection error); for metrics. An ``AsyncClient`` awaits an
@@ -147,6 +151,10 @@ class AsyncClient(AsyncAPIClient):
         default_version: Pin an API version date (``YYYY-MM-DD``): each call then speaks the
             newest version of its operation not newer than it (the operation's oldest if
             all are newer). A call's own ``version=`` always wins.
+        strict_response_validation: Raise ``APIResponseValidationError`` when a response
+            does not match its schema (a required field missing, an enum value this client
+            does not know). Default: keep it, typed as far as it fits (fields it lacks are
+            ``None``).
         on_request: Called with a ``RequestEvent`` before each attempt is sent.
         on_response: Called with a ``ResponseEvent`` after each attempt (status, timing,
             request id, or the connection error); for metrics. An ``AsyncClient`` awaits an

@@ -3,18 +3,30 @@
 
 Requests are strict and responses lenient, so that a newer server never breaks an older
 client: an unknown enum value, an unknown union variant or a value outside a documented
-bound is kept when it comes in a response, and rejected before it goes out in a request.
-Responses are validated with :data:`RESPONSE_CONTEXT`; request bodies are serialised with
-:data:`REQUEST_CONTEXT`, which drops read-only fields at every depth.
+bound is kept when it comes in a response, and rejected before it goes out in a request, as
+is a field the schema does not declare. Responses are validated with
+:data:`RESPONSE_CONTEXT` (or :data:`STRICT_RESPONSE_CONTEXT`, which checks them as requests
+are checked but keeps unknown fields); request bodies are serialised with
+:data:`REQUEST_CONTEXT`, which drops read-only fields and adds constants at every depth.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from difflib import get_close_matches
 from enum import Enum
 from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Final, TypeAlias, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    ClassVar,
+    Final,
+    Self,
+    TypeAlias,
+    TypeVar,
+)
 
 from pydantic import (
     AliasGenerator,
@@ -23,9 +35,11 @@ from pydantic import (
     Discriminator,
     SerializationInfo,
     SerializerFunctionWrapHandler,
+    TypeAdapter,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
     model_serializer,
+    model_validator,
 )
 from pydantic_core import core_schema
 
@@ -34,27 +48,67 @@ from ._validation import Constraints, check_constraints
 __all__ = [
     "REQUEST_CONTEXT",
     "RESPONSE_CONTEXT",
+    "STRICT_RESPONSE_CONTEXT",
     "UNKNOWN_VARIANT_TAG",
     "AtlasModel",
+    "AtlasRequestModel",
     "Check",
     "OpenEnum",
     "OpenIntEnum",
     "UnknownVariant",
     "UnknownVariantCheck",
     "discriminator",
+    "type_adapter",
     "wire_names",
+    "wire_names_of",
 ]
 
 _CONTEXT_KEY: Final = "atlas_admin"
 #: Validation context of response bodies: lenient about what a newer server may send.
 RESPONSE_CONTEXT: Final[dict[str, str]] = {_CONTEXT_KEY: "response"}
+#: Validation context of response bodies with ``strict_response_validation=True``: checked
+#: as requests are, except that fields the schema does not declare are kept.
+STRICT_RESPONSE_CONTEXT: Final[dict[str, str]] = {_CONTEXT_KEY: "strict-response"}
 #: Serialisation context of request bodies: read-only fields are never sent.
 REQUEST_CONTEXT: Final[dict[str, str]] = {_CONTEXT_KEY: "request"}
 UNKNOWN_VARIANT_TAG: Final = "UnknownVariant"
 
 
 def _is_response(context: object) -> bool:
+    """Whether ``context`` is a lenient response's (what a newer server sends is kept)."""
     return isinstance(context, Mapping) and context.get(_CONTEXT_KEY) == "response"
+
+
+def _is_request(context: object) -> bool:
+    """Whether ``context`` is a request's, or none (a model built in code)."""
+    return not isinstance(context, Mapping) or context.get(_CONTEXT_KEY, "request") == "request"
+
+
+_ADAPTERS: dict[object, TypeAdapter[Any]] = {}
+
+
+def type_adapter(type_: Any) -> TypeAdapter[Any]:
+    """The (cached) ``TypeAdapter`` of ``type_``."""
+    adapter = _ADAPTERS.get(type_)
+    if adapter is None:
+        adapter = _ADAPTERS[type_] = TypeAdapter(type_)
+    return adapter
+
+
+@cache
+def wire_names_of(model: type[BaseModel]) -> Mapping[str, str]:
+    """Python name -> wire name of every field of ``model``."""
+    return {
+        name: alias if isinstance(alias := f.validation_alias or f.alias, str) else name
+        for name, f in model.model_fields.items()
+    }
+
+
+@cache
+def _field_names(model: type[BaseModel]) -> frozenset[str]:
+    """The Python and wire names of ``model``'s fields."""
+    names = wire_names_of(model)
+    return frozenset(names) | frozenset(names.values())
 
 
 class AtlasModel(BaseModel):
@@ -75,19 +129,47 @@ class AtlasModel(BaseModel):
 
     #: Wire and Python names of the read-only fields: dropped from request bodies.
     __read_only_fields__: ClassVar[frozenset[str]] = frozenset()
+    #: Fields that may take one value only (Python name -> wire name and value): request
+    #: bodies always carry them, set or not, as the API requires them.
+    __constant_fields__: ClassVar[Mapping[str, tuple[str, object]]] = {}
 
     @model_serializer(mode="wrap")
-    def _drop_read_only(
+    def _request_shape(
         self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
     ) -> Any:
         data = handler(self)
-        read_only = self.__read_only_fields__
-        if read_only and isinstance(data, dict):
-            context = info.context
-            if isinstance(context, Mapping) and context.get(_CONTEXT_KEY) == "request":
-                for name in read_only:
-                    data.pop(name, None)
+        context = info.context
+        if (
+            isinstance(data, dict)
+            and isinstance(context, Mapping)
+            and context.get(_CONTEXT_KEY) == "request"
+        ):
+            for name in self.__read_only_fields__:
+                data.pop(name, None)
+            for name, (wire_name, value) in self.__constant_fields__.items():
+                data.setdefault(wire_name if info.by_alias else name, value)
         return data
+
+
+class AtlasRequestModel(AtlasModel):
+    """The base of the models a request body can hold, when their schema does not allow
+    other properties: a field it does not declare (``bucketNmae``) is refused when a caller
+    builds one, with the closest known name (``extra_body=`` sends such fields on purpose);
+    a response still keeps it."""
+
+    @model_validator(mode="after")
+    def _refuse_unknown_fields(self, info: ValidationInfo) -> Self:
+        # After validation, so that responses keep pydantic's fast path (they rarely have
+        # extras, and then the context lets them through).
+        extra = self.__pydantic_extra__
+        if not extra or not _is_request(info.context):
+            return self
+        name = str(next(iter(extra)))
+        close = get_close_matches(name, sorted(_field_names(type(self))), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(
+            f"unknown field {name!r}{hint}; extra_body= sends fields the spec does not know"
+        )
 
 
 class UnknownVariant(AtlasModel):
