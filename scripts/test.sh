@@ -17,15 +17,14 @@ if ! dpkg -s chromium fonts-noto-cjk golang-go >/dev/null 2>&1; then
   quietly $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive quietly $SUDO apt-get install -y -qq chromium fonts-noto-cjk golang-go
 fi
-step "creating .venv-lowest: the lock, with $(grep -c '^[a-z]' requirements/lowest.in) packages at the generated package's floors"
-UV_PROJECT_ENVIRONMENT=.venv-lowest quietly .uv/bin/uv sync --frozen --quiet --python "${PYTHON:-python3}" --group test
-quietly .uv/bin/uv pip install --quiet --python .venv-lowest/bin/python --require-hashes -r requirements/lowest.txt
-
 cores=$(nproc)
 step "running the test suite on $cores cores"
 if [ $# -gt 0 ]; then  # a chosen part of the suite: that part alone
   exec .venv/bin/python -m pytest -n "$cores" "$@"
 fi
 .venv/bin/python -m pytest -n "$cores"
+step "creating .venv-lowest: the lock, with $(grep -c '^[a-z]' requirements/lowest.in) packages at the generated package's floors"
+UV_PROJECT_ENVIRONMENT=.venv-lowest quietly .uv/bin/uv sync --frozen --quiet --python "${PYTHON:-python3}" --group test
+quietly .uv/bin/uv pip install --quiet --python .venv-lowest/bin/python --require-hashes -r requirements/lowest.txt
 step "running the generated client's and CLI's tests with the lowest supported versions"
 exec .venv-lowest/bin/python -m pytest -n "$cores" -p no:cacheprovider tests/client tests/cli
