@@ -10,9 +10,10 @@ import os
 import secrets
 import stat
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Generic, ParamSpec, Self, TypeVar, cast
+from typing import BinaryIO, Generic, ParamSpec, Self, TypeVar, cast
 
 import httpx
 
@@ -141,21 +142,28 @@ def _temporary_beside(target: Path) -> tuple[int, Path]:
     return fd, temporary
 
 
-def write_whole(path: str | os.PathLike[str], chunks: Iterable[bytes]) -> Path:
-    """Write ``chunks`` to ``path`` whole or not at all: to a temporary file beside it, renamed
-    on success; on any failure (Ctrl-C included) the temporary file is removed and ``path`` is
-    left as it was. Returns ``path``."""
+@contextmanager
+def _whole_file(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """A file to write ``path`` through: a temporary file beside it, renamed over ``path``
+    when the block ends; on any failure (Ctrl-C included) it is removed and ``path`` is left
+    as it was."""
     target = Path(path)
     fd, temporary = _temporary_beside(target)
     try:
         with os.fdopen(fd, "wb") as file:
-            for chunk in chunks:
-                file.write(chunk)
+            yield file
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    return target
+
+
+def write_whole(path: str | os.PathLike[str], chunks: Iterable[bytes]) -> Path:
+    """Write ``chunks`` to ``path`` whole or not at all (see :func:`_whole_file`)."""
+    with _whole_file(path) as file:
+        for chunk in chunks:
+            file.write(chunk)
+    return Path(path)
 
 
 class _DownloadBase:
@@ -249,18 +257,13 @@ class AsyncDownloadResponse(_DownloadBase):
     ) -> Path:
         """Stream the body to ``path`` through a temporary file renamed on success; on any
         failure the temporary file is removed and ``path`` is left as it was."""
-        target = Path(path)
-        fd, temporary = _temporary_beside(target)
         try:
-            with os.fdopen(fd, "wb") as file:
+            with _whole_file(path) as file:
                 async for chunk in self.aiter_bytes(chunk_size):
                     file.write(chunk)
-            os.replace(temporary, target)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
+        finally:
             await self.close()
-            raise
-        return target
+        return Path(path)
 
     async def close(self) -> None:
         await self.http_response.aclose()
