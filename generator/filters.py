@@ -3,9 +3,9 @@
 Spec text (titles, descriptions, examples, enum values, the server URL, ...) reaches generated
 files through exactly one writer per kind of literal, whatever the slot:
 
-- a Python string literal: :func:`black_repr` (``repr``: every quote, backslash, line break
-  and control character escaped);
-- the inside of a Python docstring: :func:`doc_escape`;
+- Python (``generator/pysource.py``): a literal, :func:`black_repr` (``repr``: every quote,
+  backslash, line break and control character escaped), laid out one item a line by
+  :func:`pyliteral`; the inside of a docstring, :func:`doc_escape`;
 - a comment (``#``, ``<!-- -->``, ``/* */``): :func:`comment_text`;
 - a TOML, YAML or JSON string: :func:`quoted`; a Go string (docs samples): :func:`go_string`;
 - Markdown: :func:`md_text`, :func:`md_inline`, :func:`md_cell`, :func:`md_code`.
@@ -17,22 +17,21 @@ puts hostile text in every slot and checks the output compiles, imports and runs
 from __future__ import annotations
 
 import json
-import math
 import re
 import shlex
 from collections.abc import Callable
 from typing import Any
 
 from .model import naming
-
-
-def pyrepr(value: Any) -> str:
-    """A Python literal for a JSON value (``true`` -> ``True``), deterministic."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{pyrepr(k)}: {pyrepr(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(pyrepr(v) for v in value) + "]"
-    return repr(value)
+from .pysource import (
+    black_repr,
+    doc_escape,
+    escape_controls,
+    from_import,
+    isort_names,
+    pyliteral,
+    sort_all,
+)
 
 
 def to_json(value: Any, indent: int | None = 2) -> str:
@@ -45,29 +44,9 @@ def go_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-# Control characters but tab and newline, and what str.splitlines() also breaks lines at
-# (tools that re-indent docstrings split them so).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def _escape_control(text: str) -> str:
-    def escape(found: re.Match[str]) -> str:
-        code = ord(found.group())
-        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-    return _CONTROL.sub(escape, text)
-
-
-def doc_escape(text: str) -> str:
-    """Text safe inside a triple-quoted Python string: backslashes, quotes and control
-    characters (a NUL byte would make the module uncompilable) are escaped."""
-    text = _escape_control(text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"'))
-    return text + " " if text.endswith('"') else text
-
-
 def comment_text(text: str) -> str:
     """Text safe inside any comment: one line, and no ``-->`` or ``*/`` to end it early."""
-    one_line = _escape_control(text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", " "))
+    one_line = escape_controls(text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", " "))
     return one_line.replace("--", "-\\-").replace("*/", "*\\/")
 
 
@@ -79,10 +58,8 @@ def first_sentence(text: str) -> str:
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
-    "pyrepr": pyrepr,
     "to_json": to_json,
     "go_string": go_string,
-    "doc_escape": doc_escape,
     "comment_text": comment_text,
     "first_sentence": first_sentence,
     "snake_case": naming.snake_case,
@@ -197,22 +174,6 @@ def shell_quote(value: Any) -> str:
     return shlex.quote(text)
 
 
-def pyliteral(value: Any, indent: int = 0, step: int = 4) -> str:
-    """A Python literal laid out as black would: one item a line, trailing commas."""
-    inner = " " * (indent + step)
-    if isinstance(value, dict) and value:
-        items = [
-            f"{inner}{pyliteral(str(k))}: {pyliteral(v, indent + step)}," for k, v in value.items()
-        ]
-        return "{\n" + "\n".join(items) + "\n" + " " * indent + "}"
-    if isinstance(value, list) and value:
-        items = [f"{inner}{pyliteral(v, indent + step)}," for v in value]
-        return "[\n" + "\n".join(items) + "\n" + " " * indent + "]"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    return pyrepr(value)
-
-
 FILTERS.update(
     {
         "html_code": html_code,
@@ -222,74 +183,18 @@ FILTERS.update(
         "md_cell": md_cell,
         "quoted": quoted,
         "shell_quote": shell_quote,
-        "pyliteral": pyliteral,
     }
 )
 
 
-# --------------------------------------------------------------------- python client filters
-# Generated modules pass ``ruff check`` with its default rules, whose isort wraps imports at
-# 88 columns (black then keeps them: a wrapped import ends with a magic trailing comma).
-ISORT_LINE_LENGTH = 88
-
-
-def isort_key(name: str) -> tuple[int, str, str]:
-    """isort's ``order-by-type`` key: CONSTANTS, then Classes, then everything else."""
-    bare = name.split(" as ", 1)[0].strip()
-    rank = 0 if bare.isupper() and len(bare) > 1 else 1 if bare[:1].isupper() else 2
-    return rank, bare.lower(), bare
-
-
-def isort_names(names: Any) -> list[str]:
-    """Names (``__all__`` entries, imported names) in isort order, duplicates dropped."""
-    return sorted(dict.fromkeys(names), key=isort_key)
-
-
-def sort_all(names: Any) -> list[str]:
-    """``__all__`` entries as ruff's RUF022 wants them: isort-style, case-sensitive."""
-
-    def key(name: str) -> tuple[int, str]:
-        rank = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
-        return rank, name
-
-    return sorted(dict.fromkeys(names), key=key)
-
-
-def from_import(module: str, names: Any, indent: int = 0) -> str:
-    """``from module import a, b`` in isort order, wrapped one name a line past 88 columns."""
-    ordered = isort_names(names)
-    pad = " " * indent
-    line = f"{pad}from {module} import {', '.join(ordered)}"
-    if len(line) <= ISORT_LINE_LENGTH:
-        return line
-    inner = "".join(f"{pad}    {name},\n" for name in ordered)
-    return f"{pad}from {module} import (\n{inner}{pad})"
-
-
-FILTERS.update({"isort_names": isort_names, "sort_all": sort_all, "from_import": from_import})
-
-
-def black_repr(value: Any) -> str:
-    """A Python literal as black writes it: strings in double quotes unless that would add
-    escapes, containers one line (``pyrepr`` otherwise)."""
-    if isinstance(value, str):
-        text = repr(value)
-        if text.startswith("'"):  # black's rule: double quotes unless they need more escapes
-            body = text[1:-1]
-            double = body.replace("\\'", "'").replace('"', '\\"')
-            if double.count("\\") <= body.count("\\"):
-                text = f'"{double}"'
-        return text
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{black_repr(k)}: {black_repr(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(black_repr(v) for v in value) + "]"
-    if isinstance(value, tuple):
-        inner = ", ".join(black_repr(v) for v in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
-    if isinstance(value, float) and not math.isfinite(value):  # YAML's .inf and .nan
-        return f'float("{value!r}")'
-    return repr(value)
-
-
-FILTERS["black_repr"] = black_repr
+# --------------------------------------------------------------------- python source
+FILTERS.update(
+    {
+        "black_repr": black_repr,
+        "doc_escape": doc_escape,
+        "from_import": from_import,
+        "isort_names": isort_names,
+        "pyliteral": pyliteral,
+        "sort_all": sort_all,
+    }
+)

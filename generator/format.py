@@ -1,7 +1,7 @@
 """Every Python file in black's style: a fast check first, black only where it changes something.
 
 Black is slow (about 0.2 ms a line; it was most of a cold run). The templates write its
-style already (``generator/layout.py``), so most files need no change: ``ruff format
+style already (``generator/pysource.py``), so most files need no change: ``ruff format
 --check`` (Rust, on every core, black-compatible by design) finds those in a fraction of a
 second, and only the files ruff would change go to black, on every core, which has the
 last word on them. The tests run ``black --check`` over the output of every fixture spec,
@@ -27,7 +27,7 @@ from typing import Any
 
 from .cache import store
 from .errors import AtlasgenError
-from .layout import LINE_LENGTH
+from .pysource import LINE_LENGTH
 
 # The mode, spelled once: black.Mode is built from these, and the cache key names them.
 _TARGET_VERSION = "PY310"

@@ -17,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from . import forked, layout
+from . import forked, pysource
 from .errors import AtlasgenError
 from .filters import FILTERS
 from .paths import TEMPLATES_DIR
@@ -38,7 +38,7 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
         autoescape=False,
     )
     env.filters.update(FILTERS)
-    env.globals["layout"] = layout  # black's layout of brackets, for Python templates
+    env.globals["layout"] = pysource  # black's layout of brackets, for Python templates
     env.globals["_"] = translator(None)
     return env
 

@@ -21,12 +21,12 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from atlasgen import format as formatting
-from atlasgen import layout, pipeline
+from atlasgen import pipeline, pysource
 from atlasgen.config import load_settings
-from atlasgen.filters import black_repr
+from atlasgen.pysource import black_repr
 
 ROOT = Path(__file__).resolve().parent.parent
-MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=layout.LINE_LENGTH)
+MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=pysource.LINE_LENGTH)
 CANONICAL = "def f(a: int) -> int:\n    return a\n"
 UNFORMATTED = "def f( a:int )->int :\n  return(a)\n"
 
@@ -139,38 +139,39 @@ def test_code_ruff_cannot_parse_is_reported_by_black() -> None:
 
 # --------------------------------------------------------------------- layout, against black
 def test_bracketed_is_one_line_when_it_fits_else_one_item_a_line() -> None:
-    assert layout.call("f", ["a", "b"], 0, "x = ") == "x = f(a, b)"
+    assert pysource.call("f", ["a", "b"], 0, "x = ") == "x = f(a, b)"
     long = [f"argument_number_{i:02d}" for i in range(6)]
     assert (
-        layout.call("f", long, 0, "x = ") == "x = f(\n" + "".join(f"    {a},\n" for a in long) + ")"
+        pysource.call("f", long, 0, "x = ")
+        == "x = f(\n" + "".join(f"    {a},\n" for a in long) + ")"
     )
     # what follows the bracket on its line counts too
     wide = "n" * 93  # f(...) ends at column 100; the comma after it would not fit
-    assert layout.call("f", [wide], 4, after=",") == f"f(\n        {wide},\n    )"
-    assert layout.tuple_of(["a"], 0) == "(a,)" and layout.tuple_of([], 0, "x=") == "x=()"
+    assert pysource.call("f", [wide], 4, after=",") == f"f(\n        {wide},\n    )"
+    assert pysource.tuple_of(["a"], 0) == "(a,)" and pysource.tuple_of([], 0, "x=") == "x=()"
 
 
 def test_assignment_parenthesises_a_long_plain_value() -> None:
     target, value = "self." + "t" * 50, "self." + "v" * 50
-    assert layout.assignment(target, value, 8) == f"{target} = (\n            {value}\n        )"
-    assert layout.assignment("a", "b", 8) == "a = b"
+    assert pysource.assignment(target, value, 8) == f"{target} = (\n            {value}\n        )"
+    assert pysource.assignment("a", "b", 8) == "a = b"
     called = value + "()"  # black splits inside its own brackets instead
-    assert layout.assignment(target, called, 8) == f"{target} = {called}"
+    assert pysource.assignment(target, called, 8) == f"{target} = {called}"
 
 
 def test_width_counts_wide_characters_twice() -> None:
-    assert layout.width("ção") == 3
-    assert layout.width("数据库 감사") == 11
-    assert layout.fits("x" * 94 + "数据库") and not layout.fits("x" * 95 + "数据库")
+    assert pysource.width("ção") == 3
+    assert pysource.width("数据库 감사") == 11
+    assert pysource.fits("x" * 94 + "数据库") and not pysource.fits("x" * 95 + "数据库")
 
 
 def test_assigned_call_goes_in_parentheses_when_even_its_head_is_too_long() -> None:
     target, func = "self." + "t" * 60, "f" * 40
-    laid_out = layout.assigned_call(target, func, lambda _: ["a"], 4)
+    laid_out = pysource.assigned_call(target, func, lambda _: ["a"], 4)
     assert laid_out == f"{target} = (\n        {func}(a)\n    )"
     source = f"def g(self: object) -> None:\n    {laid_out}\n"
     assert black.format_str(source, mode=MODE) == source
-    assert layout.assigned_call("x", "f", lambda _: ["a"], 4) == "x = f(a)"
+    assert pysource.assigned_call("x", "f", lambda _: ["a"], 4) == "x = f(a)"
 
 
 identifiers = (
@@ -182,7 +183,7 @@ identifiers = (
 # ones as two columns. Left out: the few hundred symbols whose width Python's Unicode
 # database (what layout reads) and black's newer table disagree on.
 characters = st.one_of(st.characters(), st.sampled_from("数据库访问历史감사로그ção🚀")).filter(
-    lambda char: layout.width(char) == char_width(char)
+    lambda char: pysource.width(char) == char_width(char)
 )
 values = st.one_of(
     identifiers,
@@ -209,19 +210,19 @@ def test_layouts_are_left_alone_by_black(
     inner = indent + 4
     arguments = [
         *arguments,
-        layout.dictionary(mapping, inner, "mapping=", ","),
-        layout.tuple_of(items, inner, "items=", ","),
+        pysource.dictionary(mapping, inner, "mapping=", ","),
+        pysource.tuple_of(items, inner, "items=", ","),
     ]
     lines = [
-        layout.call(func, arguments, indent, "result = "),
-        layout.assignment("self." + func, "self." + func + "_value", indent),
+        pysource.call(func, arguments, indent, "result = "),
+        pysource.assignment("self." + func, "self." + func + "_value", indent),
         # long enough, at times, that not even ``target = func(`` fits
-        layout.assigned_call(
+        pysource.assigned_call(
             f"self.{func}_{func}",
             func + "_wrapper",
             lambda column: [
-                layout.dictionary(mapping, column, "mapping=", ","),
-                layout.tuple_of(items, column, "items=", ","),
+                pysource.dictionary(mapping, column, "mapping=", ","),
+                pysource.tuple_of(items, column, "items=", ","),
             ],
             indent,
         ),
@@ -237,7 +238,7 @@ def test_layouts_are_left_alone_by_black(
 def test_discriminated_union_layout_matches_black() -> None:
     """The alias written for ``oneOf`` + ``discriminator``: on one line, with the members on
     one line, and with one member a line."""
-    from atlasgen.targets.python import _discriminated_union
+    from atlasgen.targets.python.models import _discriminated_union
 
     for count, width in ((2, 1), (2, 12), (6, 30)):
         names = [f"Variant{i}" + "X" * width for i in range(count)]

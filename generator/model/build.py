@@ -27,6 +27,7 @@ from ..openapi import (
 )
 from ..servers import server_url
 from . import naming
+from .enums import inline_enums
 from .types import (
     Api,
     ApiVersion,
@@ -637,6 +638,7 @@ class _Builder:
         groups = naming.unique_names((naming.cli_group(t) for t in tag_names), separator="")
         slugs = naming.unique_names((naming.doc_slug(t) for t in tag_names), separator="-")
         operations = _resolve_watchers(_unique_operation_names(operations))
+        operations = _with_python_constants(operations, tag_names)
         for tag_name, attr, class_name, group, slug in zip(
             tag_names, attrs, classes, groups, slugs, strict=True
         ):
@@ -678,6 +680,7 @@ class _Builder:
             package_version=f"{newest.replace('-', '')}.{serial}",
             newest_api_version=newest,
             error_schema_name="ApiError" if "ApiError" in self.schemas else None,
+            inline_enums=inline_enums(schemas),
         )
 
     def _reject_alias_cycles(self) -> None:
@@ -725,7 +728,7 @@ class _Builder:
         """Two schemas may snake_case (or PascalCase) to the same module or class name."""
         ordered = [self.schemas[name] for name in sorted(self.schemas)]
         modules = naming.unique_names(s.module_name for s in ordered)
-        classes = naming.unique_names(s.class_name for s in ordered)
+        classes = naming.unique_names(naming.python_model_class(s.class_name) for s in ordered)
         return tuple(
             _replace(s, module_name=m, class_name=c)
             for s, m, c in zip(ordered, modules, classes, strict=True)
@@ -985,6 +988,18 @@ def _unique_operation_names(operations: list[Operation]) -> list[Operation]:
         )
         for op, slug in zip(ordered, slugs, strict=True)
     ]
+
+
+def _with_python_constants(operations: list[Operation], tag_names: list[str]) -> list[Operation]:
+    """Each operation's constant in the client's ``_operations`` package, unique, in the
+    order of the API (tags, then operation ids); ``OPERATIONS`` is the package's own."""
+    tag_order = {name: index for index, name in enumerate(tag_names)}
+    ordered = sorted(operations, key=lambda op: (tag_order[op.tag], op.operation_id))
+    names = naming.unique_names(
+        [naming.python_constant(op.python_name) for op in ordered] + ["OPERATIONS"]
+    )
+    constant = {op.operation_id: name for op, name in zip(ordered, names, strict=False)}
+    return [_replace(op, python_constant=constant[op.operation_id]) for op in operations]
 
 
 def build_model(

@@ -289,12 +289,51 @@ def python_constant(name: str) -> str:
     return "N" + text if text[0].isdigit() else text
 
 
-def python_inline_enum_class(owner_class: str, wire_name: str) -> str:
+def python_inline_enum_class(owner_class: str, wire_name: str, *, item: bool) -> str:
     """The enum class of an inline ``enum`` in a property: ``AuditLog`` + ``configurationType``
-    -> ``AuditLogConfigurationType``. Callers make it unique among all model names."""
-    return owner_class + (pascal_case(wire_name) or "Value")
+    -> ``AuditLogConfigurationType`` (``...Item`` for the items of an array). Callers make
+    it unique among all model names with :func:`first_free`."""
+    return owner_class + (pascal_case(wire_name) or "Value") + ("Item" if item else "")
 
 
-def python_resource_class(tag_class: str, asynchronous: bool = False) -> str:
-    """``Streams`` -> ``StreamsResource`` / ``AsyncStreamsResource``."""
-    return ("Async" if asynchronous else "") + tag_class + "Resource"
+def first_free(name: str, taken: set[str]) -> str:
+    """``name``, or ``name2``, ``name3``... : the first not in ``taken``, which it joins."""
+    candidate, counter = name, 2
+    while candidate in taken:
+        candidate, counter = f"{name}{counter}", counter + 1
+    taken.add(candidate)
+    return candidate
+
+
+# Names every model module imports (generator/targets/python/models.py); a schema's class
+# must not shadow them.
+MODEL_MODULE_NAMES = frozenset(
+    {
+        "Annotated",
+        "Any",
+        "AtlasModel",
+        "AtlasRequestModel",
+        "Check",
+        "ClassVar",
+        "Enum",
+        "Field",
+        "Literal",
+        "OpenEnum",
+        "Tag",
+        "Union",
+        "UnknownVariant",
+        "UnknownVariantCheck",
+    }
+)
+
+
+def python_model_class(class_name: str) -> str:
+    """A schema's class: ``Tag`` (which model modules import from pydantic) -> ``TagModel``."""
+    return class_name + "Model" if class_name in MODEL_MODULE_NAMES else class_name
+
+
+def python_resource_class(tag_class: str, asynchronous: bool = False, raw: bool = False) -> str:
+    """``Streams`` -> ``StreamsResource`` / ``AsyncStreamsResource``; with ``raw``, the
+    class of its ``with_raw_response`` (``StreamsResourceWithRawResponse``)."""
+    name = ("Async" if asynchronous else "") + tag_class + "Resource"
+    return name + "WithRawResponse" if raw else name

@@ -6,6 +6,7 @@ Built once from a validated spec by :mod:`generator.model.build`. Every name a t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
@@ -39,6 +40,30 @@ class TypeRef:
     items: TypeRef | None = None
     value_type: TypeRef | None = None
     variants: tuple[TypeRef, ...] = ()
+
+    def positions(self, path: str = "") -> Iterator[tuple[str, TypeRef]]:
+        """This type and every type inside it, each with a path naming its place
+        (``[]`` an array's items, ``{}`` a map's values, ``|0`` a union's first variant)."""
+        yield path, self
+        inner: list[tuple[str, TypeRef | None]] = [
+            (path + "[]", self.items if self.kind == "array" else None),
+            (path + "{}", self.value_type if self.kind == "map" else None),
+        ]
+        if self.kind == "union":
+            inner += [(f"{path}|{index}", v) for index, v in enumerate(self.variants)]
+        for place, node in inner:
+            if node is not None:
+                yield from node.positions(place)
+
+
+def enum_mixin(values: tuple[Any, ...]) -> Literal["str", "int"] | None:
+    """The Python ``Enum`` mixin of an enum's values: ``str`` or ``int``; None for a mix
+    (or booleans, floats, nulls), which a ``Literal`` states instead."""
+    if values and all(isinstance(v, str) for v in values):
+        return "str"
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "int"
+    return None
 
 
 @dataclass(frozen=True)
@@ -286,6 +311,7 @@ class Operation:
     doc_slug: str
     docs_url: str | None = None
     idempotent: bool = True
+    python_constant: str = ""  # its OperationSpec in the client's _operations package
     # The success schema is the envelope itself (``status`` and ``content``), as specs write
     # it for operations whose ``envelope`` parameter defaults to true: never unwrapped.
     response_is_envelope: bool = False
@@ -331,6 +357,21 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class InlineEnum:
+    """An ``enum`` written inside a schema's property (not a schema of its own), which the
+    Python client defines as an ``Enum`` class next to its owner."""
+
+    pointer: str  # of the property (or the alias schema) that holds it
+    path: str  # its place inside that property's type (TypeRef.positions)
+    class_name: str
+    owner: str  # the schema whose module defines it
+    module: str  # that schema's module
+    values: tuple[Any, ...]
+    mixin: Literal["str", "int"]
+    description: str
+
+
+@dataclass(frozen=True)
 class Tag:
     name: str
     description: str
@@ -364,6 +405,7 @@ class Api:
     package_version: str  # derived from the newest API version date, e.g. 2025.3.12.1
     newest_api_version: str
     error_schema_name: str | None = None
+    inline_enums: tuple[InlineEnum, ...] = ()
     # Current translations of descriptions and summaries: language -> JSON pointer of the
     # English text -> translated text. Missing or stale ones are absent (English is used).
     texts: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, hash=False)

@@ -21,12 +21,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .. import cli_flags, layout
+from .. import cli_flags, pysource
 from ..cli_flags import PROJECT_ALIAS, PROJECT_PARAMETER
 from ..config import Settings
-from ..filters import black_repr, first_sentence
+from ..filters import first_sentence
 from ..model import Api, naming
 from ..model.types import Operation, Parameter, Tag
+from ..pysource import black_repr
 from . import RenderJob, all_sunset_note, version_listing
 from .samples import sample
 
@@ -82,7 +83,7 @@ class OptionView:
     @property
     def decorator(self) -> str:
         arguments = [black_repr(d) for d in (*self.decls, self.name)]
-        return layout.call("@click.option", arguments + [f"{k}={v}" for k, v in self.kwargs], 0)
+        return pysource.call("@click.option", arguments + [f"{k}={v}" for k, v in self.kwargs], 0)
 
 
 def _group_view(api: Api, tag: Tag, settings: Settings) -> dict[str, Any]:
@@ -94,7 +95,7 @@ def _group_view(api: Api, tag: Tag, settings: Settings) -> dict[str, Any]:
         "module": tag.module_name,
         "short_help": summary,
         "help": tag.description or tag.name,
-        "aliases": layout.dictionary(
+        "aliases": pysource.dictionary(
             [
                 (black_repr(op.cli_alias), black_repr(op.cli_name))
                 for op in tag.operations

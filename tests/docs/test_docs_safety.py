@@ -72,7 +72,7 @@ def test_md_text_keeps_markdown_and_shows_html_as_text() -> None:
 def test_pyliteral_and_shell_quote() -> None:
     assert (
         filters.pyliteral({"a": [True, None, 'x"y']})
-        == '{\n    "a": [\n        True,\n        None,\n        "x\\"y",\n    ],\n}'
+        == '{\n    "a": [\n        True,\n        None,\n        \'x"y\',\n    ],\n}'
     )
     assert filters.shell_quote("it's") == "'it'\"'\"'s'"
     assert filters.shell_quote(True) == "true"
