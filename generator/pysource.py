@@ -15,6 +15,7 @@ write Python through this module; nothing else quotes a Python string or orders 
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -104,6 +105,47 @@ def assignment(target: str, value: str, indent: int) -> str:
     if fits(" " * indent + line) or not fits(inner) or any(c in value for c in "([{"):
         return line
     return f"{target} = (\n{' ' * (indent + 4)}{value}\n{' ' * indent})"
+
+
+def annotated_assignment(target: str, annotation: str, value: str, indent: int) -> str:
+    """``target: annotation = value`` (a model field and its default), split as black splits
+    it when it does not fit: a call's arguments on a line of their own, or the value in
+    parentheses, if the line up to the bracket fits; otherwise a union annotation in
+    parentheses on lines of its own, one member a line if it does not fit there either."""
+    head = f"{target}: {annotation} = "
+    pad = " " * indent
+    inner_pad = pad + " " * 4
+    if fits(pad + head + value):
+        return head + value
+    function, bracket, arguments = value.partition("(")
+    if bracket and arguments.endswith(")") and not any(c in arguments[:-1] for c in "()[]{}"):
+        if fits(pad + head + function + "("):
+            return f"{head}{function}(\n{inner_pad}{arguments[:-1]}\n{pad})"
+    elif not fits(inner_pad + value):
+        return head + value  # black leaves a value too long for a line of its own
+    elif fits(pad + head + "("):
+        return f"{head}(\n{inner_pad}{value}\n{pad})"
+    members = _union_members(annotation)
+    if len(members) < 2:
+        return head + value  # not a shape black splits here: black lays it out
+    inner = annotation if fits(inner_pad + annotation) else f"\n{inner_pad}| ".join(members)
+    return f"{target}: (\n{inner_pad}{inner}\n{pad}) = {value}"
+
+
+def _union_members(annotation: str) -> list[str]:
+    """The members of a top-level ``A | B | C`` annotation, as written; [] for anything else."""
+    try:
+        node = ast.parse(annotation, mode="eval").body
+    except SyntaxError:
+        return []
+    members: list[ast.expr] = []
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        members.insert(0, node.right)
+        node = node.left
+    members.insert(0, node)
+    if len(members) < 2:
+        return []
+    return [ast.get_source_segment(annotation, member) or "" for member in members]
 
 
 # --------------------------------------------------------------------- literals

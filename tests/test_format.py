@@ -235,6 +235,33 @@ def test_layouts_are_left_alone_by_black(
     assert black.format_str(source, mode=MODE) == source, source
 
 
+@hsettings(max_examples=300, deadline=None)
+@given(
+    target=identifiers,
+    members=st.lists(
+        st.one_of(identifiers, identifiers.map(lambda name: f"OpenEnum[{name}]")),
+        min_size=1,
+        max_size=4,
+    ),
+    checked=st.booleans(),
+    value=st.sampled_from(["None", "Field(default_factory=list)", '"a default"']),
+    depth=st.integers(min_value=1, max_value=3),
+)
+def test_annotated_assignments_are_left_alone_by_black(
+    target: str, members: list[str], checked: bool, value: str, depth: int
+) -> None:
+    """A model field with its default: on one line, split after ``= (``, or the annotation
+    (a union) in parentheses, on one line or one member a line, as black chooses."""
+    indent = 4 * depth
+    annotation = " | ".join(members + ["None"])
+    if checked:
+        annotation = f'Annotated[{members[0]}, Check(pattern="^[a-f0-9]{{24}}$")] | None'
+    source = "".join(f"{' ' * (4 * level)}class Level{level}:\n" for level in range(depth))
+    source += " " * indent + pysource.annotated_assignment(target, annotation, value, indent)
+    source += "\n"
+    assert black.format_str(source, mode=MODE) == source, source
+
+
 def test_discriminated_union_layout_matches_black() -> None:
     """The alias written for ``oneOf`` + ``discriminator``: on one line, with the members on
     one line, and with one member a line."""

@@ -196,13 +196,13 @@ class ModelPlan:
         if required and check and not f.nullable:  # black splits a long one inside its brackets
             declaration = pysource.bracketed(f"{f.python_name}: Annotated[", checked, "]", 4)
         if constant != "None":
-            declaration = pysource.assignment(declaration, constant, 4)
+            declaration = pysource.annotated_assignment(f.python_name, annotation, constant, 4)
         elif not required:
             value = self._default(f, f.default, imports) if f.has_default else "None"
             if value.startswith("lambda") or value in ("list", "dict"):
                 imports.add("pydantic", "Field")
                 value = f"Field(default_factory={value})"
-            declaration = pysource.assignment(declaration, value, 4)
+            declaration = pysource.annotated_assignment(f.python_name, annotation, value, 4)
         notes = []
         if f.read_only:
             notes.append("Read-only: set by the API, never sent.")
@@ -453,7 +453,9 @@ class ModelPlan:
                 pysource.assigned_call(
                     "__read_only_fields__: ClassVar[frozenset[str]]",
                     "frozenset",
-                    lambda column: [pysource.set_of([black_repr(n) for n in read_only], column)],
+                    lambda column: [
+                        pysource.set_of([black_repr(n) for n in read_only], column, after=",")
+                    ],
                     4,
                 )
                 if read_only

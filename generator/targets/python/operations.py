@@ -83,11 +83,9 @@ def _accept(version: ApiVersion, download: bool) -> str:
 
 def _version_arguments(op: Operation, version: ApiVersion, column: int) -> list[str]:
     """The ``VersionSpec(...)`` arguments of ``version``, laid out at ``column``."""
-    media_types = [black_repr(m) for m in version.accept_types]
     fields = [
         ("version", black_repr(version.version)),
         ("accept", black_repr(_accept(version, op.is_download))),
-        ("media_types", pysource.tuple_of(media_types, column, after=",")),
     ]
     if version.request is not None:
         fields.append(("content_type", black_repr(version.request.media_type)))
@@ -97,7 +95,10 @@ def _version_arguments(op: Operation, version: ApiVersion, column: int) -> list[
         fields.append(("sunset", black_repr(version.sunset)))
     if version.preview:
         fields.append(("preview", "True"))
-    return [f"{k}={v}" for k, v in fields]
+    media_types = [black_repr(m) for m in version.accept_types]
+    arguments = [f"{k}={v}" for k, v in fields]
+    arguments.insert(2, pysource.tuple_of(media_types, column, "media_types=", after=","))
+    return arguments
 
 
 # PaginationSpec's defaults (the Atlas convention): only what differs is written out.
