@@ -118,16 +118,19 @@ def annotated_assignment(target: str, annotation: str, value: str, indent: int) 
     if fits(pad + head + value):
         return head + value
     function, bracket, arguments = value.partition("(")
-    if bracket and arguments.endswith(")") and not any(c in arguments[:-1] for c in "()[]{}"):
-        if fits(pad + head + function + "("):
-            return f"{head}{function}(\n{inner_pad}{arguments[:-1]}\n{pad})"
-    elif not fits(inner_pad + value):
+    simple_call = (
+        bracket and arguments.endswith(")") and not any(c in "()[]{}" for c in arguments[:-1])
+    )
+    if simple_call and fits(pad + head + function + "("):
+        return f"{head}{function}(\n{inner_pad}{arguments[:-1]}\n{pad})"
+    if not fits(inner_pad + value):
         return head + value  # black leaves a value too long for a line of its own
-    elif fits(pad + head + "("):
+    if fits(pad + head + "("):
         return f"{head}(\n{inner_pad}{value}\n{pad})"
     members = _union_members(annotation)
-    if len(members) < 2:
-        return head + value  # not a shape black splits here: black lays it out
+    laid_out = [inner_pad + ("| " if index else "") + m for index, m in enumerate(members)]
+    if len(members) < 2 or not all(fits(line) for line in laid_out):
+        return head + value  # not a shape laid out here: black lays it out
     inner = annotation if fits(inner_pad + annotation) else f"\n{inner_pad}| ".join(members)
     return f"{target}: (\n{inner_pad}{inner}\n{pad}) = {value}"
 
