@@ -1,23 +1,20 @@
 """Build the intermediate model, once, from a validated spec.
 
-This is the last stage that reads the raw spec dictionary. ``$ref`` is followed here with
-cycle guards (Atlas parents list their children in ``oneOf`` while each child extends the
-parent through ``allOf``), so nothing downstream ever resolves a reference.
+This is the last stage that reads the raw spec dictionary: schemas in
+:mod:`generator.model.schemas`, operations, versions, pagination, watchers, tags and
+security here; names come from :mod:`generator.model.naming`. Nothing downstream ever
+resolves a reference.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-from ..errors import AtlasgenError
 from ..load import (
     LoadedSpec,
-    PointerError,
-    follow_pointer,
     pointer_join,
-    unescape_pointer_token,
 )
 from ..openapi import (
     ATLAS_MEDIA_TYPE,
@@ -28,13 +25,12 @@ from ..openapi import (
 from ..servers import server_url
 from . import naming
 from .enums import inline_enums
+from .schemas import ModelError, SchemaBuilder, constraints_of, spec_text
 from .types import (
     Api,
     ApiVersion,
     BodyFormat,
     Constraints,
-    Discriminator,
-    Field,
     Header,
     MediaType,
     Operation,
@@ -42,7 +38,6 @@ from .types import (
     Parameter,
     RequestBody,
     Response,
-    Schema,
     SecurityScheme,
     Tag,
     TypeRef,
@@ -54,277 +49,10 @@ from .types import (
 PAGE_PARAMETER, SIZE_PARAMETER, COUNT_PARAMETER = "pageNum", "itemsPerPage", "includeCount"
 ITEMS_FIELD, TOTAL_FIELD = "results", "totalCount"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
-_SCHEMA_REF = "#/components/schemas/"
-_Node = TypeVar("_Node", Api, Field, Operation, Parameter, Schema)
-_ANY = TypeRef(kind="any")
 
 
-class ModelError(AtlasgenError):
-    """The spec passed validation but cannot be modelled; the message names the place."""
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-class _Builder:
-    def __init__(self, spec: LoadedSpec) -> None:
-        self.spec = spec
-        self.data = spec.data
-        self.components: dict[str, Any] = self.data.get("components") or {}
-        self.raw_schemas: dict[str, Any] = self.components.get("schemas") or {}
-        self.schemas: dict[str, Schema] = {}
-        self._building: set[str] = set()
-        # Names taken by component schemas and hoisted inline objects, to keep both unique.
-        self._hoisted: dict[str, tuple[dict[str, Any], str]] = {}
-
-    # ----------------------------------------------------------------- references
-    def fail(self, pointer: str, message: str) -> ModelError:
-        return ModelError(f"{self.spec.where(pointer)}: {message} (at {pointer or '/'})")
-
-    def resolve(self, node: Any, pointer: str) -> tuple[Any, str]:
-        """Follow ``$ref`` chains to the target node and its pointer."""
-        seen: set[str] = set()
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-            ref = node["$ref"]
-            if ref in seen or not ref.startswith("#"):
-                raise self.fail(pointer, f"cannot resolve $ref {ref!r}")
-            seen.add(ref)
-            try:
-                node, pointer = follow_pointer(self.data, ref[1:]), ref[1:]
-            except PointerError:
-                raise self.fail(pointer, f"$ref {ref!r} does not resolve") from None
-        return node, pointer
-
-    # ----------------------------------------------------------------- schemas
-    def type_of(self, node: Any, pointer: str, context_name: str) -> TypeRef:
-        """The type of a schema position; inline objects are hoisted into named schemas."""
-        if not isinstance(node, dict):
-            return _ANY
-        ref = node.get("$ref")
-        if isinstance(ref, str):
-            if ref.startswith(_SCHEMA_REF) and "/" not in ref[len(_SCHEMA_REF) :]:
-                name = unescape_pointer_token(ref[len(_SCHEMA_REF) :])
-                if name not in self.raw_schemas:
-                    raise self.fail(pointer, f"$ref {ref!r} does not resolve")
-                return TypeRef(kind="ref", schema_name=name)
-            target, target_pointer = self.resolve(node, pointer)
-            return self.type_of(target, target_pointer, context_name)
-        for key in ("oneOf", "anyOf"):
-            if isinstance(node.get(key), list) and not node.get("properties"):
-                variants = tuple(
-                    self.type_of(v, pointer_join(pointer, key, i), f"{context_name}Option{i + 1}")
-                    for i, v in enumerate(node[key])
-                )
-                if node.get("discriminator"):
-                    return self.hoist(node, pointer, context_name)
-                if len(variants) == 1:
-                    return variants[0]
-                return TypeRef(kind="union", variants=variants) if variants else _ANY
-        if isinstance(node.get("allOf"), list):
-            parts = node["allOf"]
-            if len(parts) == 1 and not node.get("properties"):
-                return self.type_of(parts[0], pointer_join(pointer, "allOf", 0), context_name)
-            return self.hoist(node, pointer, context_name)
-        if "enum" in node and isinstance(node["enum"], list):
-            return TypeRef(
-                kind="enum",
-                primitive=_primitive(node.get("type"), node["enum"]),
-                values=tuple(v for v in node["enum"] if v is not None),
-            )
-        kind = node.get("type")
-        if kind == "array":
-            items = self.type_of(
-                node.get("items"), pointer_join(pointer, "items"), f"{context_name}Item"
-            )
-            return TypeRef(kind="array", items=items)
-        if kind == "object" or "properties" in node or "additionalProperties" in node:
-            if node.get("properties"):
-                return self.hoist(node, pointer, context_name)
-            extra = node.get("additionalProperties")
-            if isinstance(extra, dict) and extra:
-                value = self.type_of(
-                    extra, pointer_join(pointer, "additionalProperties"), f"{context_name}Value"
-                )
-                return TypeRef(kind="map", value_type=value)
-            return TypeRef(kind="map", value_type=None)
-        if kind in ("string", "integer", "number", "boolean"):
-            return TypeRef(kind="primitive", primitive=kind, format=node.get("format"))
-        return _ANY
-
-    def hoist(self, node: dict[str, Any], pointer: str, context_name: str) -> TypeRef:
-        """Give an inline object or union a name, as if it were a component schema."""
-        name = naming.pascal_case(context_name) or "Inline"
-        existing = self._hoisted.get(name)
-        if existing is not None and existing[1] == pointer:
-            return TypeRef(kind="ref", schema_name=name)
-        counter = 2
-        base = name
-        while name in self.raw_schemas or name in self._hoisted:
-            if self._hoisted.get(name, (None, ""))[1] == pointer:
-                return TypeRef(kind="ref", schema_name=name)
-            name = f"{base}{counter}"
-            counter += 1
-        self._hoisted[name] = (node, pointer)
-        self.build_schema(name, node, pointer)
-        return TypeRef(kind="ref", schema_name=name)
-
-    def build_schema(self, name: str, node: Any, pointer: str) -> None:
-        if name in self.schemas or name in self._building:
-            return
-        self._building.add(name)
-        try:
-            self.schemas[name] = self._schema(name, node if isinstance(node, dict) else {}, pointer)
-        finally:
-            self._building.discard(name)
-
-    def _schema(self, name: str, node: dict[str, Any], pointer: str) -> Schema:
-        common: dict[str, Any] = {
-            "name": name,
-            "class_name": naming.python_class(name),
-            "module_name": naming.python_module(name),
-            "description": _text(node.get("description")),
-            "pointer": pointer,
-            "read_only": bool(node.get("readOnly")),
-            "nullable": bool(node.get("nullable")),
-            "example": node.get("example"),
-        }
-        for key in ("oneOf", "anyOf"):
-            if isinstance(node.get(key), list):
-                variants = []
-                for index, variant in enumerate(node[key]):
-                    variant_pointer = pointer_join(pointer, key, index)
-                    ref = self.type_of(variant, variant_pointer, f"{name}Option{index + 1}")
-                    if ref.kind != "ref":  # a primitive or array variant becomes a named alias
-                        ref = self.hoist(variant, variant_pointer, f"{name}Option{index + 1}")
-                    if ref.schema_name:
-                        variants.append(ref.schema_name)
-                fields, _, _ = self._collect_fields(node, pointer, name, set())
-                return Schema(
-                    kind="union",
-                    variants=tuple(variants),
-                    union_kind=key,
-                    discriminator=self._discriminator(node, variants),
-                    fields=fields,
-                    references=tuple(sorted(set(variants) | _field_refs(fields))),
-                    **common,
-                )
-        if "enum" in node and not node.get("properties"):
-            return Schema(
-                kind="enum",
-                enum_values=tuple(v for v in node["enum"] if v is not None),
-                primitive=_primitive(node.get("type"), node["enum"]),
-                **common,
-            )
-        if node.get("type") in (None, "object") and (
-            "properties" in node or "allOf" in node or node.get("type") == "object"
-        ):
-            fields, parents, extra = self._collect_fields(node, pointer, name, set())
-            additional = None
-            if isinstance(extra, dict) and extra:
-                additional = self.type_of(
-                    extra, pointer_join(pointer, "additionalProperties"), f"{name}Value"
-                )
-            elif extra is True or (extra is None and not fields):
-                additional = _ANY
-            return Schema(
-                kind="object",
-                fields=fields,
-                parents=tuple(parents),
-                additional_properties=additional,
-                allows_additional=extra is not False,
-                references=tuple(sorted(_field_refs(fields) | set(parents))),
-                **common,
-            )
-        alias = self.type_of(
-            {k: v for k, v in node.items() if k != "description"}, pointer, f"{name}Value"
-        )
-        return Schema(
-            kind="alias", alias_of=alias, references=tuple(sorted(_type_refs(alias))), **common
-        )
-
-    def _discriminator(self, node: dict[str, Any], variants: list[str]) -> Discriminator | None:
-        raw = node.get("discriminator")
-        if not isinstance(raw, dict) or not isinstance(raw.get("propertyName"), str):
-            return None
-        mapping = raw.get("mapping") or {}
-        pairs = {
-            str(value): unescape_pointer_token(target.rsplit("/", 1)[-1])
-            for value, target in mapping.items()
-            if isinstance(target, str)
-        }
-        for variant in variants:  # implicit mapping: the schema name is the value
-            if variant not in pairs.values():
-                pairs.setdefault(variant, variant)
-        return Discriminator(
-            property_name=raw["propertyName"],
-            python_name=naming.python_field(raw["propertyName"]),
-            mapping=tuple(sorted(pairs.items())),
-        )
-
-    def _collect_fields(
-        self, node: dict[str, Any], pointer: str, owner: str, visiting: set[str]
-    ) -> tuple[tuple[Field, ...], list[str], Any]:
-        """Own properties plus those of every ``allOf`` part, parents first.
-
-        A parent reached through ``allOf`` contributes only its own ``properties`` and
-        ``allOf``, never its ``oneOf``: that is where the Atlas parent/child cycle closes.
-        """
-        merged: dict[str, Field] = {}
-        parents: list[str] = []
-        extra: Any = node.get("additionalProperties")
-        for index, part in enumerate(node.get("allOf") or []):
-            part_pointer = pointer_join(pointer, "allOf", index)
-            if isinstance(part, dict) and isinstance(part.get("$ref"), str):
-                target, target_pointer = self.resolve(part, part_pointer)
-                ref = part["$ref"]
-                if ref.startswith(_SCHEMA_REF):
-                    parents.append(unescape_pointer_token(ref[len(_SCHEMA_REF) :]))
-                if ref in visiting:
-                    continue
-                sub_fields, _, sub_extra = self._collect_fields(
-                    target, target_pointer, owner, visiting | {ref}
-                )
-            else:
-                sub_fields, sub_parents, sub_extra = self._collect_fields(
-                    part if isinstance(part, dict) else {}, part_pointer, owner, visiting
-                )
-                parents.extend(sub_parents)
-            merged.update({f.wire_name: f for f in sub_fields})
-            if sub_extra is not None and extra is None:
-                extra = sub_extra
-        required = set(node.get("required") or [])
-        for wire_name, prop in (node.get("properties") or {}).items():
-            prop_pointer = pointer_join(pointer, "properties", wire_name)
-            merged[wire_name] = self._field(
-                str(wire_name), prop, prop_pointer, owner, str(wire_name) in required
-            )
-        for wire_name in required & set(merged):  # required may be restated without properties
-            merged[wire_name] = _replace_required(merged[wire_name])
-        names = naming.unique_names(naming.python_field(w) for w in merged)
-        fields = tuple(_with_python_name(f, n) for f, n in zip(merged.values(), names, strict=True))
-        return fields, list(dict.fromkeys(parents)), extra
-
-    def _field(self, wire_name: str, prop: Any, pointer: str, owner: str, required: bool) -> Field:
-        resolved, _ = self.resolve(prop, pointer) if isinstance(prop, dict) else ({}, pointer)
-        resolved = resolved if isinstance(resolved, dict) else {}
-        return Field(
-            wire_name=wire_name,
-            python_name=naming.python_field(wire_name),
-            type=self.type_of(prop, pointer, owner + naming.pascal_case(wire_name)),
-            required=required,
-            description=_text(resolved.get("description")),
-            pointer=pointer,
-            nullable=bool(resolved.get("nullable")),
-            read_only=bool(resolved.get("readOnly")),
-            write_only=bool(resolved.get("writeOnly")),
-            has_default="default" in resolved,
-            default=resolved.get("default"),
-            example=resolved.get("example"),
-            constraints=_constraints(resolved),
-            deprecated=bool(resolved.get("deprecated")),
-            constant=_single_value(resolved),
-        )
+class _Builder(SchemaBuilder):
+    """The whole API: the schemas (see SchemaBuilder), then operations, tags and security."""
 
     # ----------------------------------------------------------------- operations
     def parameters(self, raw: list[Any], pointer: str) -> list[tuple[Parameter, int]]:
@@ -340,7 +68,7 @@ class _Builder:
             wire = str(node.get("name", ""))
             type_ref = self.type_of(schema, schema_pointer, naming.pascal_case(wire))
             is_string = type_ref.kind == "primitive" and type_ref.primitive == "string"
-            constraints = _constraints(schema)
+            constraints = constraints_of(schema)
             documented = None
             if constraints.pattern is not None and not is_string and type_ref.kind != "array":
                 documented = constraints.pattern
@@ -356,7 +84,7 @@ class _Builder:
                         location=node.get("in", "query"),
                         type=type_ref,
                         required=bool(node.get("required")) or node.get("in") == "path",
-                        description=_text(node.get("description")),
+                        description=spec_text(node.get("description")),
                         pointer=node_pointer,
                         constraints=constraints,
                         has_default="default" in schema,
@@ -395,7 +123,7 @@ class _Builder:
                     type=type_ref,
                     example=example,
                     has_example=has_example,
-                    sunset=_text(media.get("x-sunset")) or None,
+                    sunset=spec_text(media.get("x-sunset")) or None,
                     preview=version == "preview" or bool(media.get("x-xgen-preview")),
                     pointer=media_pointer,
                 )
@@ -419,7 +147,7 @@ class _Builder:
                 headers.append(
                     Header(
                         name=str(header_name),
-                        description=_text(header.get("description")),
+                        description=spec_text(header.get("description")),
                         type=self.type_of(
                             header.get("schema"),
                             pointer_join(header_pointer, "schema"),
@@ -431,7 +159,7 @@ class _Builder:
             result.append(
                 Response(
                     status=status,
-                    description=_text(node.get("description")),
+                    description=spec_text(node.get("description")),
                     is_success=status.startswith("2"),
                     media_types=self.media_types(
                         node.get("content"), pointer_join(node_pointer, "content"), op_name + suffix
@@ -469,7 +197,7 @@ class _Builder:
         names = naming.unique_names(p.python_name for p, _ in params)
         flags = naming.unique_names((p.cli_flag for p, _ in params), separator="")
         parameters = tuple(
-            _replace(p, python_name=n, cli_flag=f)
+            replace(p, python_name=n, cli_flag=f)
             for (p, _), n, f in zip(params, names, flags, strict=True)
         )
         body = None
@@ -479,7 +207,7 @@ class _Builder:
             body_node = body_node if isinstance(body_node, dict) else {}
             body = RequestBody(
                 required=bool(body_node.get("required")),
-                description=_text(body_node.get("description")),
+                description=spec_text(body_node.get("description")),
                 media_types=self.media_types(
                     body_node.get("content"),
                     pointer_join(body_pointer, "content"),
@@ -496,8 +224,8 @@ class _Builder:
             alias=alias,
             method=method.upper(),
             path=path,
-            summary=_text(node.get("summary")) or op_id,
-            description=_text(node.get("description")),
+            summary=spec_text(node.get("summary")) or op_id,
+            description=spec_text(node.get("description")),
             tag=str(tags[0]),
             roles=tuple(str(r) for r in roles) if isinstance(roles, list) else (),
             deprecated=bool(node.get("deprecated")),
@@ -517,7 +245,7 @@ class _Builder:
             cli_name=op_id,
             cli_alias=alias,
             doc_slug=naming.doc_slug(op_id),
-            docs_url=_text(node.get("x-xgen-docs-url")) or None,
+            docs_url=spec_text(node.get("x-xgen-docs-url")) or None,
             idempotent=method.upper() in IDEMPOTENT_METHODS,
             response_is_envelope=self._is_envelope(parameters, responses),
             pagination=self.pagination(method, parameters, responses),
@@ -625,7 +353,7 @@ class _Builder:
                         )
                     )
         tag_info = {
-            str(t.get("name")): (_text(t.get("description")), pointer_join("/tags", index))
+            str(t.get("name")): (spec_text(t.get("description")), pointer_join("/tags", index))
             for index, t in enumerate(self.data.get("tags") or [])
             if isinstance(t, dict)
         }
@@ -669,8 +397,8 @@ class _Builder:
         newest = dates[-1] if dates else "0000-00-00"
         info = self.data.get("info") or {}
         return Api(
-            title=_text(info.get("title")),
-            description=_text(info.get("description")),
+            title=spec_text(info.get("title")),
+            description=spec_text(info.get("description")),
             api_version=str(info.get("version", "")),
             server_url=server_url(self.data.get("servers")),
             spec_path=spec_display,
@@ -681,57 +409,6 @@ class _Builder:
             newest_api_version=newest,
             error_schema_name="ApiError" if "ApiError" in self.schemas else None,
             inline_enums=inline_enums(schemas),
-        )
-
-    def _reject_alias_cycles(self) -> None:
-        """A cycle with no object schema in it (``Loop: {type: array, items: Loop}``) would be a
-        Python type alias that names itself while it is being defined."""
-        aliases = {name for name, s in self.schemas.items() if s.kind in ("alias", "union")}
-        finished: set[str] = set()
-
-        def visit(name: str, trail: list[str]) -> None:
-            if name in trail:
-                cycle = " -> ".join([*trail[trail.index(name) :], name])
-                raise self.fail(
-                    self.schemas[name].pointer,
-                    f"schema {name!r} refers to itself through arrays, maps or oneOf/anyOf "
-                    f"alone ({cycle}); put an object schema in the cycle",
-                )
-            if name in finished:
-                return
-            for child in sorted(set(self.schemas[name].references) & aliases):
-                visit(child, [*trail, name])
-            finished.add(name)
-
-        for name in sorted(aliases):
-            visit(name, [])
-
-    def _discriminator_constants(self) -> None:
-        """A concrete ``oneOf`` variant selected by one discriminator value has that value as
-        a constant of its discriminator property (added if the variant does not declare it)."""
-        for union in sorted(self.schemas.values(), key=lambda s: s.name):
-            if union.discriminator is None:
-                continue
-            values: dict[str, list[str]] = {}
-            for value, target in union.discriminator.mapping:
-                values.setdefault(target, []).append(value)
-            for target, [value] in ((t, v) for t, v in values.items() if len(v) == 1):
-                variant = self.schemas.get(target)
-                if variant is None or variant.kind != "object":
-                    continue
-                self.schemas[target] = _replace(
-                    variant,
-                    fields=_with_constant(variant, union.discriminator.property_name, value),
-                )
-
-    def _unique_schema_names(self) -> tuple[Schema, ...]:
-        """Two schemas may snake_case (or PascalCase) to the same module or class name."""
-        ordered = [self.schemas[name] for name in sorted(self.schemas)]
-        modules = naming.unique_names(s.module_name for s in ordered)
-        classes = naming.unique_names(naming.python_model_class(s.class_name) for s in ordered)
-        return tuple(
-            _replace(s, module_name=m, class_name=c)
-            for s, m, c in zip(ordered, modules, classes, strict=True)
         )
 
     def _security(self) -> tuple[SecurityScheme, ...]:
@@ -752,7 +429,7 @@ class _Builder:
             elif scheme.get("type") == "apiKey":
                 kind = "api_key"
             result.append(
-                SecurityScheme(name=str(name), kind=kind, description=_text(scheme.get("description")), token_url=token_url)  # type: ignore[arg-type]
+                SecurityScheme(name=str(name), kind=kind, description=spec_text(scheme.get("description")), token_url=token_url)  # type: ignore[arg-type]
             )
         return tuple(result)
 
@@ -760,37 +437,6 @@ class _Builder:
 # --------------------------------------------------------------------- helpers
 def _is_primitive(type_ref: TypeRef, primitive: str) -> bool:
     return type_ref.kind == "primitive" and type_ref.primitive == primitive
-
-
-def _primitive(kind: Any, values: list[Any]) -> Any:
-    if kind in ("string", "integer", "number", "boolean"):
-        return kind
-    present = [v for v in values if v is not None]
-    if present and all(isinstance(v, bool) for v in present):
-        return "boolean"
-    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
-        return "integer"
-    return "string"
-
-
-def _constraints(node: dict[str, Any]) -> Constraints:
-    def number(key: str) -> Any:
-        value = node.get(key)
-        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-    pattern = node.get("pattern")
-    return Constraints(
-        pattern=str(pattern) if pattern is not None else None,
-        minimum=number("minimum"),
-        maximum=number("maximum"),
-        exclusive_minimum=node.get("exclusiveMinimum") is True,
-        exclusive_maximum=node.get("exclusiveMaximum") is True,
-        min_length=number("minLength"),
-        max_length=number("maxLength"),
-        min_items=number("minItems"),
-        max_items=number("maxItems"),
-        unique_items=node.get("uniqueItems") is True,
-    )
 
 
 def _example_of(media: dict[str, Any], resolve: Any) -> tuple[Any, bool]:
@@ -831,7 +477,7 @@ def _versions(
                 sunset=sunset,
                 preview=date == "preview" or any(m.preview for m in own),
                 formats=tuple(sorted({m.format for m in own})),
-                changelog=_text(changelog.get(date)) or None,
+                changelog=spec_text(changelog.get(date)) or None,
                 **_version_texts(own_texts.get(date), pointer_join(texts_pointer, date)),
             )
         )
@@ -845,12 +491,12 @@ def _version_texts(node: Any, pointer: str) -> dict[str, Any]:
     parameters = node.get("parameters")
     parameters = parameters if isinstance(parameters, dict) else {}
     return {
-        "summary": _text(node.get("summary")) or None,
-        "description": _text(node.get("description")) or None,
+        "summary": spec_text(node.get("summary")) or None,
+        "description": spec_text(node.get("description")) or None,
         "parameter_descriptions": tuple(
-            (str(name), _text(entry.get("description")))
+            (str(name), spec_text(entry.get("description")))
             for name, entry in parameters.items()
-            if isinstance(entry, dict) and _text(entry.get("description"))
+            if isinstance(entry, dict) and spec_text(entry.get("description"))
         ),
         "texts_pointer": pointer,
     }
@@ -901,67 +547,6 @@ def _resolve_watchers(operations: list[Operation]) -> list[Operation]:
     ]
 
 
-def _type_refs(type_ref: TypeRef | None) -> set[str]:
-    if type_ref is None:
-        return set()
-    found = {type_ref.schema_name} if type_ref.schema_name else set()
-    found |= _type_refs(type_ref.items) | _type_refs(type_ref.value_type)
-    for variant in type_ref.variants:
-        found |= _type_refs(variant)
-    return found
-
-
-def _field_refs(fields: tuple[Field, ...]) -> set[str]:
-    return set().union(*(_type_refs(f.type) for f in fields)) if fields else set()
-
-
-def _replace(obj: _Node, **changes: Any) -> _Node:
-    return replace(obj, **changes)
-
-
-def _with_python_name(obj: _Node, python_name: str) -> _Node:
-    return _replace(obj, python_name=python_name)
-
-
-def _replace_required(field: Field) -> Field:
-    return _replace(field, required=True)
-
-
-def _single_value(node: dict[str, Any]) -> tuple[Any, ...]:
-    """``(value,)`` when ``node`` allows exactly one value (``enum: [S3_LOG_EXPORT]``)."""
-    values = node.get("enum")
-    if isinstance(values, list):
-        present = [v for v in values if v is not None]
-        if len(present) == 1 and isinstance(present[0], (str, int, float, bool)):
-            return (present[0],)
-    return ()
-
-
-def _with_constant(schema: Schema, wire_name: str, value: str) -> tuple[Field, ...]:
-    """``schema``'s fields with ``wire_name`` held to ``value`` (a new required string field
-    when the schema does not declare it)."""
-    for f in schema.fields:
-        if f.wire_name == wire_name:
-            if f.constant or f.type.kind not in ("primitive", "enum"):
-                return schema.fields
-            return tuple(
-                _replace(f, constant=(value,)) if f.wire_name == wire_name else f
-                for f in schema.fields
-            )
-    taken = [f.python_name for f in schema.fields]
-    python_name = naming.unique_names([*taken, naming.python_field(wire_name)])[-1]
-    added = Field(
-        wire_name=wire_name,
-        python_name=python_name,
-        type=TypeRef(kind="primitive", primitive="string"),
-        required=True,
-        description="",
-        pointer=schema.pointer,
-        constant=(value,),
-    )
-    return (*schema.fields, added)
-
-
 def _unique_operation_names(operations: list[Operation]) -> list[Operation]:
     """Operation ids differing only in case (``getX``, ``GetX``) share a snake_case name and
     a docs slug: the later one (by id) gets a suffix. Python names (with aliases) must be
@@ -980,7 +565,7 @@ def _unique_operation_names(operations: list[Operation]) -> list[Operation]:
             alias = next(taken) if op.python_alias else None
             renamed[op.operation_id] = (python_name, alias)
     return [
-        _replace(
+        replace(
             op,
             python_name=renamed[op.operation_id][0],
             python_alias=renamed[op.operation_id][1],
@@ -999,7 +584,7 @@ def _with_python_constants(operations: list[Operation], tag_names: list[str]) ->
         [naming.python_constant(op.python_name) for op in ordered] + ["OPERATIONS"]
     )
     constant = {op.operation_id: name for op, name in zip(ordered, names, strict=False)}
-    return [_replace(op, python_constant=constant[op.operation_id]) for op in operations]
+    return [replace(op, python_constant=constant[op.operation_id]) for op in operations]
 
 
 def build_model(
@@ -1014,6 +599,6 @@ def build_model(
     ``texts`` holds the current translations (language -> pointer -> text) for the docs.
     """
     try:
-        return _replace(_Builder(spec).build(spec_display, serial), texts=texts or {})
+        return replace(_Builder(spec).build(spec_display, serial), texts=texts or {})
     except RecursionError:
         raise ModelError(f"{spec.display_path}: schemas nest too deeply to model") from None

@@ -247,7 +247,7 @@ class ApiVersion:
 
 @dataclass(frozen=True)
 class Pagination:
-    """How a paginated list operation pages; decided by ``build._pagination`` (the rule is
+    """How a paginated list operation pages; decided by ``build._Builder.pagination`` (the rule is
     written there). Names are the API's (wire) names; ``items_python_name`` and
     ``total_python_name`` are the fields of the page's model."""
 
