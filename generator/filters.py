@@ -22,7 +22,6 @@ import shlex
 from collections.abc import Callable
 from typing import Any
 
-from .model import naming
 from .pysource import (
     black_repr,
     doc_escape,
@@ -62,9 +61,6 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "go_string": go_string,
     "comment_text": comment_text,
     "first_sentence": first_sentence,
-    "snake_case": naming.snake_case,
-    "pascal_case": naming.pascal_case,
-    "kebab_case": naming.kebab_case,
 }
 
 

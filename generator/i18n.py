@@ -226,9 +226,12 @@ def load_translations(spec_path: Path, languages: Iterable[str]) -> Translations
     }
 
 
-def translation_problems(spec: LoadedSpec, translations: Translations) -> list[I18nProblem]:
-    """Missing, stale and orphaned translations, as warnings (English is used instead)."""
-    english = translatable_texts(spec.data)
+def translation_problems(
+    spec: LoadedSpec, translations: Translations, english: Mapping[str, str] | None = None
+) -> list[I18nProblem]:
+    """Missing, stale and orphaned translations, as warnings (English is used instead).
+    ``english``: :func:`translatable_texts` of the spec, when the caller has it already."""
+    english = translatable_texts(spec.data) if english is None else english
     problems: list[I18nProblem] = []
     for language, entries in translations.items():
         for pointer, text in english.items():
@@ -284,10 +287,13 @@ def _is_current(entry: Translation | None, english: str) -> bool:
 
 
 def current_texts(
-    spec_data: Mapping[str, Any], translations: Translations
+    spec_data: Mapping[str, Any],
+    translations: Translations,
+    english: Mapping[str, str] | None = None,
 ) -> dict[str, dict[str, str]]:
-    """Only the current translations (language -> pointer -> text), for ``build_model``."""
-    english = translatable_texts(spec_data)
+    """Only the current translations (language -> pointer -> text), for ``build_model``.
+    ``english``: :func:`translatable_texts` of the spec, when the caller has it already."""
+    english = translatable_texts(spec_data) if english is None else english
     return {
         language: {
             pointer: entries[pointer].text

@@ -60,7 +60,11 @@ def docs_translations(spec: LoadedSpec, settings: Settings) -> i18n.Translations
 
 
 def translation_problems(
-    spec: LoadedSpec, translations: i18n.Translations, *, strict: bool = False
+    spec: LoadedSpec,
+    translations: i18n.Translations,
+    *,
+    strict: bool = False,
+    english: dict[str, str] | None = None,
 ) -> list[Problem]:
     """Missing and stale translations, for the docs. A language with no translation file at
     all gets one warning rather than one per text."""
@@ -80,7 +84,7 @@ def translation_problems(
                 )
             )
     translated = {lang for lang in translations if translations_path(spec.path, lang).is_file()}
-    for found in i18n.translation_problems(spec, translations):
+    for found in i18n.translation_problems(spec, translations, english):
         if found.language in translated:
             problems.append(
                 Problem(
@@ -119,6 +123,7 @@ def generate_files(
 ) -> Generated:
     spec = load_spec(settings.spec, display_path=settings.spec_display)
     translations = docs_translations(spec, settings)
+    english = i18n.translatable_texts(spec.data) if translations else {}  # walked once
     # Validation, then the model and the render jobs, while the schema pass runs beside them.
     # Nothing is rendered before every rule has passed; a spec that fails one is reported
     # as such even if the model, built early, stumbled over it first.
@@ -128,7 +133,7 @@ def generate_files(
             """``found`` with the schema pass's and the translations', in order; raises
             :class:`ValidationFailed` if any is an error."""
             problems = in_file_order(spec, found + schema_problems())
-            problems += translation_problems(spec, translations, strict=strict)
+            problems += translation_problems(spec, translations, strict=strict, english=english)
             if _has_errors(problems):
                 raise ValidationFailed(problems)
             return problems
@@ -137,7 +142,7 @@ def generate_files(
         if _has_errors(found):
             every_problem(found)
         try:
-            texts = i18n.current_texts(spec.data, translations) if translations else {}
+            texts = i18n.current_texts(spec.data, translations, english) if translations else {}
             api = build_model(spec, spec_display=settings.spec_display, texts=texts)
             jobs = [job for target in settings.targets for job in TARGETS[target](api, settings)]
         except Exception:

@@ -262,21 +262,18 @@ def profile(spec: Path, work: Path, label: str, top: int = 15) -> list[str]:
 
 # ------------------------------------------------------------------------- report
 def pipeline_status() -> str:
-    parts = []
-    for target in ("python", "cli", "docs"):
-        path = ROOT / "generator" / "targets" / f"{target}.py"
-        parts.append(f"{target}.py {path.stat().st_size if path.exists() else 0} B")
-    validate = ROOT / "generator" / "validate"
-    has_validate = validate.is_dir() and any(validate.glob("*.py"))
-    templates = (
-        sum(1 for p in (ROOT / "templates").rglob("*") if p.is_file())
-        if (ROOT / "templates").is_dir()
-        else 0
-    )
-    return (
-        f"targets: {', '.join(parts)}; validate/: {'present' if has_validate else 'missing'}; "
-        f"templates: {templates} files"
-    )
+    """Which atlasgen was measured: its commit, and whether the tree had changes on top."""
+    git = ["git", "-C", str(ROOT)]
+    commit = subprocess.run(
+        [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    dirty = subprocess.run(
+        [*git, "status", "--porcelain", "--", "generator", "templates"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return f"atlasgen at commit {commit or '?'}" + (" with uncommitted changes" if dirty else "")
 
 
 def fmt(value: float | None, digits: int = 2) -> str:
@@ -422,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
             f"anchor openapi-python-client {anchor_version or 'n/a'}."
         ),
         "",
-        f"Pipeline at the time: {pipeline_status()}.",
+        f"Measured: {pipeline_status()}.",
         "",
         (
             (
