@@ -29,7 +29,18 @@ from ..filters import to_json
 from ..i18n import load_catalog
 from ..load import escape_pointer_token, pointer_join
 from ..model import Api
-from ..model.types import Field, MediaType, Operation, Response, Tag, TypeRef
+from ..model.types import (
+    ApiVersion,
+    Field,
+    Header,
+    MediaType,
+    Operation,
+    Parameter,
+    Response,
+    SecurityScheme,
+    Tag,
+    TypeRef,
+)
 from . import RenderJob
 from .samples import MAX_DEPTH, Sample, resolve, samples
 
@@ -274,6 +285,69 @@ def header_pointer(response_pointer_: str, name: str) -> str:
     return f"{response_pointer_}/headers/{escape_pointer_token(name)}"
 
 
+class Texts:
+    """The spec's texts as the pages of one language show them: the current translation
+    where there is one, else the English. The only place that knows where in the spec each
+    text is (its JSON pointer, the key of the translation files); templates ask by node."""
+
+    def __init__(self, api: Api, language: str) -> None:
+        self.api = api
+        self.language = language
+
+    def _at(self, pointer: str, english: str) -> str:
+        return self.api.text(pointer, english, self.language)
+
+    def api_description(self) -> str:
+        return self._at("/info/description", self.api.description)
+
+    def description(self, node: Tag | Parameter | Field) -> str:
+        """A tag's, a parameter's or a schema property's description."""
+        return self._at(f"{node.pointer}/description", node.description)
+
+    def tag_name(self, tag: Tag) -> str:
+        """A tag's name; a tag that only operations name has no translation."""
+        return self._at(f"{tag.pointer}/name", tag.name) if tag.pointer else tag.name
+
+    def summary(self, op: Operation) -> str:
+        return self._at(f"{op.pointer}/summary", op.summary)
+
+    def operation_description(self, op: Operation) -> str:
+        return self._at(f"{op.pointer}/description", op.description)
+
+    def role(self, op: Operation, index: int) -> str:
+        return self._at(pointer_join(op.pointer, "x-rolesRequirements", index), op.roles[index])
+
+    def changelog(self, op: Operation, version: ApiVersion) -> str:
+        changelog = version.changelog or ""
+        return self._at(pointer_join(op.pointer, "x-xgen-changelog", version.version), changelog)
+
+    def body_description(self, op: Operation) -> str:
+        body = op.request_body
+        return self._at(f"{request_body_pointer(op)}/description", body.description if body else "")
+
+    def version_summary(self, version: ApiVersion) -> str:
+        return self._at(f"{version.texts_pointer}/summary", version.summary or "")
+
+    def version_description(self, version: ApiVersion) -> str:
+        return self._at(f"{version.texts_pointer}/description", version.description or "")
+
+    def version_parameter(self, version: ApiVersion, name: str, english: str) -> str:
+        pointer = pointer_join(version.texts_pointer or "", "parameters", name, "description")
+        return self._at(pointer, english)
+
+    def response_description(self, shown: ResponseDoc) -> str:
+        return self._at(f"{shown.pointer}/description", shown.response.description)
+
+    def header_description(self, shown: ResponseDoc, header: Header) -> str:
+        return self._at(
+            f"{header_pointer(shown.pointer, header.name)}/description", header.description
+        )
+
+    def scheme_description(self, scheme: SecurityScheme) -> str:
+        pointer = pointer_join("/components/securitySchemes", scheme.name, "description")
+        return self._at(pointer, scheme.description)
+
+
 def responses(
     op: Operation, chosen: Sample, rows: Callable[[TypeRef | None], tuple[FieldRow, ...]]
 ) -> tuple[ResponseDoc, ...]:
@@ -324,12 +398,11 @@ def _common(
         "home_href": relative(page, page_path(language, default, "home")),
         "cli_command": settings.cli_command,
         "python_package": settings.python_package,
-        "pointer_join": pointer_join,
+        "texts": Texts(api, language),
         "enum_values": functools.partial(enum_values, api),
         "field_rows": rows,
         "resolve": functools.partial(resolve, api),
         "type_label": functools.partial(type_label, api),
-        "tag_name": functools.partial(tag_name, api, language=language),
         "tag_href": lambda tag: relative(page, page_path(language, default, "tags", tag.doc_slug)),
         "operation_href": lambda op: relative(
             page, page_path(language, default, "operations", op.doc_slug)
@@ -409,8 +482,6 @@ def jobs(api: Api, settings: Settings) -> list[RenderJob]:
                             "sample": chosen[0],
                             "samples": chosen,
                             "responses": shown[op.operation_id],
-                            "body_pointer": request_body_pointer(op),
-                            "header_pointer": header_pointer,
                         },
                         language=lang,
                     )
@@ -424,16 +495,17 @@ def _nav(api: Api, language: str, default: str) -> NavSection:
     MkDocs themes put nav titles into the HTML as they are, so they are HTML-escaped here.
     """
     overview = catalog(language).gettext("Overview")
+    texts = Texts(api, language)
     return NavSection(
         title=LANGUAGE_NAMES.get(language, language),
         pages=((overview, page_path(language, default, "home")),),
         tags=tuple(
             NavTag(
-                name=_nav_title(tag_name(api, tag, language)),
+                name=_nav_title(texts.tag_name(tag)),
                 pages=((overview, page_path(language, default, "tags", tag.doc_slug)),)
                 + tuple(
                     (
-                        _nav_title(api.text(f"{op.pointer}/summary", op.summary, language)),
+                        _nav_title(texts.summary(op)),
                         page_path(language, default, "operations", op.doc_slug),
                     )
                     for op in tag.operations
@@ -442,11 +514,6 @@ def _nav(api: Api, language: str, default: str) -> NavSection:
             for tag in api.tags
         ),
     )
-
-
-def tag_name(api: Api, tag: Tag, language: str) -> str:
-    """A tag's name in ``language``; a tag that only operations name has no translation."""
-    return api.text(f"{tag.pointer}/name", tag.name, language) if tag.pointer else tag.name
 
 
 def _nav_title(text: str) -> str:

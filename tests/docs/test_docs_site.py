@@ -87,7 +87,7 @@ def test_navigation_and_tag_pages_are_translated(shipped_docs: Path) -> None:
     english = _nav_tags(config, 0)
     assert english == [html.escape(t.name) for t in api.tags]
     for section, language in enumerate(("zh", "pt", "ko"), start=1):
-        names = [docs.tag_name(api, t, language) for t in api.tags]
+        names = [docs.Texts(api, language).tag_name(t) for t in api.tags]
         assert _nav_tags(config, section) == [html.escape(n) for n in names]
         assert sum(n != t.name for n, t in zip(names, api.tags, strict=True)) >= 3, language
         for tag, name in zip(api.tags, names, strict=True):
