@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import itertools
-from importlib import import_module
 from collections.abc import Iterator
+from importlib import import_module
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -166,13 +166,15 @@ def test_items_are_what_the_response_context_makes_of_them_sync_and_async(
     kept = [c.state_name for c in client.clusters.list_group_clusters(group_id=GROUP)]
     assert kept == [7, ["IDLE"], models.ClusterStateName.UPDATING]  # off-type: kept as sent
     atlas.answer("GET", path, 200, NEWER_PAGE)
-    with paged.Client(
-        base_url=atlas.url,
-        auth=paged.BearerTokenAuth(DEFAULT_STATIC_TOKEN),
-        strict_response_validation=True,
-    ) as strict:
-        with pytest.raises(paged.APIResponseValidationError):
-            strict.clusters.list_group_clusters(group_id=GROUP)
+    with (
+        paged.Client(
+            base_url=atlas.url,
+            auth=paged.BearerTokenAuth(DEFAULT_STATIC_TOKEN),
+            strict_response_validation=True,
+        ) as strict,
+        pytest.raises(paged.APIResponseValidationError),
+    ):
+        strict.clusters.list_group_clusters(group_id=GROUP)
 
 
 def test_raw_response_is_the_first_page_as_sent(paged: ModuleType, client: Any) -> None:
