@@ -11,6 +11,7 @@ import asyncio
 import gc
 import itertools
 from collections.abc import Iterator
+from importlib import import_module
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -115,6 +116,65 @@ def test_an_error_on_a_later_page_raises_while_iterating(
     atlas.fail(404)
     with pytest.raises(paged.NotFoundError):
         list(page)
+
+
+NEWER_PAGE = {
+    "links": [],
+    "results": [
+        {"id": "0" * 24, "name": "a", "stateName": "IDLE"},
+        {"id": "not-hex", "name": "b", "stateName": "RESTARTING", "tier": "M10"},
+        {"id": "1" * 24, "stateName": "DELETING"},
+    ],
+    "totalCount": 3,
+}
+
+
+def test_items_are_what_the_response_context_makes_of_them_sync_and_async(
+    paged: ModuleType, client: Any, atlas: FakeAtlas
+) -> None:
+    """Items of a newer server's page are what the model makes of them with RESPONSE_CONTEXT:
+    known states are members, an unknown state, an id off its pattern and an unknown field
+    are kept; sync, async and enveloped (parsed from JSON text, or from Python objects). A
+    client with strict_response_validation refuses the page."""
+    models = paged.models
+    context = import_module(paged.__name__ + "._models").RESPONSE_CONTEXT
+    expected = [
+        models.Cluster.model_validate(item, context=context) for item in NEWER_PAGE["results"]
+    ]
+    path = f"/api/atlas/v2/groups/{GROUP}/clusters"
+    atlas.answer("GET", path, 200, NEWER_PAGE, times=3)  # the fake adds the envelope
+    listed = list(client.clusters.list_group_clusters(group_id=GROUP))
+    enveloped = list(client.clusters.list_group_clusters(group_id=GROUP, envelope=True))
+
+    async def main() -> list[Any]:
+        async with async_client(paged, atlas) as async_listing:
+            return [c async for c in async_listing.clusters.list_group_clusters(group_id=GROUP)]
+
+    for items in (listed, enveloped, asyncio.run(main())):
+        assert items == expected
+        assert [c.state_name for c in items] == [
+            models.ClusterStateName.IDLE,
+            "RESTARTING",
+            models.ClusterStateName.DELETING,
+        ]
+        assert [type(c.state_name) for c in items] == [type(c.state_name) for c in expected]
+        assert type(items[1].state_name) is str and items[1].model_extra == {"tier": "M10"}
+        assert items[1].id == "not-hex"
+        assert [c.model_fields_set for c in items] == [e.model_fields_set for e in expected]
+    odd = [{"stateName": 7}, {"stateName": ["IDLE"]}, {"stateName": "UPDATING"}]
+    atlas.answer("GET", path, 200, {"results": odd, "totalCount": 3})
+    kept = [c.state_name for c in client.clusters.list_group_clusters(group_id=GROUP)]
+    assert kept == [7, ["IDLE"], models.ClusterStateName.UPDATING]  # off-type: kept as sent
+    atlas.answer("GET", path, 200, NEWER_PAGE)
+    with (
+        paged.Client(
+            base_url=atlas.url,
+            auth=paged.BearerTokenAuth(DEFAULT_STATIC_TOKEN),
+            strict_response_validation=True,
+        ) as strict,
+        pytest.raises(paged.APIResponseValidationError),
+    ):
+        strict.clusters.list_group_clusters(group_id=GROUP)
 
 
 def test_raw_response_is_the_first_page_as_sent(paged: ModuleType, client: Any) -> None:
