@@ -197,7 +197,7 @@ class _Builder(SchemaBuilder):
         names = naming.unique_names(p.python_name for p, _ in params)
         flags = naming.unique_names((p.cli_flag for p, _ in params), separator="")
         parameters = tuple(
-            replace(p, python_name=n, cli_flag=f)
+            p if (p.python_name, p.cli_flag) == (n, f) else replace(p, python_name=n, cli_flag=f)
             for (p, _), n, f in zip(params, names, flags, strict=True)
         )
         body = None

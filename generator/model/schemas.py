@@ -267,7 +267,8 @@ class SchemaBuilder:
             merged[wire_name] = replace(merged[wire_name], required=True)
         names = naming.unique_names(naming.python_field(w) for w in merged)
         fields = tuple(
-            replace(f, python_name=n) for f, n in zip(merged.values(), names, strict=True)
+            f if f.python_name == n else replace(f, python_name=n)
+            for f, n in zip(merged.values(), names, strict=True)
         )
         return fields, list(dict.fromkeys(parents)), extra
 
@@ -339,7 +340,11 @@ class SchemaBuilder:
         modules = naming.unique_names(s.module_name for s in ordered)
         classes = naming.unique_names(naming.python_model_class(s.class_name) for s in ordered)
         return tuple(
-            replace(s, module_name=m, class_name=c)
+            (
+                s
+                if (s.module_name, s.class_name) == (m, c)
+                else replace(s, module_name=m, class_name=c)
+            )
             for s, m, c in zip(ordered, modules, classes, strict=True)
         )
 

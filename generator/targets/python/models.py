@@ -52,6 +52,9 @@ class ModelPlan:
         self.schemas = {s.name: s for s in api.schemas}
         self.request_schemas = _request_schemas(api)
         self.inline_enums = {(e.pointer, e.path): e for e in api.inline_enums}
+        self._enums_of: dict[str, list[InlineEnum]] = {}  # owner schema -> its inline enums
+        for inline in sorted(api.inline_enums, key=lambda e: e.class_name):
+            self._enums_of.setdefault(inline.owner, []).append(inline)
         self.groups, self.home = self._group()
 
     def class_name(self, schema_name: str) -> str:
@@ -271,8 +274,8 @@ class ModelPlan:
                 if schema.module_name != module:
                     exported = [self.class_name(name)] + [
                         e.class_name
-                        for e in self.inline_enums.values()
-                        if self.enum_module(e) == module and e.owner == name
+                        for e in self._enums_of.get(name, ())
+                        if self.enum_module(e) == module
                     ]
                     yield (
                         "models/reexport.py.j2",
@@ -290,13 +293,13 @@ class ModelPlan:
         objects: list[dict[str, Any]] = []
         aliases: list[tuple[str, dict[str, Any]]] = []
         members = set(group)
-        for inline in sorted(self.inline_enums.values(), key=lambda e: e.class_name):
-            if inline.owner in members:
-                enums.append(
-                    self._enum_view(
-                        inline.class_name, inline.values, inline.mixin, inline.description, imports
-                    )
+        owned = [e for name in group for e in self._enums_of.get(name, ())]
+        for inline in sorted(owned, key=lambda e: e.class_name):
+            enums.append(
+                self._enum_view(
+                    inline.class_name, inline.values, inline.mixin, inline.description, imports
                 )
+            )
         for name in group:
             schema = self.schemas[name]
             if schema.kind == "enum":

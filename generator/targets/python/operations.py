@@ -159,10 +159,12 @@ class OperationPlan:
         # The same parameter (every field equal) gets one constant wherever it is used.
         by_key: dict[tuple[tuple[str, str], ...], list[str]] = {}
         python_name: dict[tuple[tuple[str, str], ...], str] = {}
+        # Each parameter's fields, by identity (parameters live as long as the model).
+        self._key_of: dict[int, tuple[tuple[str, str], ...]] = {}
         for tag in api.tags:
             for op in tag.operations:
                 for p in op.parameters:
-                    key = tuple(_parameter_fields(p))
+                    key = self._key_of[id(p)] = tuple(_parameter_fields(p))
                     python_name[key] = p.python_name
                     users = by_key.setdefault(key, [])
                     if tag.module_name not in users:
@@ -177,7 +179,7 @@ class OperationPlan:
         self.local = {k: users[0] for k, users in by_key.items() if len(users) == 1}
 
     def constant_of(self, p: Parameter) -> str:
-        return self.param_constant[tuple(_parameter_fields(p))]
+        return self.param_constant[self._key_of[id(p)]]
 
     def jobs(self, root: str, common: dict[str, Any]) -> list[RenderJob]:
         base = f"{PACKAGE_TEMPLATES}/_operations"
@@ -226,7 +228,7 @@ class OperationPlan:
                     self.constant_of(p)
                     for op in tag.operations
                     for p in op.parameters
-                    if tuple(_parameter_fields(p)) in self.shared
+                    if self._key_of[id(p)] in self.shared
                 }
             )
             ops = [self._operation_view(op) for op in tag.operations]
