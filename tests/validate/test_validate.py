@@ -377,3 +377,13 @@ def test_an_operation_must_name_an_api_version() -> None:
     [problem] = validate_spec(loaded)
     assert problem.rule_id == "media-type-versioned" and "names no API version" in problem.message
     assert problem.pointer == "/paths/~1api~1atlas~1v2~1items/get"
+
+
+def test_the_openapi_schema_is_the_one_openapi_spec_validator_uses() -> None:
+    """The rule reads the schema file from the package data instead of importing the package:
+    the same schema, and a clear error if the file moves in a new release."""
+    from openapi_spec_validator.schemas import schema_v30
+
+    from atlasgen.validate.schema import openapi_30_schema
+
+    assert openapi_30_schema() == dict(schema_v30)
