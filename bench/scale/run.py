@@ -6,6 +6,7 @@ A benchmark, not a test: it measures and reports, it never fails a build.
     .venv/bin/python bench/scale/run.py --sizes 540 --profile
     .venv/bin/python bench/scale/run.py --no-anchor --sizes 50,200
     .venv/bin/python bench/scale/run.py --corpus             # the realism corpus (540 ops)
+    .venv/bin/python bench/scale/run.py --corpus --rounds 3  # median of 3 alternating rounds
 
 For every N, each in a fresh child process:
 
@@ -276,6 +277,22 @@ def pipeline_status() -> str:
     return f"atlasgen at commit {commit or '?'}" + (" with uncommitted changes" if dirty else "")
 
 
+def median_run(runs: list[Run]) -> Run:
+    """The median of ``runs``: wall and CPU seconds each the median of theirs, the largest RSS;
+    a failed run, if any, stands for them all."""
+    failed = [r for r in runs if not r.ok]
+    if failed:
+        return failed[0]
+    middle = len(runs) // 2
+    return Run(
+        seconds=sorted(r.seconds for r in runs)[middle],
+        cpu_seconds=sorted(r.cpu_seconds for r in runs)[middle],
+        rss_mib=max(r.rss_mib for r in runs),
+        returncode=0,
+        stderr=runs[0].stderr,
+    )
+
+
 def fmt(value: float | None, digits: int = 2) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
@@ -291,6 +308,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--profile", action="store_true", help=f"cProfile a cold and a warm run at N={TARGET_N}"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="cold runs of atlasgen and of the anchor, alternating (medians are reported)",
     )
     parser.add_argument(
         "--warm-repeat", type=int, default=3, help="warm runs per N (the median is reported)"
@@ -337,9 +360,25 @@ def main(argv: list[str] | None = None) -> int:
         spec, data = write_input(n, work)
         counts = synth.stats(data)
         out, cache = work / "out", work / "cache"
-        fresh(out, cache)
         command, env = atlasgen_command(spec, out, cache)
-        cold = measure(command, env=env, log=work / "cold.log")
+        # Cold runs and the anchor's alternate, round by round, so both see the same machine;
+        # each is reported as its median round (wall and CPU separately).
+        colds: list[Run] = []
+        anchors: list[Run] = []
+        for _ in range(max(1, args.rounds)):
+            fresh(out, cache)
+            colds.append(measure(command, env=env, log=work / "cold.log"))
+            if anchor_version:
+                anchor_out = work / "anchor-out"
+                fresh(anchor_out)
+                a_command, a_env = anchor_command(spec, anchor_out)
+                anchors.append(measure(a_command, env=a_env, log=work / "anchor.log"))
+        cold = median_run(colds)
+        if len(colds) > 1 and anchors:
+            notes.append(
+                f"N={n}: cold / anchor by round: "
+                + ", ".join(f"{c.seconds / a.seconds:.2f}x" for c, a in zip(colds, anchors))
+            )
         warms = [
             measure(command, env=env, log=work / "warm.log")
             for _ in range(max(1, args.warm_repeat))
@@ -358,12 +397,9 @@ def main(argv: list[str] | None = None) -> int:
             ]
             subprocess.run([*probe, "--record"], cwd=ROOT, check=False)
             floor = measure(probe, log=work / "floor.log")
-        anchor = None
-        if anchor_version:
+        anchor = median_run(anchors) if anchors else None
+        if anchor is not None:
             anchor_out = work / "anchor-out"
-            fresh(anchor_out)
-            a_command, a_env = anchor_command(spec, anchor_out)
-            anchor = measure(a_command, env=a_env, log=work / "anchor.log")
             dropped = anchor_dropped((work / "anchor.log").read_text(errors="replace"))
             anchor_files = sum(1 for p in anchor_out.rglob("*.py")) if anchor_out.is_dir() else 0
             if not anchor.ok:

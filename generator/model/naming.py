@@ -332,6 +332,11 @@ def python_model_class(class_name: str) -> str:
     return class_name + "Model" if class_name in MODEL_MODULE_NAMES else class_name
 
 
+def python_waiter(python_name: str) -> str:
+    """The method that waits for an operation's effect (its watcher): ``wait_for_<name>``."""
+    return f"wait_for_{python_name}"
+
+
 def python_resource_class(tag_class: str, asynchronous: bool = False, raw: bool = False) -> str:
     """``Streams`` -> ``StreamsResource`` / ``AsyncStreamsResource``; with ``raw``, the
     class of its ``with_raw_response`` (``StreamsResourceWithRawResponse``)."""

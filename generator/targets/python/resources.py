@@ -324,7 +324,7 @@ class ResourceBuilder:
         )
         pairs = [(black_repr(p["wire"]), str(p["name"])) for p in inputs]
         return {
-            "name": f"wait_for_{op.python_name}",
+            "name": naming.python_waiter(op.python_name),
             "params": inputs,
             "response": bool(paths),
             "arguments": [
