@@ -135,6 +135,43 @@ def annotated_assignment(target: str, annotation: str, value: str, indent: int) 
     return f"{target}: (\n{inner_pad}{inner}\n{pad}) = {value}"
 
 
+def annotated_union(
+    alias: str,
+    members: list[list[str]],
+    marker: str,
+    marker_arguments: list[str],
+    marker_mapping: list[tuple[str, str]],
+    *,
+    nullable: bool,
+) -> str:
+    """The value of ``alias = Annotated[M1 | M2, marker(args, {k: v})]`` (``| None`` if
+    ``nullable``), each member ``Annotated[...]`` of its own ``members`` items, laid out as
+    black splits it: on one line; else the union and the marker call on lines of their own;
+    else each member on its own, ``| ``-led."""
+    union = " | ".join(f"Annotated[{', '.join(items)}]" for items in members)
+    mapping = "{" + ", ".join(f"{k}: {v}" for k, v in marker_mapping) + "}"
+    one_line = f"Annotated[{union}, {marker}({', '.join([*marker_arguments, mapping])})]"
+    if nullable:  # black splits ``Annotated[...] | None`` otherwise: it formats this one
+        return f"{one_line} | None"
+    if fits(f"{alias} = {one_line}"):
+        return one_line
+    if not fits(f"    {union},"):
+        union = "\n    ".join(
+            bracketed(
+                ("| " if index else "") + "Annotated[",
+                items,
+                "]",
+                4,
+                "," if index == len(members) - 1 else "",
+            )
+            for index, items in enumerate(members)
+        )
+    call_text = call(
+        marker, [*marker_arguments, dictionary(marker_mapping, 8, after=",")], 4, after=","
+    )
+    return f"Annotated[\n    {union},\n    {call_text},\n]"
+
+
 def _union_members(annotation: str) -> list[str]:
     """The members of a top-level ``A | B | C`` annotation, as written; [] for anything else."""
     try:

@@ -39,8 +39,10 @@ def uv(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel as a release builds it: from the sdist, unpacked in a folder of its own, so
+    that nothing a local build left in ``build/`` (a module since removed) gets in."""
     dist = tmp_path_factory.mktemp("dist")
-    built = uv("build", "--wheel", "--out-dir", str(dist), "--python", sys.executable)
+    built = uv("build", "--out-dir", str(dist), "--python", sys.executable)
     assert built.returncode == 0, built.stderr[-3000:]
     (path,) = dist.glob("atlasgen-*.whl")
     return path
@@ -56,6 +58,11 @@ def test_wheel_ships_the_package_as_atlasgen_with_its_templates_and_catalogs(whe
     templates = {p.relative_to(ROOT).as_posix() for p in (ROOT / "templates").rglob("*.j2")}
     assert {f"atlasgen/{t}" for t in templates} <= set(names)
     assert not [n for n in names if n.startswith("generator/")]
+    sources = {
+        "atlasgen/" + p.relative_to(ROOT / "generator").as_posix()
+        for p in (ROOT / "generator").rglob("*.py")
+    }
+    assert {n for n in names if n.endswith(".py")} == sources  # nothing stale, nothing missing
 
 
 def test_installed_wheel_regenerates_the_shipped_spec_outside_the_checkout(

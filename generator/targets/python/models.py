@@ -618,8 +618,9 @@ def _discriminated_union(
     *,
     nullable: bool,
 ) -> str:
-    """``Annotated[A | B | unknown, discriminator(...)]`` (``| None`` if nullable), laid out
-    as black splits it: the members one a line, each ``| ``-led, when they do not fit."""
+    """``Annotated[A | B | unknown, discriminator(...)]`` (``| None`` if nullable): each
+    variant tagged with its class name, then the catch-all for values this client does not
+    know, chosen by ``discriminator(property, python name, {value: class})``."""
     members = [[name, f"Tag({black_repr(name)})"] for name in names]
     members.append(
         [
@@ -628,26 +629,11 @@ def _discriminated_union(
             'Tag("UnknownVariant")',
         ]
     )
-    union = " | ".join(f"Annotated[{', '.join(items)}]" for items in members)
-    check = [black_repr(property_name), black_repr(python_name)]
-    pairs = [(black_repr(k), black_repr(v)) for k, v in mapping.items()]
-    one_line = f"Annotated[{union}, discriminator({', '.join(check)}, {black_repr(mapping)})]"
-    if nullable:  # black splits ``Annotated[...] | None`` otherwise: it formats this one
-        return f"{one_line} | None"
-    if pysource.fits(f"{alias} = {one_line}"):
-        return one_line
-    if not pysource.fits(f"    {union},"):
-        union = "\n    ".join(
-            pysource.bracketed(
-                ("| " if index else "") + "Annotated[",
-                items,
-                "]",
-                4,
-                "," if index == len(members) - 1 else "",
-            )
-            for index, items in enumerate(members)
-        )
-    call = pysource.call(
-        "discriminator", [*check, pysource.dictionary(pairs, 8, after=",")], 4, after=","
+    return pysource.annotated_union(
+        alias,
+        members,
+        "discriminator",
+        [black_repr(property_name), black_repr(python_name)],
+        [(black_repr(k), black_repr(v)) for k, v in mapping.items()],
+        nullable=nullable,
     )
-    return f"Annotated[\n    {union},\n    {call},\n]"
