@@ -20,7 +20,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from unicodedata import east_asian_width
 
 LINE_LENGTH = 100  # black's line length for every generated module
@@ -186,6 +186,81 @@ def _union_members(annotation: str) -> list[str]:
     if len(members) < 2:
         return []
     return [ast.get_source_segment(annotation, member) or "" for member in members]
+
+
+# --------------------------------------------------------------------- expressions
+@dataclass(frozen=True)
+class Call:
+    """``function(arguments)``: a typed view of a call that :func:`write` lays out."""
+
+    function: str
+    arguments: tuple[Argument, ...] = ()
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """``name=value``, an argument of a :class:`Call`."""
+
+    name: str
+    value: Expression
+
+
+@dataclass(frozen=True)
+class Display:
+    """A ``tuple`` or ``dict`` display; a dict's items are (key, value) pairs."""
+
+    kind: Literal["tuple", "dict"]
+    items: tuple[Any, ...]
+
+
+# Source text (a name, a number, a literal already written) is an expression as it is.
+Expression = str | Call | Display
+Argument = Expression | Keyword
+
+
+def literal(value: Any) -> Expression:
+    """A JSON-like value as an expression: tuples and dicts as displays that :func:`write`
+    splits when they do not fit, anything else as :func:`black_repr` writes it."""
+    if isinstance(value, tuple):
+        return Display("tuple", tuple(literal(item) for item in value))
+    if isinstance(value, dict) and value:
+        return Display("dict", tuple((literal(k), literal(v)) for k, v in value.items()))
+    return black_repr(value)
+
+
+def write(expression: Argument, indent: int, prefix: str = "", after: str = "") -> str:
+    """``expression`` starting at column ``indent`` after ``prefix`` (``x = ``), followed by
+    ``after`` (``,``), split as black splits it: on one line if it fits, else one argument
+    or item a line, each laid out the same way one level further in."""
+    if isinstance(expression, Keyword):
+        return write(expression.value, indent, f"{prefix}{expression.name}=", after)
+    if isinstance(expression, str):
+        return prefix + expression
+    inner = indent + 4
+    if isinstance(expression, Call):
+        arguments = [write(argument, inner, after=",") for argument in expression.arguments]
+        return call(expression.function, arguments, indent, prefix, after)
+    if expression.kind == "dict":
+        pairs = [
+            (write(k, inner), write(v, inner, f"{write(k, inner)}: ", ","))
+            for k, v in expression.items
+        ]
+        return bracketed(f"{prefix}{{", [v for _, v in pairs], "}", indent, after)
+    return tuple_of(
+        [write(item, inner, after=",") for item in expression.items], indent, prefix, after
+    )
+
+
+def assign(target: str, expression: Expression, indent: int) -> str:
+    """``target = expression`` at ``indent``, as black lays out an assignment."""
+    if isinstance(expression, Call):
+        return assigned_call(
+            target,
+            expression.function,
+            lambda column: [write(a, column, after=",") for a in expression.arguments],
+            indent,
+        )
+    return write(expression, indent, f"{target} = ")
 
 
 # --------------------------------------------------------------------- literals

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import pysource
 from ...model import Api, naming
 from ...model.types import ApiVersion, Operation, Parameter, Tag, Watcher
-from ...pysource import black_repr
+from ...pysource import Argument, Call, Display, Keyword, black_repr, literal
 from .. import RenderJob
 from .templates import PACKAGE_TEMPLATES
 
 
-def _parameter_fields(p: Parameter) -> list[tuple[str, str]]:
+def _parameter_fields(p: Parameter) -> list[tuple[str, Any]]:
+    """The ``ParameterSpec(...)`` fields of ``p`` that differ from their defaults."""
     kind = {
         "primitive": p.type.primitive,
         "enum": p.type.primitive,
@@ -63,10 +63,15 @@ def _parameter_fields(p: Parameter) -> list[tuple[str, str]]:
         ("flag", p.cli_flag, p.wire_name),
     ]
     return [
-        (key, black_repr(value))
+        (key, value)
         for key, value, default in candidates
         if value != default or key in ("name", "python_name", "location", "type")
     ]
+
+
+def _parameter_key(p: Parameter) -> tuple[tuple[str, str], ...]:
+    """What tells two parameters apart: every field, as written (equal ones share a constant)."""
+    return tuple((key, black_repr(value)) for key, value in _parameter_fields(p))
 
 
 def _accept(version: ApiVersion, download: bool) -> str:
@@ -81,24 +86,26 @@ def _accept(version: ApiVersion, download: bool) -> str:
     return (json_types or types)[0].media_type
 
 
-def _version_arguments(op: Operation, version: ApiVersion, column: int) -> list[str]:
-    """The ``VersionSpec(...)`` arguments of ``version``, laid out at ``column``."""
-    fields = [
-        ("version", black_repr(version.version)),
-        ("accept", black_repr(_accept(version, op.is_download))),
+def _version_spec(op: Operation, version: ApiVersion) -> Call:
+    """The ``VersionSpec(...)`` of ``version``: only what differs from the defaults."""
+    fields: list[tuple[str, Any]] = [
+        ("version", version.version),
+        ("accept", _accept(version, op.is_download)),
+        ("media_types", tuple(version.accept_types)),
     ]
     if version.request is not None:
-        fields.append(("content_type", black_repr(version.request.media_type)))
+        fields.append(("content_type", version.request.media_type))
     if version.formats != ("json",):
-        fields.append(("formats", black_repr(tuple(version.formats))))
+        fields.append(("formats", tuple(version.formats)))
     if version.sunset:
-        fields.append(("sunset", black_repr(version.sunset)))
+        fields.append(("sunset", version.sunset))
     if version.preview:
-        fields.append(("preview", "True"))
-    media_types = [black_repr(m) for m in version.accept_types]
-    arguments = [f"{k}={v}" for k, v in fields]
-    arguments.insert(2, pysource.tuple_of(media_types, column, "media_types=", after=","))
-    return arguments
+        fields.append(("preview", True))
+    return Call("VersionSpec", _keywords(fields))
+
+
+def _keywords(fields: list[tuple[str, Any]]) -> tuple[Keyword, ...]:
+    return tuple(Keyword(name, literal(value)) for name, value in fields)
 
 
 # PaginationSpec's defaults (the Atlas convention): only what differs is written out.
@@ -113,8 +120,8 @@ _PAGINATION_DEFAULTS = {
 }
 
 
-def _pagination_fields(op: Operation) -> list[str] | None:
-    """The ``PaginationSpec(...)`` arguments of a paginated operation, else None."""
+def _pagination_spec(op: Operation) -> Call | None:
+    """The ``PaginationSpec(...)`` of a paginated operation, else None."""
     paging = op.pagination
     if paging is None:
         return None
@@ -127,28 +134,21 @@ def _pagination_fields(op: Operation) -> list[str] | None:
         "items_attribute": paging.items_python_name,
         "total_attribute": paging.total_python_name,
     }
-    return [
-        f"{key}={black_repr(value)}"
-        for key, value in values.items()
-        if value != _PAGINATION_DEFAULTS[key]
-    ]
+    differ = [(key, value) for key, value in values.items() if value != _PAGINATION_DEFAULTS[key]]
+    return Call("PaginationSpec", _keywords(differ))
 
 
-def _watcher_fields(watcher: Watcher) -> list[tuple[str, str]]:
-    fields = [("operation_id", black_repr(watcher.operation_id))]
+def _watcher_spec(watcher: Watcher) -> Call:
+    """The ``WatcherSpec(...)`` of an operation's watcher."""
+    fields: list[tuple[str, Any]] = [("operation_id", watcher.operation_id)]
     if watcher.version:
-        fields.append(("version", black_repr(watcher.version)))
-    fields.append(
-        ("params", black_repr(tuple((p.name, p.source, p.value) for p in watcher.params)))
-    )
+        fields.append(("version", watcher.version))
+    fields.append(("params", tuple((p.name, p.source, p.value) for p in watcher.params)))
     if watcher.http_code != 200:
-        fields.append(("http_code", str(watcher.http_code)))
+        fields.append(("http_code", watcher.http_code))
     if watcher.match_path:
-        fields += [
-            ("path", black_repr(watcher.match_path)),
-            ("values", black_repr(watcher.match_values)),
-        ]
-    return fields
+        fields += [("path", watcher.match_path), ("values", watcher.match_values)]
+    return Call("WatcherSpec", _keywords(fields))
 
 
 class OperationPlan:
@@ -161,10 +161,12 @@ class OperationPlan:
         python_name: dict[tuple[tuple[str, str], ...], str] = {}
         # Each parameter's fields, by identity (parameters live as long as the model).
         self._key_of: dict[int, tuple[tuple[str, str], ...]] = {}
+        self._fields: dict[tuple[tuple[str, str], ...], list[tuple[str, Any]]] = {}
         for tag in api.tags:
             for op in tag.operations:
                 for p in op.parameters:
-                    key = self._key_of[id(p)] = tuple(_parameter_fields(p))
+                    key = self._key_of[id(p)] = _parameter_key(p)
+                    self._fields[key] = _parameter_fields(p)
                     python_name[key] = p.python_name
                     users = by_key.setdefault(key, [])
                     if tag.module_name not in users:
@@ -199,7 +201,7 @@ class OperationPlan:
                 {
                     **common,
                     "tags": list(self.api.tags),
-                    "tag_blocks": [_tag_spec_block(t) for t in self.api.tags],
+                    "tag_specs": [_tag_spec(t) for t in self.api.tags],
                     "index": index,
                     "example_operation": operations[0],
                 },
@@ -207,7 +209,7 @@ class OperationPlan:
         ]
         if self.shared:
             shared = [
-                self._parameter_block(k)
+                self._parameter_view(k)
                 for k in sorted(self.shared, key=lambda k: self.param_constant[k])
             ]
             result.append(
@@ -219,7 +221,7 @@ class OperationPlan:
             )
         for tag in self.api.tags:
             local = [
-                self._parameter_block(k)
+                self._parameter_view(k)
                 for k in sorted(self.local, key=lambda k: self.param_constant[k])
                 if self.local[k] == tag.module_name
             ]
@@ -240,11 +242,7 @@ class OperationPlan:
                         **common,
                         "tag": tag,
                         "operations": ops,
-                        "operations_tuple": pysource.tuple_of(
-                            [op["constant"] for op in ops],
-                            0,
-                            "OPERATIONS: tuple[OperationSpec, ...] = ",
-                        ),
+                        "operations_tuple": Display("tuple", tuple(op["constant"] for op in ops)),
                         "local_parameters": local,
                         "shared_imports": shared_names,
                         "paginated": any(op.pagination for op in tag.operations),
@@ -254,88 +252,59 @@ class OperationPlan:
             )
         return result
 
-    def _parameter_block(self, key: tuple[tuple[str, str], ...]) -> str:
-        constant = self.param_constant[key]
-        arguments = [f"{k}={v}" for k, v in key]
-        return pysource.assigned_call(constant, "ParameterSpec", lambda _: arguments, 0)
-
-    def _operation_view(self, op: Operation) -> dict[str, Any]:
-        fields = [
-            ("operation_id", black_repr(op.operation_id)),
-            ("alias", black_repr(op.alias)),
-            ("python_name", black_repr(op.python_name)),
-            ("python_alias", black_repr(op.python_alias)),
-            ("tag", black_repr(op.tag)),
-            ("method", black_repr(op.method)),
-            ("path", black_repr(op.path)),
-            ("summary", black_repr(op.summary)),
-        ]
-        if op.request_body is not None:
-            fields.append(("has_body", "True"))
-            if op.request_body.required:
-                fields.append(("body_required", "True"))
-        if not op.idempotent:
-            fields.append(("idempotent", "False"))
-        if op.is_download:
-            fields.append(("download", "True"))
-        if op.deprecated:
-            fields.append(("deprecated", "True"))
-        if op.response_is_envelope:
-            fields.append(("response_is_envelope", "True"))
-        if op.roles:
-            fields.append(("roles", black_repr(tuple(op.roles))))
-        constant = op.python_constant
-        paging = _pagination_fields(op)
-
-        def arguments(column: int) -> list[str]:
-            watcher = []
-            if op.watcher is not None:
-                watcher = [
-                    pysource.call(
-                        "watcher=WatcherSpec",
-                        [f"{k}={v}" for k, v in _watcher_fields(op.watcher)],
-                        column,
-                        after=",",
-                    )
-                ]
-            versions = [
-                pysource.call(
-                    "VersionSpec",
-                    _version_arguments(op, version, column + 8),
-                    column + 4,
-                    after=",",
-                )
-                for version in op.versions
-            ]
-            parameters = [self.constant_of(p) for p in op.parameters]
-            pagination = (
-                []
-                if paging is None
-                else [pysource.call("PaginationSpec", paging, column, "pagination=", after=",")]
-            )
-            return [
-                *(f"{k}={v}" for k, v in fields),
-                pysource.tuple_of(versions, column, "versions=", after=","),
-                pysource.tuple_of(parameters, column, "parameters=", after=","),
-                *pagination,
-                *watcher,
-            ]
-
+    def _parameter_view(self, key: tuple[tuple[str, str], ...]) -> dict[str, Any]:
         return {
-            "constant": constant,
-            "block": pysource.assigned_call(constant, "OperationSpec", arguments, 0),
+            "constant": self.param_constant[key],
+            "value": Call("ParameterSpec", _keywords(self._fields[key])),
         }
 
+    def _operation_view(self, op: Operation) -> dict[str, Any]:
+        fields: list[tuple[str, Any]] = [
+            ("operation_id", op.operation_id),
+            ("alias", op.alias),
+            ("python_name", op.python_name),
+            ("python_alias", op.python_alias),
+            ("tag", op.tag),
+            ("method", op.method),
+            ("path", op.path),
+            ("summary", op.summary),
+        ]
+        if op.request_body is not None:
+            fields.append(("has_body", True))
+            if op.request_body.required:
+                fields.append(("body_required", True))
+        if not op.idempotent:
+            fields.append(("idempotent", False))
+        if op.is_download:
+            fields.append(("download", True))
+        if op.deprecated:
+            fields.append(("deprecated", True))
+        if op.response_is_envelope:
+            fields.append(("response_is_envelope", True))
+        if op.roles:
+            fields.append(("roles", tuple(op.roles)))
+        arguments: list[Argument] = [
+            *_keywords(fields),
+            Keyword("versions", Display("tuple", tuple(_version_spec(op, v) for v in op.versions))),
+            Keyword(
+                "parameters", Display("tuple", tuple(self.constant_of(p) for p in op.parameters))
+            ),
+        ]
+        pagination = _pagination_spec(op)
+        if pagination is not None:
+            arguments.append(Keyword("pagination", pagination))
+        if op.watcher is not None:
+            arguments.append(Keyword("watcher", _watcher_spec(op.watcher)))
+        return {"constant": op.python_constant, "value": Call("OperationSpec", tuple(arguments))}
 
-def _tag_spec_block(tag: Tag) -> str:
-    arguments = [
-        f"name={black_repr(tag.name)}",
-        f"python_name={black_repr(tag.python_name)}",
-        f"cli_name={black_repr(tag.cli_name)}",
-        f"module={black_repr(tag.module_name)}",
-        f"description={black_repr(tag.description)}",
-        pysource.tuple_of(
-            [black_repr(op.operation_id) for op in tag.operations], 8, "operation_ids=", after=","
-        ),
+
+def _tag_spec(tag: Tag) -> Call:
+    fields: list[tuple[str, Any]] = [
+        ("name", tag.name),
+        ("python_name", tag.python_name),
+        ("cli_name", tag.cli_name),
+        ("module", tag.module_name),
+        ("description", tag.description),
+        ("operation_ids", tuple(op.operation_id for op in tag.operations)),
     ]
-    return pysource.call("TagSpec", arguments, 4, after=",")
+    return Call("TagSpec", _keywords(fields))
