@@ -107,6 +107,18 @@ def assignment(target: str, value: str, indent: int) -> str:
     return f"{target} = (\n{' ' * (indent + 4)}{value}\n{' ' * indent})"
 
 
+def declaration(
+    target: str, annotation: str, value: str | None, indent: int, parts: list[str] | None = None
+) -> str:
+    """A class attribute: ``target: annotation``, with ``= value`` when it has one. ``parts``:
+    the items of an ``Annotated[...]`` annotation, split inside its brackets if too long."""
+    if value is not None:
+        return annotated_assignment(target, annotation, value, indent)
+    if parts:
+        return bracketed(f"{target}: Annotated[", parts, "]", indent)
+    return f"{target}: {annotation}"
+
+
 def annotated_assignment(target: str, annotation: str, value: str, indent: int) -> str:
     """``target: annotation = value`` (a model field and its default), split as black splits
     it when it does not fit: a call's arguments on a line of their own, or the value in
@@ -207,9 +219,9 @@ class Keyword:
 
 @dataclass(frozen=True)
 class Display:
-    """A ``tuple`` or ``dict`` display; a dict's items are (key, value) pairs."""
+    """A ``tuple``, ``set`` or ``dict`` display; a dict's items are (key, value) pairs."""
 
-    kind: Literal["tuple", "dict"]
+    kind: Literal["tuple", "set", "dict"]
     items: tuple[Any, ...]
 
 
@@ -241,14 +253,15 @@ def write(expression: Argument, indent: int, prefix: str = "", after: str = "") 
         arguments = [write(argument, inner, after=",") for argument in expression.arguments]
         return call(expression.function, arguments, indent, prefix, after)
     if expression.kind == "dict":
-        pairs = [
-            (write(k, inner), write(v, inner, f"{write(k, inner)}: ", ","))
-            for k, v in expression.items
-        ]
-        return bracketed(f"{prefix}{{", [v for _, v in pairs], "}", indent, after)
-    return tuple_of(
-        [write(item, inner, after=",") for item in expression.items], indent, prefix, after
-    )
+        items = []
+        for key, value in expression.items:
+            written_key = write(key, inner)
+            items.append(write(value, inner, f"{written_key}: ", ","))
+        return bracketed(f"{prefix}{{", items, "}", indent, after)
+    items = [write(item, inner, after=",") for item in expression.items]
+    if expression.kind == "set":
+        return set_of(items, indent, prefix, after)
+    return tuple_of(items, indent, prefix, after)
 
 
 def assign(target: str, expression: Expression, indent: int) -> str:

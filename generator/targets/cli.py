@@ -21,13 +21,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .. import cli_flags, pysource
+from .. import cli_flags
 from ..cli_flags import PROJECT_ALIAS, PROJECT_PARAMETER
 from ..config import Settings
 from ..filters import first_sentence
 from ..model import Api, naming
 from ..model.types import Operation, Parameter, Tag
-from ..pysource import black_repr
+from ..pysource import Call, Display, Keyword, black_repr, literal
 from . import RenderJob, all_sunset_note, version_listing
 from .samples import sample
 
@@ -74,16 +74,18 @@ def jobs(api: Api, settings: Settings) -> list[RenderJob]:
 
 @dataclass(frozen=True)
 class OptionView:
-    """One ``click.option``: its declarations and keyword arguments, as Python source."""
+    """One ``click.option``: its declarations and keyword arguments (Python source)."""
 
     decls: tuple[str, ...]
     name: str
     kwargs: tuple[tuple[str, str], ...]
 
     @property
-    def decorator(self) -> str:
-        arguments = [black_repr(d) for d in (*self.decls, self.name)]
-        return pysource.call("@click.option", arguments + [f"{k}={v}" for k, v in self.kwargs], 0)
+    def decorator(self) -> Call:
+        """``@click.option(...)``, for the template to lay out."""
+        declarations = tuple(literal(d) for d in (*self.decls, self.name))
+        keywords = tuple(Keyword(k, v) for k, v in self.kwargs)
+        return Call("@click.option", declarations + keywords)
 
 
 def _group_view(api: Api, tag: Tag, settings: Settings) -> dict[str, Any]:
@@ -95,15 +97,13 @@ def _group_view(api: Api, tag: Tag, settings: Settings) -> dict[str, Any]:
         "module": tag.module_name,
         "short_help": summary,
         "help": tag.description or tag.name,
-        "aliases": pysource.dictionary(
-            [
-                (black_repr(op.cli_alias), black_repr(op.cli_name))
+        "aliases": Display(
+            "dict",
+            tuple(
+                (literal(op.cli_alias), literal(op.cli_name))
                 for op in tag.operations
                 if op.cli_alias and op.cli_alias != op.cli_name
-            ],
-            4,
-            "aliases=",
-            ",",
+            ),
         ),
         "commands": commands,
         "runtime_imports": sorted(

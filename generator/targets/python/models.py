@@ -9,7 +9,7 @@ from typing import Any
 from ... import pysource
 from ...model import Api, naming
 from ...model.types import Constraints, Field, InlineEnum, Schema, TypeRef, enum_mixin
-from ...pysource import Imports, black_repr, docstring, module_key
+from ...pysource import Call, Display, Imports, Keyword, black_repr, docstring, literal, module_key
 from .. import RenderJob
 from .templates import PACKAGE_TEMPLATES
 
@@ -195,17 +195,14 @@ class ModelPlan:
         required = f.required and not f.read_only and not f.write_only and constant == "None"
         if (not required and constant == "None") or f.nullable:
             annotation = f"{annotation} | None"
-        declaration = f"{f.python_name}: {annotation}"
-        if required and check and not f.nullable:  # black splits a long one inside its brackets
-            declaration = pysource.bracketed(f"{f.python_name}: Annotated[", checked, "]", 4)
+        value: str | None = None
         if constant != "None":
-            declaration = pysource.annotated_assignment(f.python_name, annotation, constant, 4)
+            value = constant
         elif not required:
             value = self._default(f, f.default, imports) if f.has_default else "None"
             if value.startswith("lambda") or value in ("list", "dict"):
                 imports.add("pydantic", "Field")
                 value = f"Field(default_factory={value})"
-            declaration = pysource.annotated_assignment(f.python_name, annotation, value, 4)
         notes = []
         if f.read_only:
             notes.append("Read-only: set by the API, never sent.")
@@ -219,7 +216,14 @@ class ModelPlan:
         if f.deprecated:
             notes.append("Deprecated.")
         doc = docstring([f.description, " ".join(notes)], 4)
-        return {"declaration": declaration, "doc": doc}
+        return {
+            "name": f.python_name,
+            "annotation": annotation,
+            "value": value,
+            # the parts of a required Annotated[...], which black splits inside its brackets
+            "parts": checked if required and check and not f.nullable else None,
+            "doc": doc,
+        }
 
     def _default(self, f: Field, value: Any, imports: Imports) -> str:
         """``value`` as the default of ``f`` in Python source, or ``"None"`` if it does not fit."""
@@ -423,7 +427,7 @@ class ModelPlan:
         if read_only:
             imports.typing.add("ClassVar")
         constants = [
-            (black_repr(f.python_name), f"({black_repr(f.wire_name)}, {black_repr(f.constant[0])})")
+            (literal(f.python_name), literal((f.wire_name, f.constant[0])))
             for f in schema.fields
             if f.constant and self._default(f, f.constant[0], imports) != "None"
         ]
@@ -442,38 +446,18 @@ class ModelPlan:
         config = None
         if renamed:
             imports.add(".._models", "wire_names")
-            config = pysource.assigned_call(
-                "model_config",
-                "wire_names",
-                lambda _: [f"{k}={black_repr(v)}" for k, v in renamed.items()],
-                4,
-            )
+            config = Call("wire_names", tuple(Keyword(k, literal(v)) for k, v in renamed.items()))
         extra = "" if schema.allows_additional else " Fields it does not declare are kept too."
         return {
             "name": self.class_name(schema.name),
             "fields": fields,
             "read_only": (
-                pysource.assigned_call(
-                    "__read_only_fields__: ClassVar[frozenset[str]]",
-                    "frozenset",
-                    lambda column: [
-                        pysource.set_of([black_repr(n) for n in read_only], column, after=",")
-                    ],
-                    4,
-                )
+                Call("frozenset", (Display("set", tuple(literal(n) for n in read_only)),))
                 if read_only
                 else None
             ),
             "base": base,
-            "constants": (
-                pysource.dictionary(
-                    constants,
-                    4,
-                    "__constant_fields__: ClassVar[Mapping[str, tuple[str, object]]] = ",
-                )
-                if constants
-                else None
-            ),
+            "constants": Display("dict", tuple(constants)) if constants else None,
             "config": config,
             "doc": docstring(
                 [schema.description or f"The ``{schema.name}`` schema.", extra.strip()], 4

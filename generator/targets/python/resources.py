@@ -5,11 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import pysource
 from ...filters import first_sentence
 from ...model import Api, naming
 from ...model.types import Operation, Parameter, Tag, TypeRef
-from ...pysource import Imports, black_repr, docstring, docstring_item, wrap_paragraphs
+from ...pysource import (
+    Argument,
+    Call,
+    Display,
+    Imports,
+    Keyword,
+    black_repr,
+    docstring,
+    docstring_item,
+    literal,
+    wrap_paragraphs,
+)
 from .. import RenderJob, all_sunset_note, version_listing
 from .models import ModelPlan, primitive_annotation
 from .templates import PACKAGE_TEMPLATES
@@ -142,7 +152,7 @@ class ResourceBuilder:
         self.imports.merge(model_imports)
         return expression
 
-    def response_types(self, op: Operation) -> tuple[str, str]:
+    def response_types(self, op: Operation) -> tuple[str, Keyword]:
         """(return annotation, ``responses=...`` argument) of a JSON operation."""
         per_version: dict[str, str] = {}
         for version in op.versions:
@@ -155,14 +165,14 @@ class ResourceBuilder:
             )
         distinct = list(dict.fromkeys(per_version.values()))
         if not distinct:
-            return "None", "responses=None"
+            return "None", Keyword("responses", "None")
         annotation = " | ".join(distinct)
         if len(distinct) == 1:
-            return annotation, f"responses={distinct[0]}"
-        pairs = [(black_repr(v), t) for v, t in per_version.items()]
-        return annotation, pysource.dictionary(pairs, 16, "responses=", ",")
+            return annotation, Keyword("responses", distinct[0])
+        pairs = tuple((literal(v), t) for v, t in per_version.items())
+        return annotation, Keyword("responses", Display("dict", pairs))
 
-    def request_types(self, op: Operation) -> tuple[str, str]:
+    def request_types(self, op: Operation) -> tuple[str, Keyword]:
         """(``body`` annotation, ``request_types=...`` argument)."""
         assert op.request_body is not None
         per_version: dict[str, str] = {}
@@ -200,14 +210,14 @@ class ResourceBuilder:
         unique = sorted(dict.fromkeys(members), key=lambda m: m == _BODY_MAPPING)  # models first
         annotation = "Any" if "Any" in unique else " | ".join(unique) or "Any"
         if len(distinct) <= 1:
-            return annotation, f"request_types={distinct[0] if distinct else None}"
+            return annotation, Keyword("request_types", distinct[0] if distinct else "None")
         # Operation versions without their own request media use the nearest older one.
         mapping = {}
         for version in op.versions:
             if version.request is not None:
                 mapping[version.version] = per_version.get(version.request.version, distinct[-1])
-        pairs = [(black_repr(v), t) for v, t in mapping.items()]
-        return annotation, pysource.dictionary(pairs, 16, "request_types=", ",")
+        pairs = tuple((literal(v), t) for v, t in mapping.items())
+        return annotation, Keyword("request_types", Display("dict", pairs))
 
     def method(self, op: Operation) -> dict[str, Any]:
         params = []
@@ -251,11 +261,8 @@ class ResourceBuilder:
         else:
             sync_return, responses_arg = self.response_types(op)
             async_return = sync_return
-        pairs = [(black_repr(p["wire"]), str(p["name"])) for p in params]
-        arguments = [
-            f"_ops.{op.python_constant}",
-            pysource.dictionary(pairs, 16, after=","),
-        ]
+        pairs = tuple((literal(p["wire"]), str(p["name"])) for p in params)
+        arguments: list[Argument] = [f"_ops.{op.python_constant}", Display("dict", pairs)]
         if request_arg is not None:
             arguments += ["body=body", request_arg]
         if responses_arg is not None:
@@ -266,12 +273,8 @@ class ResourceBuilder:
         wrapped = f"resource.{op.python_name}"
         return {
             "op": op,
-            "raw_sync": pysource.assigned_call(
-                f"self.{op.python_name}", "to_raw_response_wrapper", lambda _: [wrapped], 8
-            ),
-            "raw_async": pysource.assigned_call(
-                f"self.{op.python_name}", "async_to_raw_response_wrapper", lambda _: [wrapped], 8
-            ),
+            "raw_sync": Call("to_raw_response_wrapper", (wrapped,)),
+            "raw_async": Call("async_to_raw_response_wrapper", (wrapped,)),
             "arguments": arguments,
             "paginated": op.pagination is not None,
             "params": params,
@@ -322,14 +325,14 @@ class ResourceBuilder:
             ],
             8,
         )
-        pairs = [(black_repr(p["wire"]), str(p["name"])) for p in inputs]
+        pairs = tuple((literal(p["wire"]), str(p["name"])) for p in inputs)
         return {
             "name": naming.python_waiter(op.python_name),
             "params": inputs,
             "response": bool(paths),
             "arguments": [
                 black_repr(op.operation_id),
-                pysource.dictionary(pairs, 12, after=","),
+                Display("dict", pairs),
                 "response" if paths else "None",
                 "timeout=timeout",
                 "interval=interval",
