@@ -11,9 +11,11 @@ with a module's size, and the client must scale to hundreds of operations):
 - ``models/``: one module per schema, re-exported lazily by ``models/__init__.py``
   (:mod:`.models`, which also writes every annotation).
 
-Everything a template needs beyond the model (annotations, imports, docstrings, literals) is
-computed from the model, once, with the writers of ``generator/pysource.py``; names come
-from the model, decided in ``generator/model/naming.py``.
+Everything a template needs beyond the model is computed from the model, once: annotations,
+imports, docstrings, and typed views of the Python it writes (``pysource.Call``, ``Keyword``,
+``Display``, or the parts of a declaration), which the templates lay out through
+``generator/pysource.py`` (the ``layout`` global). Names come from the model, decided in
+``generator/model/naming.py``.
 """
 
 from __future__ import annotations
