@@ -23,6 +23,7 @@ from servers.fake_atlas import (
     DEFAULT_PRIVATE_KEY,
     DEFAULT_PUBLIC_KEY,
     DEFAULT_STATIC_TOKEN,
+    TOKEN_PATH,
     FakeAtlas,
 )
 from test_operations import END, GROUP, LOG_INTEGRATION, START
@@ -287,3 +288,43 @@ def test_the_secrets_still_authenticate(aa: ModuleType, fake_atlas: FakeAtlas) -
     for auth, _ in auths(aa):
         with aa.Client(base_url=fake_atlas.url, auth=auth) as atlas:
             assert atlas.auditing.get_group_audit_log(group_id=GROUP).enabled is False
+
+
+def test_an_endless_token_response_is_refused(aa: ModuleType, fake_atlas: FakeAtlas) -> None:
+    """A token endpoint that never stops sending: the service account reads at most 64 KiB."""
+    body = Counted(1024 * MIB)
+    fake_atlas.respond(200, body, TOKEN_PATH, headers=JSON_HEADERS)
+    auth = aa.ServiceAccountAuth(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
+    with (
+        aa.Client(base_url=fake_atlas.url, auth=auth, max_retries=0) as atlas,
+        pytest.raises(aa.ResponseTooLargeError, match="token response") as error,
+    ):
+        atlas.auditing.get_group_audit_log(group_id=GROUP)
+    assert error.value.limit == 64 * 1024
+    assert body.sent < 64 * MIB
+
+
+def test_an_endless_token_response_is_refused_async(aa: ModuleType, fake_atlas: FakeAtlas) -> None:
+    body = Counted(1024 * MIB)
+    fake_atlas.respond(200, body, TOKEN_PATH, headers=JSON_HEADERS)
+
+    async def call() -> None:
+        auth = aa.ServiceAccountAuth(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
+        async with aa.AsyncClient(base_url=fake_atlas.url, auth=auth, max_retries=0) as atlas:
+            await atlas.auditing.get_group_audit_log(group_id=GROUP)
+
+    with pytest.raises(aa.ResponseTooLargeError, match="token response"):
+        asyncio.run(call())
+    assert body.sent < 64 * MIB
+
+
+def test_a_token_error_keeps_its_body_readable(aa: ModuleType, fake_atlas: FakeAtlas) -> None:
+    """The token response is read under the cap, and the error still carries it whole."""
+    fake_atlas.respond(400, b'{"error": "invalid_client"}', TOKEN_PATH, headers=JSON_HEADERS)
+    auth = aa.ServiceAccountAuth(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
+    with (
+        aa.Client(base_url=fake_atlas.url, auth=auth, max_retries=0) as atlas,
+        pytest.raises(aa.APIStatusError, match="invalid_client") as error,
+    ):
+        atlas.auditing.get_group_audit_log(group_id=GROUP)
+    assert error.value.response.json() == {"error": "invalid_client"}
