@@ -38,6 +38,7 @@ from pydantic import (
     SerializerFunctionWrapHandler,
     TypeAdapter,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     model_serializer,
     model_validator,
 )
@@ -249,8 +250,10 @@ class _OpenEnumCheck:
     """Validation of ``SomeEnum | str``: a known value becomes the member; an unknown one is
     kept as its base type (``str`` or ``int``) in a response and rejected in a request.
 
-    A plain validator with the members in a closure: it runs once per field of every item of
-    a list, so a known value costs one dict look-up, and only an unknown one more."""
+    The members are held in a closure: the check runs once per field of every item of a list,
+    so a known value costs one dict look-up, and only an unknown one more. It wraps the
+    ``SomeEnum | str`` schema without calling it, so that the JSON schema is that union's on
+    every supported pydantic (a plain validator states its input schema only since 2.10)."""
 
     enum: type[Enum]
     base: type
@@ -263,7 +266,7 @@ class _OpenEnumCheck:
         as_base = SchemaValidator(handler.generate_schema(self.base))
         is_response = _is_response
 
-        def validate(value: Any, info: ValidationInfo) -> Any:
+        def validate(value: Any, _union: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
             try:
                 member = members.get(value)
             except TypeError:  # unhashable
@@ -277,9 +280,7 @@ class _OpenEnumCheck:
                     raise ValueError(error.errors(include_url=False)[0]["msg"]) from None
             raise ValueError(f"{value!r} is not one of {allowed}")
 
-        return core_schema.with_info_plain_validator_function(
-            validate, json_schema_input_schema=handler(source)
-        )
+        return core_schema.with_info_wrap_validator_function(validate, handler(source))
 
 
 _E = TypeVar("_E", bound=Enum)
