@@ -198,15 +198,20 @@ def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> N
 
 
 # --------------------------------------------------------------------- running a command
-def _flag(parameter: str) -> str:
-    """The flag of a parameter the client names by its wire name (``body...`` is ``--file``)."""
+def _flag(operation: OperationSpec, parameter: str) -> str:
+    """The flag of a parameter the client names by its wire name (``body...`` is ``--file``):
+    the wire name as written, unless the command spells it otherwise (``--filter`` for
+    ``$filter``)."""
     if parameter == "body" or parameter.startswith("body."):
         return OWN_FLAGS[FILE]
-    return "--" + parameter
+    spec = operation.parameter(parameter)
+    return "--" + (spec.cli_flag if spec is not None else parameter)
 
 
-def _usage_error(ctx: click.Context, exc: ParameterError) -> click.UsageError:
-    flag = _flag(exc.parameter)
+def _usage_error(
+    ctx: click.Context, operation: OperationSpec, exc: ParameterError
+) -> click.UsageError:
+    flag = _flag(operation, exc.parameter)
     if exc.problem == "is required":
         return click.MissingParameter(ctx=ctx, param_hint=f"'{flag}'", param_type="option")
     problem = exc.problem
@@ -444,7 +449,7 @@ def run(operation_id: str, values: Mapping[str, object]) -> None:
             selected = select_version(operation, requested)
             prepare_parameters(operation, params)
         except ParameterError as exc:
-            raise _usage_error(ctx, exc) from None
+            raise _usage_error(ctx, operation, exc) from None
         except UnsupportedVersionError as exc:
             raise click.BadParameter(str(exc), ctx=ctx, param_hint="'--version'") from None
     for warning in caught:
@@ -485,7 +490,7 @@ def run(operation_id: str, values: Mapping[str, object]) -> None:
             if values.get(WATCH):
                 _watch(client, operation_id, params, content, values.get(WATCH_TIMEOUT))
         except ParameterError as exc:
-            raise _usage_error(ctx, exc) from None
+            raise _usage_error(ctx, operation, exc) from None
         except APIStatusError as exc:
             _fail(ctx, _status_message(exc))
         except (APIConnectionError, AtlasError) as exc:
