@@ -147,19 +147,13 @@ def annotated_assignment(target: str, annotation: str, value: str, indent: int) 
     return f"{target}: (\n{inner_pad}{inner}\n{pad}) = {value}"
 
 
-def annotated_union(
-    alias: str,
-    members: list[list[str]],
-    marker: str,
-    marker_arguments: list[str],
-    marker_mapping: list[tuple[str, str]],
-    *,
-    nullable: bool,
-) -> str:
-    """The value of ``alias = Annotated[M1 | M2, marker(args, {k: v})]`` (``| None`` if
-    ``nullable``), each member ``Annotated[...]`` of its own ``members`` items, laid out as
-    black splits it: on one line; else the union and the marker call on lines of their own;
-    else each member on its own, ``| ``-led."""
+def annotated_union(alias: str, value: AnnotatedUnion) -> str:
+    """The value of ``alias = Annotated[...]``, laid out as black splits it: on one line; else
+    the union and the marker call on lines of their own; else each member on its own,
+    ``| ``-led."""
+    members, marker = value.members, value.marker
+    marker_arguments, marker_mapping = list(value.marker_arguments), list(value.marker_mapping)
+    nullable = value.nullable
     union = " | ".join(f"Annotated[{', '.join(items)}]" for items in members)
     mapping = "{" + ", ".join(f"{k}: {v}" for k, v in marker_mapping) + "}"
     one_line = f"Annotated[{union}, {marker}({', '.join([*marker_arguments, mapping])})]"
@@ -225,6 +219,18 @@ class Display:
     items: tuple[Any, ...]
 
 
+@dataclass(frozen=True)
+class AnnotatedUnion:
+    """``Annotated[M1 | M2, marker(args, {k: v})]`` (``| None`` if ``nullable``), each member
+    ``Annotated[...]`` of its own ``members`` items: a discriminated union's alias."""
+
+    members: tuple[tuple[str, ...], ...]
+    marker: str
+    marker_arguments: tuple[str, ...]
+    marker_mapping: tuple[tuple[str, str], ...]
+    nullable: bool
+
+
 # Source text (a name, a number, a literal already written) is an expression as it is.
 Expression = str | Call | Display
 Argument = Expression | Keyword
@@ -264,8 +270,10 @@ def write(expression: Argument, indent: int, prefix: str = "", after: str = "") 
     return tuple_of(items, indent, prefix, after)
 
 
-def assign(target: str, expression: Expression, indent: int) -> str:
+def assign(target: str, expression: Expression | AnnotatedUnion, indent: int) -> str:
     """``target = expression`` at ``indent``, as black lays out an assignment."""
+    if isinstance(expression, AnnotatedUnion):
+        return f"{target} = {annotated_union(target, expression)}"
     if isinstance(expression, Call):
         return assigned_call(
             target,

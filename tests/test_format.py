@@ -273,9 +273,9 @@ def test_discriminated_union_layout_matches_black() -> None:
         names = [f"Variant{i}" + "X" * width for i in range(count)]
         mapping = {f"V{i}": name for i, name in enumerate(names)}
         value = _discriminated_union(
-            "Alias" + "Y" * width, names, "providerName", "provider_name", mapping, nullable=False
+            names, "providerName", "provider_name", mapping, nullable=False
         )
-        source = f"Alias{'Y' * width} = {value}\n"
+        source = pysource.assign(f"Alias{'Y' * width}", value, 0) + "\n"
         assert black.format_str(source, mode=MODE) == source, source
 
 

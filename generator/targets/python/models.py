@@ -6,10 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ... import pysource
 from ...model import Api, naming
 from ...model.types import Constraints, Field, InlineEnum, Schema, TypeRef, enum_mixin
-from ...pysource import Call, Display, Imports, Keyword, black_repr, docstring, literal, module_key
+from ...pysource import (
+    AnnotatedUnion,
+    Call,
+    Display,
+    Imports,
+    Keyword,
+    black_repr,
+    docstring,
+    literal,
+    module_key,
+)
 from .. import RenderJob
 from .templates import PACKAGE_TEMPLATES
 
@@ -486,21 +495,19 @@ class ModelPlan:
                 for value, target in schema.discriminator.mapping
                 if target in variants
             }
-            value = _discriminated_union(
-                self.class_name(schema.name),
+            value: str | AnnotatedUnion = _discriminated_union(
                 names,
                 schema.discriminator.property_name,
                 schema.discriminator.python_name,
                 mapping,
                 nullable=schema.nullable,
             )
-        elif names:
-            value = " | ".join(names)
         else:
-            imports.typing.add("Any")
-            value = "Any"
-        if schema.nullable and not discriminated:
-            value = f"{value} | None"
+            if not names:
+                imports.typing.add("Any")
+            value = " | ".join(names) or "Any"
+            if schema.nullable:
+                value = f"{value} | None"
         description = schema.description or f"One of: {', '.join(names)}."
         notes = ""
         if discriminated:
@@ -594,14 +601,13 @@ def _check_args(constraints: Constraints) -> str:
 
 
 def _discriminated_union(
-    alias: str,
     names: list[str],
     property_name: str,
     python_name: str,
     mapping: dict[str, str],
     *,
     nullable: bool,
-) -> str:
+) -> AnnotatedUnion:
     """``Annotated[A | B | unknown, discriminator(...)]`` (``| None`` if nullable): each
     variant tagged with its class name, then the catch-all for values this client does not
     know, chosen by ``discriminator(property, python name, {value: class})``."""
@@ -613,11 +619,10 @@ def _discriminated_union(
             'Tag("UnknownVariant")',
         ]
     )
-    return pysource.annotated_union(
-        alias,
-        members,
-        "discriminator",
-        [black_repr(property_name), black_repr(python_name)],
-        [(black_repr(k), black_repr(v)) for k, v in mapping.items()],
+    return AnnotatedUnion(
+        members=tuple(tuple(items) for items in members),
+        marker="discriminator",
+        marker_arguments=(black_repr(property_name), black_repr(python_name)),
+        marker_mapping=tuple((black_repr(k), black_repr(v)) for k, v in mapping.items()),
         nullable=nullable,
     )
