@@ -19,7 +19,7 @@ def inline_enums(schemas: tuple[Schema, ...]) -> tuple[InlineEnum, ...]:
         by_pointer.setdefault(schema.pointer, schema)
     found: dict[tuple[str, str], tuple[Schema, str, TypeRef, str]] = {}
     for schema in schemas:
-        for pointer, wire_name, type_ref, description in _typed_positions(schema):
+        for pointer, wire_name, type_ref, description in schema.typed_places():
             for path, node in type_ref.positions() if type_ref is not None else ():
                 if node.kind != "enum" or enum_mixin(node.values) is None:
                     continue
@@ -48,15 +48,6 @@ def inline_enums(schemas: tuple[Schema, ...]) -> tuple[InlineEnum, ...]:
             )
         )
     return tuple(result)
-
-
-def _typed_positions(schema: Schema) -> list[tuple[str, str, TypeRef | None, str]]:
-    """(pointer, wire name, type, description) of what may hold an inline enum."""
-    if schema.kind == "object":
-        return [(f.pointer, f.wire_name, f.type, f.description) for f in schema.fields]
-    if schema.kind == "alias":
-        return [(schema.pointer, "Value", schema.alias_of, schema.description)]
-    return []
 
 
 def _owner_of(by_pointer: dict[str, Schema], pointer: str, fallback: Schema) -> Schema:

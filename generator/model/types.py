@@ -147,6 +147,15 @@ class Schema:
     # Names of schemas this one refers to, for import ordering and cycle handling.
     references: tuple[str, ...] = ()
 
+    def typed_places(self) -> list[tuple[str, str, TypeRef | None, str]]:
+        """(pointer, wire name, type, description) of each place of this schema that has a
+        type of its own: an object's fields, an alias's aliased type (named ``Value``)."""
+        if self.kind == "object":
+            return [(f.pointer, f.wire_name, f.type, f.description) for f in self.fields]
+        if self.kind == "alias":
+            return [(self.pointer, "Value", self.alias_of, self.description)]
+        return []
+
 
 @dataclass(frozen=True)
 class Parameter:

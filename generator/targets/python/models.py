@@ -73,14 +73,9 @@ class ModelPlan:
     def _edges(self, schema: Schema) -> set[str]:
         """Schemas whose module ``schema``'s module must import (at definition or use)."""
         refs: set[str] = set()
-        types: list[tuple[str, TypeRef | None]] = []
-        if schema.kind == "object":
-            types = [(f.pointer, f.type) for f in schema.fields]
-        elif schema.kind == "alias":
-            types = [(schema.pointer, schema.alias_of)]
-        elif schema.kind == "union":
+        if schema.kind == "union":
             refs.update(v for v in schema.variants if v in self.schemas)
-        for pointer, type_ref in types:
+        for pointer, _, type_ref, _ in schema.typed_places():
             for path, node in _positions(type_ref):
                 if node.kind == "ref" and node.schema_name in self.schemas:
                     refs.add(node.schema_name)

@@ -69,9 +69,9 @@ def _parameter_fields(p: Parameter) -> list[tuple[str, Any]]:
     ]
 
 
-def _parameter_key(p: Parameter) -> tuple[tuple[str, str], ...]:
+def _parameter_key(fields: list[tuple[str, Any]]) -> tuple[tuple[str, str], ...]:
     """What tells two parameters apart: every field, as written (equal ones share a constant)."""
-    return tuple((key, black_repr(value)) for key, value in _parameter_fields(p))
+    return tuple((key, black_repr(value)) for key, value in fields)
 
 
 def _accept(version: ApiVersion, download: bool) -> str:
@@ -165,8 +165,9 @@ class OperationPlan:
         for tag in api.tags:
             for op in tag.operations:
                 for p in op.parameters:
-                    key = self._key_of[id(p)] = _parameter_key(p)
-                    self._fields[key] = _parameter_fields(p)
+                    fields = _parameter_fields(p)
+                    key = self._key_of[id(p)] = _parameter_key(fields)
+                    self._fields[key] = fields
                     python_name[key] = p.python_name
                     users = by_key.setdefault(key, [])
                     if tag.module_name not in users:
