@@ -479,6 +479,7 @@ class FakeAtlas:
         rate_limit: int = 100,
         list_size: int = 25,
         response_headers: Mapping[str, str] | None = None,
+        latency: float = 0.0,
         spec_path: Path = SPEC_PATH,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -502,6 +503,8 @@ class FakeAtlas:
         self.rate_limit_remaining = rate_limit - 1
         self.list_size = list_size
         self.response_headers = dict(response_headers or {})
+        #: Seconds every response waits before it is sent, as one from a distant server does.
+        self.latency = latency
         self.clock = clock
         self._spec = _load_spec(spec_path)
         self._lock = threading.Lock()
@@ -1117,8 +1120,8 @@ class _Handler(BaseHTTPRequestHandler):
         with fake._lock:
             fake._arrivals.append((request.method, request.path))
         response = fake._respond(request)
-        if response.delay:
-            fake._stopping.wait(response.delay)
+        if response.delay or fake.latency:
+            fake._stopping.wait(response.delay + fake.latency)
         fake._record(request, response.status)
         self.send_response(response.status)
         for name, value in response.headers.items():
@@ -1244,6 +1247,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--compresslevel", type=int, default=1, choices=range(10))
     parser.add_argument("--list-size", type=int, default=25, help="items of a paginated list")
+    parser.add_argument(
+        "--latency-ms", type=float, default=0.0, help="wait before every response, milliseconds"
+    )
     parser.add_argument("--spec", type=Path, default=SPEC_PATH, help="the spec to serve")
     args = parser.parse_args(argv)
     stop = threading.Event()
@@ -1259,6 +1265,7 @@ def main(argv: list[str] | None = None) -> None:
         audit_log_sizes=dict(args.tenant_size),
         audit_log_compresslevel=args.compresslevel,
         list_size=args.list_size,
+        latency=args.latency_ms / 1000,
         spec_path=args.spec,
     ) as atlas:
         print(atlas.url, flush=True)
