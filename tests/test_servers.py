@@ -614,6 +614,16 @@ def test_a_slow_response_trips_the_client_timeout(
     assert client.get(AUDIT_LOG, headers=JSON_2024).status_code == 200
 
 
+def test_latency_holds_every_response(fake_atlas: FakeAtlas, client: httpx.Client) -> None:
+    fake_atlas.latency = 30  # the benchmark's distant server (--latency-ms)
+    with pytest.raises(httpx.ReadTimeout):
+        client.get(ACCESS, headers=JSON_2024, timeout=httpx.Timeout(10, read=0.2))
+    with pytest.raises(httpx.ReadTimeout):
+        client.get(AUDIT_LOG, headers=JSON_2024, timeout=httpx.Timeout(10, read=0.2))
+    fake_atlas.latency = 0
+    assert client.get(ACCESS, headers=JSON_2024).status_code == 200
+
+
 # -- scale and processes ----------------------------------------------------------------------
 
 
