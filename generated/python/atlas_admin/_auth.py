@@ -13,7 +13,7 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Mapping
+from collections.abc import AsyncGenerator, Generator, Mapping
 from typing import TYPE_CHECKING, Final
 
 import httpx
@@ -26,12 +26,8 @@ from ._constants import (
     ENV_PUBLIC_API_KEY,
     TOKEN_PATH,
 )
-from ._errors import (
-    AtlasError,
-    MissingCredentialsError,
-    ResponseTooLargeError,
-    status_error_class,
-)
+from ._errors import AtlasError, MissingCredentialsError, status_error_class
+from ._response import aread_capped, read_capped
 
 if TYPE_CHECKING:
     from ._profile import Profile
@@ -45,9 +41,11 @@ CREDENTIAL_VARIABLES: Final = (
     ENV_PRIVATE_API_KEY,
     ENV_ACCESS_TOKEN,
 )
-# A token response is a few hundred bytes; reading stops past this (max_response_bytes is the
-# client's, and the auth object may serve several clients).
+# A token response is a few hundred bytes; reading stops past this, so that one that never
+# ends cannot fill memory (max_response_bytes is the client's, and the auth object may serve
+# several clients).
 TOKEN_RESPONSE_LIMIT: Final = 64 * 1024
+_TOKEN_TOO_LARGE: Final = "the service account token response is larger than {limit} bytes"
 
 
 class Secret:
@@ -223,7 +221,7 @@ class ServiceAccountAuth(httpx.Auth):
                 token = self._valid_token()
                 if token is None:
                     response = yield self._token_request(request)
-                    token = self._store(_read_capped(response))
+                    token = self._store(_read_token(response))
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
         if response.status_code != 401:
@@ -232,7 +230,7 @@ class ServiceAccountAuth(httpx.Auth):
             fresh = self._valid_token()
             if fresh is None or fresh == token:
                 token_response = yield self._token_request(request)
-                fresh = self._store(_read_capped(token_response))
+                fresh = self._store(_read_token(token_response))
         request.headers["Authorization"] = f"Bearer {fresh}"
         yield request
 
@@ -253,7 +251,7 @@ class ServiceAccountAuth(httpx.Auth):
                 token = self._valid_token()
                 if token is None:
                     response = yield self._token_request(request)
-                    token = self._store(await _aread_capped(response))
+                    token = self._store(await _aread_token(response))
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
         if response.status_code != 401:
@@ -262,57 +260,18 @@ class ServiceAccountAuth(httpx.Auth):
             fresh = self._valid_token()
             if fresh is None or fresh == token:
                 token_response = yield self._token_request(request)
-                fresh = self._store(await _aread_capped(token_response))
+                fresh = self._store(await _aread_token(token_response))
         request.headers["Authorization"] = f"Bearer {fresh}"
         yield request
 
 
-class _CappedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A response body that stops, closing the connection, past ``TOKEN_RESPONSE_LIMIT``
-    bytes: a token response is a few hundred, and one that never ends must not fill memory."""
-
-    def __init__(self, response: httpx.Response) -> None:
-        self._response = response
-        self._stream = response.stream
-
-    def _count(self, size: int) -> None:
-        if size > TOKEN_RESPONSE_LIMIT:
-            raise ResponseTooLargeError(
-                f"the service account token response is larger than {TOKEN_RESPONSE_LIMIT} bytes",
-                response=self._response,
-                limit=TOKEN_RESPONSE_LIMIT,
-            )
-
-    def __iter__(self) -> Iterator[bytes]:
-        size = 0
-        for chunk in self._stream:  # type: ignore[union-attr]
-            size += len(chunk)
-            self._count(size)
-            yield chunk
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        size = 0
-        async for chunk in self._stream:  # type: ignore[union-attr]
-            size += len(chunk)
-            self._count(size)
-            yield chunk
-
-    def close(self) -> None:
-        self._stream.close()  # type: ignore[union-attr]
-
-    async def aclose(self) -> None:
-        await self._stream.aclose()  # type: ignore[union-attr]
-
-
-def _read_capped(response: httpx.Response) -> httpx.Response:
-    response.stream = _CappedStream(response)
-    response.read()
+def _read_token(response: httpx.Response) -> httpx.Response:
+    read_capped(response, TOKEN_RESPONSE_LIMIT, too_large=_TOKEN_TOO_LARGE)
     return response
 
 
-async def _aread_capped(response: httpx.Response) -> httpx.Response:
-    response.stream = _CappedStream(response)
-    await response.aread()
+async def _aread_token(response: httpx.Response) -> httpx.Response:
+    await aread_capped(response, TOKEN_RESPONSE_LIMIT, too_large=_TOKEN_TOO_LARGE)
     return response
 
 

@@ -37,7 +37,6 @@ from ._errors import (
     APITimeoutError,
     ParameterError,
     RequestBodyError,
-    ResponseTooLargeError,
     status_error_class,
 )
 from ._lenient import construct
@@ -49,6 +48,8 @@ from ._response import (
     APIResponse,
     AsyncDownloadResponse,
     DownloadResponse,
+    aread_capped,
+    read_capped,
 )
 from ._timeouts import Deadline, timeout_phase
 from ._trace import (
@@ -233,58 +234,6 @@ def _attempt_deadline(request: httpx.Request) -> float | None:
     timeouts = request.extensions.get("timeout") or {}
     waits = [wait for wait in timeouts.values() if wait is not None]
     return time.monotonic() + max(waits) if waits else None
-
-
-def _past_deadline(deadline: float | None, request: httpx.Request) -> None:
-    if deadline is not None and time.monotonic() > deadline:
-        raise httpx.ReadTimeout("no complete response before the call's deadline", request=request)
-
-
-def _check_size(response: httpx.Response, size: int, limit: int | None) -> None:
-    if limit is not None and size > limit:
-        raise ResponseTooLargeError(
-            f"the {response.status_code} response is larger than max_response_bytes={limit} "
-            f"({response.request.method} {response.request.url.path})",
-            response=response,
-            limit=limit,
-        )
-
-
-def _declared_size(response: httpx.Response) -> int:
-    length = response.headers.get("Content-Length", "")
-    return int(length) if length.isdigit() else 0
-
-
-def _read_capped(response: httpx.Response, limit: int | None, deadline: float | None) -> None:
-    """Read the body (into ``response.content``): at most ``limit`` bytes once decoded, and
-    all of it before ``deadline``; the connection is closed as soon as either is passed."""
-    try:
-        _check_size(response, _declared_size(response), limit)
-        chunks, size = [], 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            _check_size(response, size, limit)
-            _past_deadline(deadline, response.request)
-            chunks.append(chunk)
-    finally:
-        response.close()
-    response._content = b"".join(chunks)  # what Response.read() keeps
-
-
-async def _aread_capped(
-    response: httpx.Response, limit: int | None, deadline: float | None
-) -> None:
-    """The async :func:`_read_capped` (the caller holds the deadline with ``asyncio.timeout``)."""
-    try:
-        _check_size(response, _declared_size(response), limit)
-        chunks, size = [], 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            _check_size(response, size, limit)
-            chunks.append(chunk)
-    finally:
-        await response.aclose()
-    response._content = b"".join(chunks)
 
 
 def _json(response: httpx.Response) -> object:
@@ -734,7 +683,7 @@ class SyncAPIClient(_BaseAPIClient):
                 attempt_deadline = _attempt_deadline(request)
                 response = self._http_client.send(request, auth=self.auth, stream=True)
                 if not (stream and response.is_success):
-                    _read_capped(response, self.max_response_bytes, attempt_deadline)
+                    read_capped(response, self.max_response_bytes, attempt_deadline)
             except httpx.TransportError as exc:
                 if sent is not None:
                     ended = response_event(sent, time.perf_counter() - started, None, exc)
@@ -944,7 +893,7 @@ class AsyncAPIClient(_BaseAPIClient):
             async with asyncio.timeout_at(None if deadline is None else _loop_time(deadline)):
                 response = await self._http_client.send(request, auth=self.auth, stream=True)
                 if not (stream and response.is_success):
-                    await _aread_capped(response, self.max_response_bytes, deadline)
+                    await aread_capped(response, self.max_response_bytes, deadline)
         except TimeoutError:
             raise httpx.ReadTimeout(
                 "no complete response before the call's deadline", request=request

@@ -9,6 +9,7 @@ import functools
 import os
 import secrets
 import stat
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import BinaryIO, Generic, ParamSpec, Self, TypeVar, cast
 
 import httpx
 
-from ._errors import APIConnectionError, APITimeoutError
+from ._errors import APIConnectionError, APITimeoutError, ResponseTooLargeError
 
 __all__ = [
     "APIResponse",
@@ -31,6 +32,8 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 DEFAULT_CHUNK_SIZE = 1 << 16
+# What ResponseTooLargeError says of a JSON or error body past the client's cap.
+TOO_LARGE = "the {status} response is larger than max_response_bytes={limit} ({method} {path})"
 
 # Set while a ``with_raw_response`` wrapper runs: the call returns its APIResponse.
 _RAW_RESPONSE: contextvars.ContextVar[bool] = contextvars.ContextVar(
@@ -105,6 +108,66 @@ def async_to_raw_response_wrapper(
             _RAW_RESPONSE.reset(token)
 
     return wrapped
+
+
+def read_capped(
+    response: httpx.Response,
+    limit: int | None,
+    deadline: float | None = None,
+    too_large: str = TOO_LARGE,
+) -> None:
+    """Read the body (into ``response.content``): at most ``limit`` bytes once decoded, and
+    all of it before ``deadline``; the connection is closed as soon as either is passed.
+    ``too_large`` is the error's message (``{status}``, ``{limit}``, ``{method}``, ``{path}``)."""
+    try:
+        _check_size(response, _declared_size(response), limit, too_large)
+        chunks, size = [], 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            _check_size(response, size, limit, too_large)
+            _past_deadline(deadline, response.request)
+            chunks.append(chunk)
+    finally:
+        response.close()
+    response._content = b"".join(chunks)  # what Response.read() keeps
+
+
+async def aread_capped(
+    response: httpx.Response,
+    limit: int | None,
+    deadline: float | None = None,
+    too_large: str = TOO_LARGE,
+) -> None:
+    """The async :func:`read_capped` (the caller holds the deadline with ``asyncio.timeout``)."""
+    try:
+        _check_size(response, _declared_size(response), limit, too_large)
+        chunks, size = [], 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            _check_size(response, size, limit, too_large)
+            chunks.append(chunk)
+    finally:
+        await response.aclose()
+    response._content = b"".join(chunks)
+
+
+def _past_deadline(deadline: float | None, request: httpx.Request) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise httpx.ReadTimeout("no complete response before the call's deadline", request=request)
+
+
+def _check_size(response: httpx.Response, size: int, limit: int | None, too_large: str) -> None:
+    if limit is not None and size > limit:
+        request = response.request
+        message = too_large.format(
+            status=response.status_code, limit=limit, method=request.method, path=request.url.path
+        )
+        raise ResponseTooLargeError(message, response=response, limit=limit)
+
+
+def _declared_size(response: httpx.Response) -> int:
+    length = response.headers.get("Content-Length", "")
+    return int(length) if length.isdigit() else 0
 
 
 def _transport_error(exc: httpx.TransportError, what: str) -> APIConnectionError:
