@@ -414,11 +414,15 @@ def docstring_item(name: str, text: str, indent: int, step: int = 4) -> list[str
 ISORT_LINE_LENGTH = 88
 
 
+def _type_rank(name: str) -> int:
+    """isort's ``order-by-type``: CONSTANTS (0), then Classes (1), then everything else."""
+    return 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+
+
 def isort_key(name: str) -> tuple[int, str, str]:
-    """isort's ``order-by-type`` key: CONSTANTS, then Classes, then everything else."""
+    """isort's key of an imported name: by type, then case-insensitively."""
     bare = name.split(" as ", 1)[0].strip()
-    rank = 0 if bare.isupper() and len(bare) > 1 else 1 if bare[:1].isupper() else 2
-    return rank, bare.lower(), bare
+    return _type_rank(bare), bare.lower(), bare
 
 
 def isort_names(names: Any) -> list[str]:
@@ -428,12 +432,7 @@ def isort_names(names: Any) -> list[str]:
 
 def sort_all(names: Any) -> list[str]:
     """``__all__`` entries as ruff's RUF022 wants them: isort-style, case-sensitive."""
-
-    def key(name: str) -> tuple[int, str]:
-        rank = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
-        return rank, name
-
-    return sorted(dict.fromkeys(names), key=key)
+    return sorted(dict.fromkeys(names), key=lambda name: (_type_rank(name), name))
 
 
 def from_import(module: str, names: Any, indent: int = 0) -> str:

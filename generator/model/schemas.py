@@ -381,13 +381,10 @@ def constraints_of(node: dict[str, Any]) -> Constraints:
 
 
 def _type_refs(type_ref: TypeRef | None) -> set[str]:
+    """The schemas ``type_ref`` names, at any depth."""
     if type_ref is None:
         return set()
-    found = {type_ref.schema_name} if type_ref.schema_name else set()
-    found |= _type_refs(type_ref.items) | _type_refs(type_ref.value_type)
-    for variant in type_ref.variants:
-        found |= _type_refs(variant)
-    return found
+    return {node.schema_name for _, node in type_ref.positions() if node.schema_name}
 
 
 def _field_refs(fields: tuple[Field, ...]) -> set[str]:

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from ...config import Settings
 from ...model import Api, naming
-from ...model.types import Operation
+from ...model.types import Operation, Tag
 from ...pysource import black_repr, wrap_words
 from .. import RenderJob
 from .models import ModelPlan
@@ -134,26 +134,20 @@ def _readme_context(api: Api, plan: ModelPlan, settings: Settings) -> dict[str, 
         None,
     )
     paged_op = next((op for op in operations if op.pagination is not None), None)
+
+    def tag_of(op: Operation | None) -> Tag | None:
+        return next((t for t in api.tags if op in t.operations), None) if op else None
+
     return {
         "tags": [tag_view(t) for t in api.tags],
         "paged_op": paged_op,
-        "paged_tag": (
-            next((t for t in api.tags if paged_op in t.operations), None) if paged_op else None
-        ),
+        "paged_tag": tag_of(paged_op),
         "json_op": json_op,
-        "json_tag": (
-            next((t for t in api.tags if json_op in t.operations), None) if json_op else None
-        ),
+        "json_tag": tag_of(json_op),
         "download_op": download_op,
-        "download_tag": (
-            next((t for t in api.tags if download_op in t.operations), None)
-            if download_op
-            else None
-        ),
+        "download_tag": tag_of(download_op),
         "body_op": body_op,
-        "body_tag": (
-            next((t for t in api.tags if body_op in t.operations), None) if body_op else None
-        ),
+        "body_tag": tag_of(body_op),
         "cli": "cli" in settings.targets,
         "cli_command": settings.cli_command,
         "sample_args": {op.operation_id: _sample_args(op) for op in operations},

@@ -48,6 +48,12 @@ def _members(values: tuple[Any, ...]) -> list[tuple[str, str]]:
     return [(name, black_repr(value)) for name, value in zip(names, values, strict=True)]
 
 
+def _member(class_name: str, values: tuple[Any, ...], value: Any) -> str:
+    """``Class.MEMBER``: the member of an enum class whose value is ``value``."""
+    names = {v: name for (name, _), v in zip(_members(values), values, strict=True)}
+    return f"{class_name}.{names[value]}"
+
+
 class ModelPlan:
     """Every model module: which schemas it defines, in which order, with which imports.
 
@@ -187,7 +193,7 @@ class ModelPlan:
         return f"OpenEnum[{class_name}]" if base == "str" else f"OpenIntEnum[{class_name}]"
 
     # ----------------------------------------------------------------- views
-    def field_view(self, schema: Schema, f: Field, imports: Imports) -> dict[str, Any]:
+    def field_view(self, f: Field, imports: Imports) -> dict[str, Any]:
         annotation = self.annotation(f.type, imports, (f.pointer, ""))
         check = _check_args(f.constraints)
         checked = [annotation, f"Check({check})"]
@@ -235,17 +241,12 @@ class ModelPlan:
         if node.kind == "ref" and node.schema_name in self.schemas:
             schema = self.schemas[node.schema_name]
             if schema.kind == "enum" and value in schema.enum_values:
-                name = self.class_name(schema.name)
-                member = dict(
-                    zip(schema.enum_values, (m for m, _ in _members(schema.enum_values)))
-                )[value]
-                return f"{name}.{member}"
+                return _member(self.class_name(schema.name), schema.enum_values, value)
             return "None"
         if node.kind == "enum":
             inline = self.inline_enums.get((f.pointer, ""))
             if inline is not None and value in inline.values:
-                member = dict(zip(inline.values, (m for m, _ in _members(inline.values))))[value]
-                return f"{inline.class_name}.{member}"
+                return _member(inline.class_name, inline.values, value)
             return black_repr(value) if value in node.values else "None"
         expected: dict[str, tuple[type, ...]] = {
             "string": (str,),
@@ -424,7 +425,7 @@ class ModelPlan:
         }
 
     def _object_view(self, schema: Schema, imports: Imports) -> dict[str, Any]:
-        fields = [self.field_view(schema, f, imports) for f in schema.fields]
+        fields = [self.field_view(f, imports) for f in schema.fields]
         read_only = sorted(
             {n for f in schema.fields if f.read_only for n in (f.wire_name, f.python_name)}
         )

@@ -158,7 +158,6 @@ class OperationPlan:
         self.api = api
         # The same parameter (every field equal) gets one constant wherever it is used.
         by_key: dict[tuple[tuple[str, str], ...], list[str]] = {}
-        python_name: dict[tuple[tuple[str, str], ...], str] = {}
         # Each parameter's fields, by identity (parameters live as long as the model).
         self._key_of: dict[int, tuple[tuple[str, str], ...]] = {}
         self._fields: dict[tuple[tuple[str, str], ...], list[tuple[str, Any]]] = {}
@@ -168,15 +167,13 @@ class OperationPlan:
                     fields = _parameter_fields(p)
                     key = self._key_of[id(p)] = _parameter_key(fields)
                     self._fields[key] = fields
-                    python_name[key] = p.python_name
                     users = by_key.setdefault(key, [])
                     if tag.module_name not in users:
                         users.append(tag.module_name)
         keys = sorted(by_key, key=lambda k: (dict(k)["python_name"], k))
         taken = [op.python_constant for op in api.operations] + ["OPERATIONS"]
-        names = naming.unique_names(taken + [naming.python_constant(python_name[k]) for k in keys])[
-            len(taken) :
-        ]
+        wanted = [naming.python_constant(dict(self._fields[k])["python_name"]) for k in keys]
+        names = naming.unique_names(taken + wanted)[len(taken) :]
         self.param_constant = dict(zip(keys, names, strict=True))
         self.shared = {k for k, users in by_key.items() if len(users) > 1}
         self.local = {k: users[0] for k, users in by_key.items() if len(users) == 1}

@@ -41,7 +41,7 @@ def tag_view(tag: Tag) -> dict[str, Any]:
     }
 
 
-def _parameter_annotation(p: Parameter, plan: ModelPlan, imports: Imports) -> str:
+def _parameter_annotation(p: Parameter, imports: Imports) -> str:
     t = p.type
     if p.time_unit is not None:
         imports.datetime.add("datetime")
@@ -55,7 +55,6 @@ def _parameter_annotation(p: Parameter, plan: ModelPlan, imports: Imports) -> st
         if item is not None and item.kind in ("primitive", "enum"):
             inner = _parameter_annotation(
                 Parameter(p.wire_name, p.python_name, p.cli_flag, p.location, item, True, "", ""),
-                plan,
                 imports,
             )
         else:
@@ -172,6 +171,13 @@ class ResourceBuilder:
         pairs = tuple((literal(v), t) for v, t in per_version.items())
         return annotation, Keyword("responses", Display("dict", pairs))
 
+    def _is_object(self, type_ref: TypeRef | None) -> bool:
+        """Whether ``type_ref`` refers to an object schema (a model a dict may stand for)."""
+        if type_ref is None or type_ref.kind != "ref":
+            return False
+        schema = self.plan.schemas.get(type_ref.schema_name or "")
+        return schema is not None and schema.kind == "object"
+
     def request_types(self, op: Operation) -> tuple[str, Keyword]:
         """(``body`` annotation, ``request_types=...`` argument)."""
         assert op.request_body is not None
@@ -181,23 +187,11 @@ class ResourceBuilder:
             t = media.type
             expression = self.type_expression(t)
             per_version[media.version or ""] = expression
-            if (
-                t is not None
-                and t.kind == "ref"
-                and self.plan.schemas.get(t.schema_name or "") is not None
-                and self.plan.schemas[t.schema_name or ""].kind == "object"
-            ):
+            if self._is_object(t):
                 self.imports.abc.add("Mapping")
                 self.imports.typing.add("Any")
                 members += [expression, _BODY_MAPPING]
-            elif (
-                t is not None
-                and t.kind == "array"
-                and t.items is not None
-                and t.items.kind == "ref"
-                and self.plan.schemas.get(t.items.schema_name or "") is not None
-                and self.plan.schemas[t.items.schema_name or ""].kind == "object"
-            ):
+            elif t is not None and t.kind == "array" and self._is_object(t.items):
                 self.imports.abc.add("Sequence")
                 self.imports.abc.add("Mapping")
                 self.imports.typing.add("Any")
@@ -222,7 +216,7 @@ class ResourceBuilder:
     def method(self, op: Operation) -> dict[str, Any]:
         params = []
         for p in op.parameters:
-            annotation = _parameter_annotation(p, self.plan, self.imports)
+            annotation = _parameter_annotation(p, self.imports)
             default = _param_default(p)
             if default == "None":
                 annotation += " | None"
