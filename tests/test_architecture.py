@@ -56,10 +56,7 @@ def runtime_imports(path: Path) -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
             checking |= {id(child) for child in ast.walk(node)}
-    package = list(path.relative_to(GENERATOR).with_suffix("").parts)
-    package = package[:-1]  # the package the module is in (for __init__: itself, below)
-    if path.name == "__init__.py":
-        package = list(path.relative_to(GENERATOR).parts[:-1])
+    package = list(path.relative_to(GENERATOR).parts[:-1])  # (an __init__'s: its own)
     found = set()
     for node in ast.walk(tree):
         if not isinstance(node, ast.ImportFrom) or not node.level or id(node) in checking:

@@ -365,11 +365,11 @@ def main(argv: list[str] | None = None) -> int:
         # each is reported as its median round (wall and CPU separately).
         colds: list[Run] = []
         anchors: list[Run] = []
+        anchor_out = work / "anchor-out"
         for _ in range(max(1, args.rounds)):
             fresh(out, cache)
             colds.append(measure(command, env=env, log=work / "cold.log"))
             if anchor_version:
-                anchor_out = work / "anchor-out"
                 fresh(anchor_out)
                 a_command, a_env = anchor_command(spec, anchor_out)
                 anchors.append(measure(a_command, env=a_env, log=work / "anchor.log"))
@@ -399,7 +399,6 @@ def main(argv: list[str] | None = None) -> int:
             floor = measure(probe, log=work / "floor.log")
         anchor = median_run(anchors) if anchors else None
         if anchor is not None:
-            anchor_out = work / "anchor-out"
             dropped = anchor_dropped((work / "anchor.log").read_text(errors="replace"))
             anchor_files = sum(1 for p in anchor_out.rglob("*.py")) if anchor_out.is_dir() else 0
             if not anchor.ok:
